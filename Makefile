@@ -1,0 +1,56 @@
+# Eightfold's build. `make run` and `make test` install what is missing first.
+SHELL := /bin/bash
+DIR ?= .
+BIN := build/bin/eightfold
+GO_TAGS := desktop,production,webkit2_41
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
+
+.PHONY: run test build deps deps-test frontend test-go test-frontend test-e2e test-desktop bench clean
+
+## run: install what is missing, build, and open the workbench on DIR (default: here)
+run: deps build
+	$(BIN) open $(DIR)
+
+## test: install what is missing and run every test
+test: deps-test frontend
+	$(MAKE) --no-print-directory test-go test-frontend test-e2e test-desktop
+
+deps:
+	build/scripts/deps.sh run
+
+deps-test:
+	build/scripts/deps.sh test
+
+## build: the desktop binary (with the browser and terminal faces) in build/bin/eightfold
+build: $(BIN)
+
+$(BIN): frontend/dist/index.html $(GO_SRC)
+	CGO_ENABLED=1 go build -tags $(GO_TAGS) -ldflags "-w -s" -o $(BIN) .
+
+frontend: frontend/dist/index.html
+
+frontend/dist/index.html: $(FRONTEND_SRC) frontend/package-lock.json
+	cd frontend && npm run build
+
+test-go: frontend
+	go vet ./...
+	go test -race -count=1 ./...
+
+test-frontend:
+	cd frontend && npm run check && npm test
+
+test-e2e: build
+	cd frontend && EIGHTFOLD_BIN=$(CURDIR)/$(BIN) npm run test:e2e
+
+test-desktop: build
+	build/scripts/desktop-smoke.sh $(BIN)
+
+## bench: the benchmarks recorded in docs/benchmarks.md
+bench: build
+	bench/run-overhead.sh $(BIN)
+	bench/log-ingest.sh
+	bench/desktop-start.sh $(BIN)
+
+clean:
+	rm -rf build/bin frontend/dist test-artifacts

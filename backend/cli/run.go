@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"eightfold/backend/runner"
+	"eightfold/backend/workbench"
+)
+
+func cmdRun(e *env) error {
+	fs, c := e.flags("run", "run [--dir D] [--json] [--home DIR]", true)
+	asJSON := fs.Bool("json", false, "print only the finished run as one JSON object (docs/cli.md)")
+	pos, err := parse(fs, e.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{fmt.Sprintf("run takes no arguments, got %q; use --dir to choose the repository", pos[0])}
+	}
+	s, p, err := c.openWriter(nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var rep workbench.Reporter
+	if !*asJSON {
+		rep = newTermReporter(e.stdout)
+	}
+	r, err := p.RunNow(ctx, workbench.TriggerManual, rep)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if err := writeJSON(e.stdout, r); err != nil {
+			return err
+		}
+	} else {
+		printSummary(e.stdout, r, isTerminal(e.stdout))
+	}
+	if r.Status != "passed" {
+		return &exitError{1}
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// termReporter prints a run as it happens: a header per step, its output as it comes.
+type termReporter struct {
+	w     io.Writer
+	color bool
+}
+
+func newTermReporter(w io.Writer) *termReporter {
+	return &termReporter{w: w, color: isTerminal(w)}
+}
+
+func (t *termReporter) StepStarted(s workbench.StepInfo) {
+	fmt.Fprintf(t.w, "%s\n", t.paint("1;36", fmt.Sprintf("── %s: %s", s.Name, s.Command)))
+}
+
+func (t *termReporter) Output(_ workbench.StepInfo, c runner.Chunk) {
+	text := workbench.SafeText(c.Data)
+	if c.Stream == runner.Meta {
+		text = t.paint("33", text)
+	}
+	io.WriteString(t.w, text)
+}
+
+func (t *termReporter) StepFinished(workbench.StepInfo) {}
+
+func (t *termReporter) paint(code, s string) string { return paint(t.color, code, s) }
+
+func paint(color bool, code, s string) string {
+	if !color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+// statusMark is a symbol and colour for a status.
+func statusMark(status string) (mark, color string) {
+	switch status {
+	case "passed":
+		return "✓", "32"
+	case "failed", "timeout", "error":
+		return "✗", "31"
+	case "running":
+		return "…", "36"
+	default:
+		return "·", "33"
+	}
+}
+
+func printSummary(w io.Writer, r workbench.RunInfo, color bool) {
+	fmt.Fprintln(w)
+	for _, s := range r.Steps {
+		mark, code := statusMark(s.Status)
+		line := fmt.Sprintf("%s %-20s %-11s %8s", mark, s.Name, s.Status, fmtDuration(s.DurationMs))
+		if s.Status == "failed" {
+			line += fmt.Sprintf("  exit %d", s.ExitCode)
+		}
+		if s.Truncated {
+			line += "  (output truncated)"
+		}
+		fmt.Fprintln(w, paint(color, code, line))
+	}
+	mark, code := statusMark(r.Status)
+	fmt.Fprintln(w, paint(color, "1;"+code, fmt.Sprintf("%s run #%d %s in %s", mark, r.ID, r.Status, fmtDuration(r.DurationMs))))
+	if r.Error != "" {
+		fmt.Fprintln(w, r.Error)
+	}
+}
+
+func fmtDuration(ms int64) string {
+	d := time.Duration(ms) * time.Millisecond
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", ms)
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	default:
+		return d.Round(time.Second).String()
+	}
+}

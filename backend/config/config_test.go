@@ -1,0 +1,389 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// writeFiles creates a temp dir holding files (name → contents).
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// badConfigs are invalid files with the exact message Load gives.
+// loaderOnly marks rules the JSON Schema cannot express.
+var badConfigs = []struct {
+	name, src, want string
+	loaderOnly      bool
+}{
+	{name: "bad duration",
+		src:  "steps:\n  - name: test\n    run: go test ./...\n    timeout: 10x\n",
+		want: `eightfold.yaml:4:14: steps[0].timeout: "10x" is not a duration; expected a Go duration such as 90s, 10m or 1h30m`},
+	{name: "duration without unit",
+		src:  "steps:\n  - name: test\n    run: go test ./...\n    timeout: 90\n",
+		want: `eightfold.yaml:4:14: steps[0].timeout: 90 is not a duration; expected a Go duration such as 90s, 10m or 1h30m (a number needs a unit: 90s or 90m)`},
+	{name: "zero duration",
+		src:  "steps:\n  - name: test\n    run: go test ./...\n    timeout: 0m0s\n",
+		want: `eightfold.yaml:4:14: steps[0].timeout: "0m0s" is zero; expected a positive duration such as 90s, 10m or 1h30m`},
+	{name: "negative duration",
+		src:  "steps:\n  - name: test\n    run: go test ./...\n    timeout: -5m\n",
+		want: `eightfold.yaml:4:14: steps[0].timeout: "-5m" is not a duration; expected a Go duration such as 90s, 10m or 1h30m`},
+	{name: "unknown step key with suggestion",
+		src:  "steps:\n  - name: test\n    run: go test ./...\n    timout: 5m\n",
+		want: `eightfold.yaml:4:5: steps[0]: unknown key "timout" (did you mean "timeout"?); allowed keys: name, run, timeout, env, report, artifacts, log_limit`},
+	{name: "habitual key",
+		src: "steps:\n  - name: test\n    command: go test ./...\n",
+		want: "eightfold.yaml:2:5: steps[0]: missing key \"run\"; every step needs a name and a run command\n" +
+			`eightfold.yaml:3:5: steps[0]: unknown key "command" (did you mean "run"?); allowed keys: name, run, timeout, env, report, artifacts, log_limit`},
+	{name: "unknown top-level key",
+		src:  "steps:\n  - {name: test, run: make test}\nwatch:\n  debounce: 25ms\n",
+		want: `eightfold.yaml:3:1: unknown key "watch"; allowed keys: env, log_limit, steps`},
+	{name: "steps is a mapping",
+		src:  "steps:\n  name: test\n  run: make test\n",
+		want: `eightfold.yaml:2:3: steps: expected a list of steps, got a mapping`},
+	{name: "steps left empty",
+		src:  "steps:\nenv: {A: b}\n",
+		want: `eightfold.yaml:1:1: steps: expected a list of steps, got nothing (null)`},
+	{name: "no steps",
+		src:  "steps: []\n",
+		want: `eightfold.yaml:1:8: steps: expected at least one step, got an empty list`},
+	{name: "missing steps",
+		src:  "env:\n  A: b\n",
+		want: `eightfold.yaml:1:1: missing key "steps"; expected a list of steps, each with a name and a run command`},
+	{name: "step is a string",
+		src:  "steps:\n  - go test ./...\n",
+		want: `eightfold.yaml:2:5: steps[0]: expected a step: a mapping with at least name and run, got a string`},
+	{name: "step left out",
+		src:  "steps:\n  -\n  - {name: b, run: c}\n",
+		want: `eightfold.yaml:2:3: steps[0]: expected a step: a mapping with at least name and run, got nothing (null)`},
+	{name: "missing name and run",
+		src: "steps:\n  - timeout: 1m\n",
+		want: "eightfold.yaml:2:5: steps[0]: missing key \"name\"; every step needs a name and a run command\n" +
+			`eightfold.yaml:2:5: steps[0]: missing key "run"; every step needs a name and a run command`},
+	{name: "duplicate step name", loaderOnly: true,
+		src:  "steps:\n  - name: test\n    run: a\n  - name: test\n    run: b\n",
+		want: `eightfold.yaml:4:11: steps[1].name: duplicate step name "test" (first used at line 2, column 11); step names must be unique`},
+	{name: "empty run",
+		src:  "steps:\n  - name: test\n    run: \"  \"\n",
+		want: `eightfold.yaml:3:10: steps[0].run: the command is empty; expected a shell command line such as: go test ./...`},
+	{name: "run is a boolean",
+		src:  "steps:\n  - name: test\n    run: true\n",
+		want: `eightfold.yaml:3:10: steps[0].run: expected a command line (a string), got a boolean; to use it as text, put it in quotes: "true"`},
+	{name: "run is a list",
+		src:  "steps:\n  - name: test\n    run: [make, make test]\n",
+		want: `eightfold.yaml:3:10: steps[0].run: expected a command line (a string), got a list`},
+	{name: "bad step name",
+		src:  "steps:\n  - name: unit tests\n    run: make test\n",
+		want: `eightfold.yaml:2:11: steps[0].name: "unit tests" is not a valid step name; use only letters, digits, '.', '_' and '-'`},
+	{name: "bad report",
+		src:  "steps:\n  - name: test\n    run: make test\n    report: junit\n",
+		want: `eightfold.yaml:4:13: steps[0].report: "junit" is not a report format; expected go-test-json, tap or junit:<glob> (such as junit:reports/*.xml)`},
+	{name: "junit outside the repository",
+		src:  "steps:\n  - name: test\n    run: make test\n    report: junit:../out/*.xml\n",
+		want: `eightfold.yaml:4:13: steps[0].report: "junit:../out/*.xml": the JUnit files leaves the repository (..); expected a path or glob relative to the repository root`},
+	{name: "absolute artifact",
+		src:  "steps:\n  - name: build\n    run: make\n    artifacts:\n      - bin/app\n      - /usr/local/bin/app\n",
+		want: `eightfold.yaml:6:9: steps[0].artifacts[1]: "/usr/local/bin/app" is an absolute path; expected a path or glob relative to the repository root`},
+	{name: "bad artifact glob", loaderOnly: true,
+		src:  "steps:\n  - name: build\n    run: make\n    artifacts: [\"dist/[a\"]\n",
+		want: `eightfold.yaml:4:17: steps[0].artifacts[0]: "dist/[a" is not a valid glob (syntax error in pattern); expected a path or glob relative to the repository root`},
+	{name: "artifacts is a string",
+		src:  "steps:\n  - name: build\n    run: make\n    artifacts: bin/app\n",
+		want: `eightfold.yaml:4:16: steps[0].artifacts: expected a list of paths or globs relative to the repository root, got a string`},
+	{name: "env value is a list",
+		src:  "env:\n  PATHS: [a, b]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:10: env.PATHS: expected a string, number or boolean, got a list`},
+	{name: "env value left out",
+		src:  "steps:\n  - name: test\n    run: make test\n    env:\n      TOKEN:\n",
+		want: `eightfold.yaml:5:7: steps[0].env.TOKEN: expected a string, number or boolean, got nothing (null); write TOKEN: "" for an empty value`},
+	{name: "bad env name",
+		src:  "env:\n  2FAST: yes\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:3: env.2FAST: "2FAST" is not a valid variable name; use letters, digits and '_', not starting with a digit`},
+	{name: "env is a list",
+		src:  "env: [A=b]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:1:6: env: expected a mapping of NAME: value, got a list`},
+	{name: "bad size",
+		src:  "log_limit: 50 megabytes\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:1:12: log_limit: "50 megabytes" is not a size; expected a size in bytes: an integer, or a string such as 512KiB, 50MiB or 1GB`},
+	{name: "zero size",
+		src:  "steps:\n  - {name: test, run: make test, log_limit: 0}\n",
+		want: `eightfold.yaml:2:45: steps[0].log_limit: 0 is not positive; expected at least 1 byte, such as 50MiB`},
+	{name: "size too large", loaderOnly: true,
+		src:  "log_limit: 9EiB\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:1:12: log_limit: "9EiB" is too large; expected at most 8EiB`},
+	{name: "list at top level",
+		src:  "- name: test\n  run: make test\n",
+		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps), got a list`},
+	{name: "string at top level",
+		src:  "make test\n",
+		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps), got a string`},
+	{name: "empty file",
+		src:  "",
+		want: `eightfold.yaml:1:1: the file is empty; expected a mapping with a steps list, such as: steps: [{name: test, run: make test}]`},
+	{name: "only comments",
+		src:  "# steps to come\n",
+		want: `eightfold.yaml:1:1: the file is empty; expected a mapping with a steps list, such as: steps: [{name: test, run: make test}]`},
+	{name: "two documents", loaderOnly: true,
+		src:  "steps:\n  - {name: a, run: b}\n---\nsteps:\n  - {name: c, run: d}\n",
+		want: `eightfold.yaml:4:1: a second YAML document; expected a single document (remove the extra ---)`},
+	{name: "syntax error",
+		src:  "steps: [\n  {name: a, run: b}\n",
+		want: `eightfold.yaml:1:8: invalid YAML: sequence end token ']' not found`},
+	{name: "bad indentation",
+		src:  "steps:\n  - name: a\n   run: b\n",
+		want: `eightfold.yaml:3:4: invalid YAML: value is not allowed in this context`},
+	{name: "duplicate key",
+		src:  "steps:\n  - name: a\n    run: b\n    run: c\n",
+		want: `eightfold.yaml:4:5: duplicate key "run" (first defined at line 3, column 5); each key may appear once`},
+	{name: "several problems in file order",
+		src: "log_limit: lots\nsteps:\n  - name: a\n    run: b\n    timeout: soon\n    report: xml\n",
+		want: "eightfold.yaml:1:12: log_limit: \"lots\" is not a size; expected a size in bytes: an integer, or a string such as 512KiB, 50MiB or 1GB\n" +
+			"eightfold.yaml:5:14: steps[0].timeout: \"soon\" is not a duration; expected a Go duration such as 90s, 10m or 1h30m\n" +
+			`eightfold.yaml:6:13: steps[0].report: "xml" is not a report format; expected go-test-json, tap or junit:<glob> (such as junit:reports/*.xml)`},
+	{name: "undefined alias",
+		src:  "steps:\n  - name: a\n    run: *cmd\n",
+		want: `eightfold.yaml:3:10: steps[0].run: expected a command line (a string), got *cmd, an alias to an undefined anchor`},
+	{name: "error inside an anchor points at the anchor",
+		src: "x-env: &common\n  A: [1]\nsteps:\n  - name: a\n    run: b\n    env: *common\n",
+		want: "eightfold.yaml:1:1: unknown key \"x-env\" (did you mean \"env\"?); allowed keys: env, log_limit, steps\n" +
+			`eightfold.yaml:2:6: steps[0].env.A: expected a string, number or boolean, got a list`},
+}
+
+func TestLoadErrors(t *testing.T) {
+	for _, tc := range badConfigs {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{"eightfold.yaml": tc.src})
+			cfg, err := Load(dir)
+			if err == nil {
+				t.Fatalf("Load succeeded: %+v", cfg)
+			}
+			if got := err.Error(); got != tc.want {
+				t.Errorf("error:\n got %s\nwant %s", got, tc.want)
+			}
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error %T is not an ErrorList", err)
+			}
+			var first *Error
+			if !errors.As(err, &first) || first != list[0] {
+				t.Errorf("errors.As(*Error) = %v, want the first problem", first)
+			}
+		})
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	src := `env:
+  GOFLAGS: -mod=mod
+  DEBUG: 1
+log_limit: 10MiB
+steps:
+  - name: build
+    run: go build -o bin/app ./cmd/app
+    artifacts: [bin/app, "dist/*.tar.gz"]
+    env: { CGO_ENABLED: "0" }
+  - name: test
+    run: |
+      go vet ./...
+      go test -json ./...
+    timeout: 1h30m
+    report: go-test-json
+    log_limit: 1048576
+  - name: e2e.junit
+    run: npm run e2e
+    report: junit:reports/*.xml
+`
+	dir := writeFiles(t, map[string]string{"eightfold.yaml": src})
+	cfg, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Config{
+		File:        filepath.Join(dir, "eightfold.yaml"),
+		Source:      "eightfold.yaml",
+		Env:         map[string]string{"GOFLAGS": "-mod=mod", "DEBUG": "1"},
+		LogLimit:    10 << 20,
+		logLimitSet: true,
+		Steps: []Step{
+			{Name: "build", Run: "go build -o bin/app ./cmd/app", Timeout: DefaultTimeout,
+				Env: map[string]string{"CGO_ENABLED": "0"}, Artifacts: []string{"bin/app", "dist/*.tar.gz"},
+				Origin: "eightfold.yaml:6:5"},
+			{Name: "test", Run: "go vet ./...\ngo test -json ./...\n", Timeout: 90 * time.Minute, timeoutSet: true,
+				Env: map[string]string{}, Report: "go-test-json", LogLimit: 1 << 20, Origin: "eightfold.yaml:10:5"},
+			{Name: "e2e.junit", Run: "npm run e2e", Timeout: DefaultTimeout, Env: map[string]string{},
+				Report: "junit:reports/*.xml", Origin: "eightfold.yaml:17:5"},
+		},
+	}
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("Load:\n got %+v\nwant %+v", cfg, want)
+	}
+	if got := cfg.LogLimitFor(cfg.Steps[0]); got != 10<<20 {
+		t.Errorf("LogLimitFor(build) = %d, want the project limit", got)
+	}
+	if got := cfg.LogLimitFor(cfg.Steps[1]); got != 1<<20 {
+		t.Errorf("LogLimitFor(test) = %d, want the step limit", got)
+	}
+}
+
+func TestParseYAMLFeatures(t *testing.T) {
+	// Anchors, merge keys and tags work wherever the format allows a value.
+	src := `env: &common
+  GOFLAGS: -mod=mod
+  CI: true
+steps:
+  - name: test
+    run: !!str 42
+    env: {<<: [*common], CI: "false", N: 7}
+`
+	cfg, err := Parse("eightfold.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEnv := map[string]string{"GOFLAGS": "-mod=mod", "CI": "false", "N": "7"}
+	if got := cfg.Steps[0].Env; !reflect.DeepEqual(got, wantEnv) {
+		t.Errorf("step env = %v, want %v", got, wantEnv)
+	}
+	if got := cfg.Steps[0].Run; got != "42" {
+		t.Errorf("run = %q, want the !!str tagged text", got)
+	}
+	if cfg.Steps[0].Origin != "eightfold.yml:5:5" || cfg.Source != "eightfold.yml" {
+		t.Errorf("origin %q, source %q: want the .yml name", cfg.Steps[0].Origin, cfg.Source)
+	}
+
+	// A byte order mark, as some editors write, is not part of the first key.
+	if _, err := Parse("eightfold.yaml", []byte("\ufeffsteps:\n  - {name: a, run: b}\n")); err != nil {
+		t.Errorf("file starting with a byte order mark: %v", err)
+	}
+}
+
+func TestLoadFindsFile(t *testing.T) {
+	const valid = "steps:\n  - {name: test, run: make test}\n"
+	tests := []struct {
+		name       string
+		files      map[string]string
+		wantSource string
+		wantErr    string
+	}{
+		{"yaml", map[string]string{"eightfold.yaml": valid, "go.mod": "module x\n"}, "eightfold.yaml", ""},
+		{"yml", map[string]string{"eightfold.yml": valid}, "eightfold.yml", ""},
+		{"both", map[string]string{"eightfold.yaml": valid, "eightfold.yml": valid}, "", "both eightfold.yaml and eightfold.yml exist"},
+		{"a directory", map[string]string{"eightfold.yaml/x": ""}, "", "is a directory"},
+		{"none: detected", map[string]string{"go.mod": "module x\n"}, "detected from go.mod", ""},
+		{"nothing at all", map[string]string{"README.md": "hi\n"}, "", "no pipeline detected"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Load(writeFiles(t, tc.files))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error = %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Source != tc.wantSource {
+				t.Errorf("Source = %q, want %q", cfg.Source, tc.wantSource)
+			}
+			if (cfg.File == "") != strings.HasPrefix(tc.wantSource, "detected") {
+				t.Errorf("File = %q for source %q", cfg.File, cfg.Source)
+			}
+		})
+	}
+}
+
+func TestDescribeGolden(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+	}{
+		{"file", map[string]string{"eightfold.yaml": `# A pipeline using every key.
+env:
+  GOFLAGS: -mod=mod
+  GREETING: hello world
+log_limit: 10MiB
+steps:
+  - name: build
+    run: go build -o bin/app ./cmd/app
+    artifacts: [bin/app]
+    env: { CGO_ENABLED: 0 }
+  - name: test
+    run: |
+      go vet ./...
+      go test -json ./...
+    timeout: 10m
+    report: go-test-json
+    log_limit: 100MiB
+`}},
+		{"detected-go", map[string]string{"go.mod": "module x\n", "Makefile": "all:\n\tgo build\n"}},
+		{"detected-pnpm", map[string]string{"pnpm-lock.yaml": "", "package.json": `{"scripts": {"build": "vite build", "test": "vitest run"}}`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Load(writeFiles(t, tc.files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("testdata", "describe", tc.name+".golden"), cfg.Describe())
+		})
+	}
+}
+
+// checkGolden compares got with the golden file, or rewrites it with -update.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	tests := []struct{ word, want string }{
+		{"timout", "timeout"},
+		{"Name", "name"},
+		{"artefacts", "artifacts"},
+		{"loglimit", "log_limit"},
+		{"bogus", ""},
+		{"x", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.word, func(t *testing.T) {
+			if got := suggest(tc.word, stepKeys); got != tc.want {
+				t.Errorf("suggest(%q) = %q, want %q", tc.word, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,436 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/goccy/go-yaml/ast"
+)
+
+// Keys the loader understands, in the order messages list them.
+var (
+	topKeys  = []string{"env", "log_limit", "steps"}
+	stepKeys = []string{"name", "run", "timeout", "env", "report", "artifacts", "log_limit"}
+)
+
+// keyHabits maps keys other tools use to the eightfold key meaning the same.
+var keyHabits = map[string]string{
+	"cmd": "run", "command": "run", "script": "run", "sh": "run",
+	"environment": "env", "variables": "env", "vars": "env",
+	"jobs": "steps", "tasks": "steps", "stages": "steps", "pipeline": "steps",
+}
+
+// Patterns shared with eightfold.schema.json; a test checks that the schema
+// uses exactly these.
+const (
+	namePattern     = `^[A-Za-z0-9._-]+$`
+	envNamePattern  = `^[A-Za-z_][A-Za-z0-9_]*$`
+	runPattern      = `\S`
+	durationPattern = `^(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$`
+	sizePattern     = `^([0-9]+ ?([KMGTPEkmgtpe][Ii]?)?[Bb]?|[0-9]+\.[0-9]+ ?[KMGTPEkmgtpe][Ii]?[Bb]?)$`
+	escapePattern   = `(^|/)\.\.(/|$)`
+)
+
+var (
+	nameRE     = regexp.MustCompile(namePattern)
+	envNameRE  = regexp.MustCompile(envNamePattern)
+	runRE      = regexp.MustCompile(runPattern)
+	durationRE = regexp.MustCompile(durationPattern)
+	sizeRE     = regexp.MustCompile(sizePattern)
+	escapeRE   = regexp.MustCompile(escapePattern)
+)
+
+// Descriptions of expected values, shared by the messages.
+const (
+	wantTop      = "a mapping with a steps list (keys: env, log_limit, steps)"
+	wantStep     = "a step: a mapping with at least name and run"
+	wantEnv      = "a mapping of NAME: value"
+	wantDuration = "a Go duration such as 90s, 10m or 1h30m"
+	wantSize     = "a size in bytes: an integer, or a string such as 512KiB, 50MiB or 1GB"
+	wantReport   = "go-test-json, tap or junit:<glob> (such as junit:reports/*.xml)"
+	wantPath     = "a path or glob relative to the repository root"
+)
+
+// Parse reads a config file's contents. name is the file name shown in
+// errors and origins (normally "eightfold.yaml"). Problems are returned
+// together as an ErrorList.
+func Parse(name string, src []byte) (*Config, error) {
+	root, err := parseDocument(name, src)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{resolver: newResolver(root), file: name}
+	cfg := d.config(root)
+	if len(d.errs) > 0 {
+		d.errs.sort()
+		return nil, d.errs
+	}
+	cfg.Source = name
+	return cfg, nil
+}
+
+// decoder turns the AST of one file into a Config, collecting problems.
+type decoder struct {
+	*resolver
+	file string
+	errs ErrorList
+}
+
+// failf records a problem at the node at.
+func (d *decoder) failf(at ast.Node, path, format string, args ...any) {
+	line, col := position(at)
+	d.errs = append(d.errs, &Error{File: d.file, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// wrongType records that the value of e is not the kind of thing wanted.
+func (d *decoder) wrongType(e entry, path, want string, got scalar) {
+	hint := ""
+	if got.isScalar && !got.isText {
+		hint = fmt.Sprintf(`; to use it as text, put it in quotes: "%s"`, got.text)
+	}
+	d.failf(e.at, path, "expected %s, got %s%s", want, got.kind, hint)
+}
+
+// config decodes the top level.
+func (d *decoder) config(root ast.Node) *Config {
+	cfg := &Config{Env: map[string]string{}, LogLimit: DefaultLogLimit}
+	fields, ok := d.fields(entry{value: root, at: root}, "", wantTop, topKeys)
+	if !ok {
+		return cfg
+	}
+	hasSteps := false
+	for _, e := range fields {
+		switch e.key {
+		case "env":
+			cfg.Env = d.env(e, e.key)
+		case "log_limit":
+			if n := d.size(e, e.key); n > 0 {
+				cfg.LogLimit, cfg.logLimitSet = n, true
+			}
+		case "steps":
+			cfg.Steps, hasSteps = d.steps(e, e.key), true
+		}
+	}
+	if !hasSteps {
+		d.failf(root, "", `missing key "steps"; expected a list of steps, each with a name and a run command`)
+	}
+	return cfg
+}
+
+// mapping returns the entries of the mapping that is the value of e.
+func (d *decoder) mapping(e entry, path, want string) ([]entry, bool) {
+	v := d.resolve(e.value)
+	m, ok := v.node.(*ast.MappingNode)
+	if !ok {
+		d.wrongType(e, path, want, v)
+		return nil, false
+	}
+	fail := func(at ast.Node, msg string) { d.failf(at, path, "%s", msg) }
+	return d.entries(m, 0, fail), true
+}
+
+// fields is mapping, reporting and dropping keys that are not in allowed.
+func (d *decoder) fields(e entry, path, want string, allowed []string) ([]entry, bool) {
+	entries, ok := d.mapping(e, path, want)
+	known := entries[:0]
+	for _, kv := range entries {
+		if slices.Contains(allowed, kv.key) {
+			known = append(known, kv)
+			continue
+		}
+		d.failf(kv.keyAt, path, "%s", unknownKey(kv.key, allowed))
+	}
+	return known, ok
+}
+
+// unknownKey words the problem of a key that is not allowed.
+func unknownKey(key string, allowed []string) string {
+	msg := fmt.Sprintf("unknown key %q", key)
+	guess := keyHabits[strings.ToLower(key)]
+	if !slices.Contains(allowed, guess) {
+		guess = suggest(key, allowed)
+	}
+	if guess != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", guess)
+	}
+	return msg + "; allowed keys: " + strings.Join(allowed, ", ")
+}
+
+// steps decodes the steps list and checks that names are unique.
+func (d *decoder) steps(e entry, path string) []Step {
+	seq, ok := d.sequence(e, path, "a list of steps")
+	if !ok {
+		return nil
+	}
+	if len(seq) == 0 {
+		d.failf(e.at, path, "expected at least one step, got an empty list")
+	}
+	var steps []Step
+	firstName := map[string]ast.Node{}
+	for i, item := range seq {
+		s, nameAt := d.step(item, fmt.Sprintf("%s[%d]", path, i))
+		if prev, dup := firstName[s.Name]; dup && s.Name != "" {
+			line, col := position(prev)
+			d.failf(nameAt, fmt.Sprintf("%s[%d].name", path, i),
+				"duplicate step name %q (first used at line %d, column %d); step names must be unique", s.Name, line, col)
+		} else if s.Name != "" {
+			firstName[s.Name] = nameAt
+		}
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+// sequence returns the items of the list that is the value of e.
+func (d *decoder) sequence(e entry, path, want string) ([]entry, bool) {
+	v := d.resolve(e.value)
+	seq, ok := v.node.(*ast.SequenceNode)
+	if !ok {
+		d.wrongType(e, path, want, v)
+		return nil, false
+	}
+	items := make([]entry, len(seq.Values))
+	for i, n := range seq.Values {
+		items[i] = entry{value: n, at: itemAt(seq, i)}
+	}
+	return items, true
+}
+
+// itemAt is where errors about item i of seq point: the item, or its "-"
+// when the item is left out.
+func itemAt(seq *ast.SequenceNode, i int) ast.Node {
+	if isImplicitNull(seq.Values[i]) && i < len(seq.Entries) && seq.Entries[i] != nil {
+		return seq.Entries[i]
+	}
+	return seq.Values[i]
+}
+
+// step decodes one step. It returns where its name is written.
+func (d *decoder) step(item entry, path string) (Step, ast.Node) {
+	line, col := position(item.at)
+	s := Step{Timeout: DefaultTimeout, Env: map[string]string{}, Origin: fmt.Sprintf("%s:%d:%d", d.file, line, col)}
+	fields, ok := d.fields(item, path, wantStep, stepKeys)
+	if !ok {
+		return s, nil
+	}
+	var nameAt ast.Node
+	for _, e := range fields {
+		p := path + "." + e.key
+		switch e.key {
+		case "name":
+			s.Name, nameAt = d.name(e, p), e.at
+		case "run":
+			s.Run = d.run(e, p)
+		case "timeout":
+			s.Timeout, s.timeoutSet = d.duration(e, p), true
+		case "env":
+			s.Env = d.env(e, p)
+		case "report":
+			s.Report = d.report(e, p)
+		case "artifacts":
+			s.Artifacts = d.paths(e, p)
+		case "log_limit":
+			s.LogLimit = d.size(e, p)
+		}
+	}
+	d.requireStepKeys(item, path, fields, "name", "run")
+	return s, nameAt
+}
+
+// requireStepKeys reports each key of want that fields lacks.
+func (d *decoder) requireStepKeys(item entry, path string, fields []entry, want ...string) {
+	for _, k := range want {
+		if !slices.ContainsFunc(fields, func(e entry) bool { return e.key == k }) {
+			d.failf(item.at, path, "missing key %q; every step needs a name and a run command", k)
+		}
+	}
+}
+
+// text returns the value of e when it is a string.
+func (d *decoder) text(e entry, path, want string) (string, bool) {
+	v := d.resolve(e.value)
+	if !v.isText {
+		d.wrongType(e, path, want, v)
+	}
+	return v.text, v.isText
+}
+
+// name decodes a step name.
+func (d *decoder) name(e entry, path string) string {
+	s, ok := d.text(e, path, "a step name (a string)")
+	if ok && !nameRE.MatchString(s) {
+		d.failf(e.at, path, "%q is not a valid step name; use only letters, digits, '.', '_' and '-'", s)
+		return ""
+	}
+	return s
+}
+
+// run decodes a step's command line.
+func (d *decoder) run(e entry, path string) string {
+	s, ok := d.text(e, path, "a command line (a string)")
+	if ok && !runRE.MatchString(s) {
+		d.failf(e.at, path, "the command is empty; expected a shell command line such as: go test ./...")
+	}
+	return s
+}
+
+// duration decodes a positive Go duration; on error it returns DefaultTimeout.
+func (d *decoder) duration(e entry, path string) time.Duration {
+	v := d.resolve(e.value)
+	if !v.isScalar {
+		d.wrongType(e, path, wantDuration, v)
+		return DefaultTimeout
+	}
+	t, err := time.ParseDuration(v.text)
+	switch {
+	case !v.isText || !durationRE.MatchString(v.text) || err != nil:
+		d.failf(e.at, path, "%s is not a duration; expected %s%s", v.quoted(), wantDuration, unitHint(v.text))
+	case t <= 0:
+		d.failf(e.at, path, "%s is zero; expected a positive duration such as 90s, 10m or 1h30m", v.quoted())
+	default:
+		return t
+	}
+	return DefaultTimeout
+}
+
+// unitHint suggests a unit for a bare number.
+func unitHint(s string) string {
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		return fmt.Sprintf(" (a number needs a unit: %ss or %sm)", s, s)
+	}
+	return ""
+}
+
+// size decodes a positive byte count; on error it returns 0.
+func (d *decoder) size(e entry, path string) int64 {
+	v := d.resolve(e.value)
+	var n uint64
+	var err error
+	switch node, isInt := v.node.(*ast.IntegerNode); {
+	case isInt && !v.isText:
+		n, err = integerValue(node)
+	case !v.isText:
+		d.wrongType(e, path, wantSize, v)
+		return 0
+	case !sizeRE.MatchString(v.text):
+		d.failf(e.at, path, "%s is not a size; expected %s", v.quoted(), wantSize)
+		return 0
+	default:
+		n, err = humanize.ParseBytes(v.text)
+	}
+	switch {
+	case errors.Is(err, errNegative) || err == nil && n == 0:
+		d.failf(e.at, path, "%s is not positive; expected at least 1 byte, such as 50MiB", v.quoted())
+	case err != nil || n > math.MaxInt64:
+		d.failf(e.at, path, "%s is too large; expected at most 8EiB", v.quoted())
+	default:
+		return int64(n)
+	}
+	return 0
+}
+
+var errNegative = errors.New("negative")
+
+// integerValue is the value of an integer node.
+func integerValue(n *ast.IntegerNode) (uint64, error) {
+	switch v := n.Value.(type) {
+	case int64:
+		if v < 0 {
+			return 0, errNegative
+		}
+		return uint64(v), nil
+	case uint64:
+		return v, nil
+	}
+	return 0, fmt.Errorf("unexpected integer %v", n.Value)
+}
+
+// env decodes a mapping of environment variables.
+func (d *decoder) env(e entry, path string) map[string]string {
+	entries, _ := d.mapping(e, path, wantEnv)
+	env := make(map[string]string, len(entries))
+	for _, kv := range entries {
+		p := path + "." + kv.key
+		if !envNameRE.MatchString(kv.key) {
+			d.failf(kv.keyAt, p, "%q is not a valid variable name; use letters, digits and '_', not starting with a digit", kv.key)
+			continue
+		}
+		v := d.resolve(kv.value)
+		if !v.isScalar {
+			d.failf(kv.at, p, "expected a string, number or boolean, got %s%s", v.kind, emptyHint(v, kv.key))
+			continue
+		}
+		env[kv.key] = v.text
+	}
+	return env
+}
+
+// emptyHint tells how to write an empty value when v is null.
+func emptyHint(v scalar, key string) string {
+	if v.isNull {
+		return fmt.Sprintf(`; write %s: "" for an empty value`, key)
+	}
+	return ""
+}
+
+// report decodes a step's test report format.
+func (d *decoder) report(e entry, path string) string {
+	s, ok := d.text(e, path, wantReport)
+	if !ok {
+		return ""
+	}
+	glob, isJUnit := strings.CutPrefix(s, "junit:")
+	switch {
+	case s == "go-test-json" || s == "tap":
+		return s
+	case !isJUnit || glob == "":
+		d.failf(e.at, path, "%q is not a report format; expected %s", s, wantReport)
+	case badPath(glob) != "":
+		d.failf(e.at, path, "%q: the JUnit files %s", s, badPath(glob))
+	default:
+		return s
+	}
+	return ""
+}
+
+// paths decodes a list of relative paths or globs.
+func (d *decoder) paths(e entry, path string) []string {
+	items, _ := d.sequence(e, path, "a list of paths or globs relative to the repository root")
+	var out []string
+	for i, item := range items {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		s, ok := d.text(item, p, wantPath+" (a string)")
+		if !ok {
+			continue
+		}
+		if problem := badPath(s); problem != "" {
+			d.failf(item.at, p, "%q %s", s, problem)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// badPath says what is wrong with a relative path or glob, or "".
+func badPath(p string) string {
+	_, globErr := path.Match(p, "")
+	switch {
+	case p == "":
+		return "is empty; expected " + wantPath
+	case strings.HasPrefix(p, "/"):
+		return "is an absolute path; expected " + wantPath
+	case escapeRE.MatchString(p):
+		return "leaves the repository (..); expected " + wantPath
+	case globErr != nil:
+		return "is not a valid glob (" + globErr.Error() + "); expected " + wantPath
+	}
+	return ""
+}

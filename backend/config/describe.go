@@ -1,0 +1,95 @@
+package config
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+)
+
+// Describe is the effective pipeline as text for `eightfold config`: where
+// it comes from, the project settings, then each step with its origin and
+// every setting, defaults marked as such.
+func (c *Config) Describe() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "source:    %s\n", c.Source)
+	fmt.Fprintf(&b, "log limit: %s\n", defaulted(humanize.IBytes(uint64(c.LogLimit))+" per step", !c.logLimitSet, "default"))
+	fmt.Fprintf(&b, "env:       %s\n", envText(c.Env, strings.Repeat(" ", 11)))
+	fmt.Fprintf(&b, "steps:     %d\n", len(c.Steps))
+	for i, s := range c.Steps {
+		b.WriteString("\n")
+		c.describeStep(&b, i+1, s)
+	}
+	return b.String()
+}
+
+// describeStep writes one step of Describe.
+func (c *Config) describeStep(b *strings.Builder, n int, s Step) {
+	const indent = "     "
+	field := func(label, value string) {
+		fmt.Fprintf(b, "%s%-10s %s\n", indent, label+":", value)
+	}
+	fmt.Fprintf(b, "%d. %s\n", n, s.Name)
+	field("origin", s.Origin)
+	field("run", indentLines(strings.TrimRight(s.Run, "\n"), indent+strings.Repeat(" ", 11)))
+	field("timeout", defaulted(durationText(s.Timeout), !s.timeoutSet, "default"))
+	field("env", envText(s.Env, indent+strings.Repeat(" ", 11)))
+	field("report", cmp.Or(s.Report, "none"))
+	field("artifacts", cmp.Or(strings.Join(s.Artifacts, ", "), "none"))
+	field("log limit", sizeText(c.LogLimitFor(s), s.LogLimit == 0, "project default"))
+}
+
+// defaulted marks a value that was not written in the config.
+func defaulted(value string, isDefault bool, label string) string {
+	if isDefault {
+		return value + " (" + label + ")"
+	}
+	return value
+}
+
+// sizeText shows a byte count as 50 MiB.
+func sizeText(n int64, isDefault bool, label string) string {
+	return defaulted(humanize.IBytes(uint64(n)), isDefault, label)
+}
+
+// durationText shows a duration without trailing zero units: 30m, 1h30m, 90s.
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.ContainsAny(s, "hm") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// envText lists variables as KEY=value, one per line, in name order.
+func envText(env map[string]string, indent string) string {
+	if len(env) == 0 {
+		return "none"
+	}
+	var lines []string
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		lines = append(lines, k+"="+shellValue(env[k]))
+	}
+	return strings.Join(lines, "\n"+indent)
+}
+
+// shellValue quotes a value that would otherwise be hard to read.
+func shellValue(v string) string {
+	if v == "" || strings.ContainsAny(v, " \t\n\"'\\$`#") {
+		return strconv.Quote(v)
+	}
+	return v
+}
+
+// indentLines indents every line of s after the first.
+func indentLines(s, indent string) string {
+	return strings.ReplaceAll(s, "\n", "\n"+indent)
+}

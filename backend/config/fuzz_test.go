@@ -1,0 +1,79 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzLoad feeds arbitrary file contents to Parse, the whole of Load past
+// reading the file. It must never panic; every problem must name the file
+// and a line and column ≥ 1; a config it accepts must hold what the
+// format promises.
+func FuzzLoad(f *testing.F) {
+	for _, tc := range badConfigs {
+		f.Add([]byte(tc.src))
+	}
+	samples, _ := filepath.Glob(filepath.Join("testdata", "schema", "*", "*.yaml"))
+	for _, file := range samples {
+		if src, err := os.ReadFile(file); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Add([]byte("a: &x [*x]\nsteps: {<<: *x}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		cfg, err := Parse("eightfold.yaml", src)
+		if err != nil {
+			checkFuzzError(t, err)
+			return
+		}
+		checkFuzzConfig(t, cfg)
+	})
+}
+
+// checkFuzzError checks that err is a non-empty ErrorList of located problems.
+func checkFuzzError(t *testing.T, err error) {
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		t.Fatalf("error %T %q is not a non-empty ErrorList", err, err)
+	}
+	for _, e := range list {
+		if e.File != "eightfold.yaml" || e.Line < 1 || e.Col < 1 || e.Msg == "" {
+			t.Fatalf("problem without a place or a message: %#v", e)
+		}
+	}
+}
+
+// checkFuzzConfig checks the promises of an accepted config.
+func checkFuzzConfig(t *testing.T, cfg *Config) {
+	if len(cfg.Steps) == 0 || cfg.LogLimit < 1 {
+		t.Fatalf("accepted config with %d steps, log limit %d", len(cfg.Steps), cfg.LogLimit)
+	}
+	names := map[string]bool{}
+	for _, s := range cfg.Steps {
+		if names[s.Name] || !nameRE.MatchString(s.Name) || !runRE.MatchString(s.Run) || s.Timeout <= 0 || s.LogLimit < 0 {
+			t.Fatalf("accepted a bad step: %#v", s)
+		}
+		names[s.Name] = true
+	}
+	_ = cfg.Describe()
+}
+
+// FuzzMakeTargets checks that reading targets from any Makefile never
+// panics and only yields ordinary, distinct target names.
+func FuzzMakeTargets(f *testing.F) {
+	f.Add([]byte("all: app\n\tcc -o app main.c\ntest check:: app\n"))
+	f.Add([]byte("A := b\nB ?= c:d\n$(X:.c=.o): y\ndefine R\nt: x\nendef\nx \\\n y: z\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		targets := makeTargets(src)
+		seen := map[string]bool{}
+		for _, target := range targets {
+			if target == "" || target[0] == '.' || seen[target] || strings.Contains(target, "%") {
+				t.Fatalf("bad target %q in %q", target, targets)
+			}
+			seen[target] = true
+		}
+	})
+}

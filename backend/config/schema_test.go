@@ -1,0 +1,210 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/goccy/go-yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// compileSchema compiles Schema, which also checks it against the
+// draft 2020-12 meta-schema.
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("eightfold.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("eightfold.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+// schemaAccepts validates YAML source against the schema, the way an
+// editor sees it: as the JSON the YAML stands for.
+func schemaAccepts(t *testing.T, sch *jsonschema.Schema, src []byte) (bool, error) {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(src, &v); err != nil {
+		return false, err
+	}
+	js, err := json.Marshal(v)
+	if err != nil {
+		return false, err
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	if err != nil {
+		return false, err
+	}
+	err = sch.Validate(inst)
+	return err == nil, err
+}
+
+func TestSchemaAgreesWithLoader(t *testing.T) {
+	sch := compileSchema(t)
+	for _, verdict := range []string{"valid", "invalid"} {
+		files, err := filepath.Glob(filepath.Join("testdata", "schema", verdict, "*.yaml"))
+		if err != nil || len(files) < 5 {
+			t.Fatalf("samples in testdata/schema/%s: %v, %v", verdict, files, err)
+		}
+		for _, file := range files {
+			t.Run(verdict+"/"+filepath.Base(file), func(t *testing.T) {
+				src, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkVerdicts(t, sch, src, verdict == "valid")
+			})
+		}
+	}
+	for _, tc := range badConfigs {
+		t.Run("bad/"+tc.name, func(t *testing.T) {
+			var v any
+			if tc.loaderOnly || yaml.Unmarshal([]byte(tc.src), &v) != nil || v == nil {
+				t.Skip("not a JSON Schema matter: YAML syntax, an empty file or a loader-only rule")
+			}
+			checkVerdicts(t, sch, []byte(tc.src), false)
+		})
+	}
+}
+
+// checkVerdicts asserts that the loader and the schema both take src as valid, or both reject it.
+func checkVerdicts(t *testing.T, sch *jsonschema.Schema, src []byte, valid bool) {
+	t.Helper()
+	_, loadErr := Parse("eightfold.yaml", src)
+	if (loadErr == nil) != valid {
+		t.Errorf("loader: valid = %v, want %v (%v)", loadErr == nil, valid, loadErr)
+	}
+	ok, schemaErr := schemaAccepts(t, sch, src)
+	if ok != valid {
+		t.Errorf("schema: valid = %v, want %v (%v)", ok, valid, schemaErr)
+	}
+}
+
+// schemaDoc is the schema decoded for inspection.
+func schemaDoc(t *testing.T) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(Schema, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// at follows keys (object keys, or list indexes as ints) into a decoded JSON document.
+func at(t *testing.T, v any, keys ...any) any {
+	t.Helper()
+	for _, k := range keys {
+		switch k := k.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				t.Fatalf("schema: no item %d in %v", k, l)
+			}
+			v = l[k]
+		}
+		if v == nil {
+			t.Fatalf("schema: nothing at %v", keys)
+		}
+	}
+	return v
+}
+
+func TestSchemaKnowsEveryKey(t *testing.T) {
+	doc := schemaDoc(t)
+	tests := []struct {
+		name  string
+		props any
+		keys  []string
+	}{
+		{"top level", at(t, doc, "properties"), topKeys},
+		{"step", at(t, doc, "$defs", "step", "properties"), stepKeys},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := slices.Sorted(maps.Keys(tc.props.(map[string]any)))
+			if want := slices.Sorted(slices.Values(tc.keys)); !slices.Equal(got, want) {
+				t.Errorf("schema keys %v, loader keys %v", got, want)
+			}
+		})
+	}
+}
+
+func TestSchemaDescribesEveryProperty(t *testing.T) {
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if props, ok := v["properties"].(map[string]any); ok {
+				for name, p := range props {
+					if d, _ := p.(map[string]any)["description"].(string); strings.TrimSpace(d) == "" {
+						t.Errorf("%s.properties.%s has no description", path, name)
+					}
+				}
+			}
+			for k, child := range v {
+				walk(path+"."+k, child)
+			}
+		case []any:
+			for i, child := range v {
+				walk(fmt.Sprintf("%s[%d]", path, i), child)
+			}
+		}
+	}
+	walk("$", schemaDoc(t))
+}
+
+func TestSchemaPatternsMatchLoader(t *testing.T) {
+	doc := schemaDoc(t)
+	step := at(t, doc, "$defs", "step", "properties")
+	tests := []struct {
+		name string
+		got  any
+		want string
+	}{
+		{"step name", at(t, step, "name", "pattern"), namePattern},
+		{"run", at(t, step, "run", "pattern"), runPattern},
+		{"env name", at(t, doc, "$defs", "env", "propertyNames", "pattern"), envNamePattern},
+		{"duration", at(t, doc, "$defs", "duration", "pattern"), durationPattern},
+		{"size", at(t, doc, "$defs", "size", "oneOf", 1, "pattern"), sizePattern},
+		{"path escaping the repository", at(t, doc, "$defs", "relativePath", "not", "anyOf", 1, "pattern"), escapePattern},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.got != tc.want {
+				t.Errorf("schema pattern %q, loader pattern %q", tc.got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSchemaDefaultsMatchLoader(t *testing.T) {
+	doc := schemaDoc(t)
+	timeout, err := time.ParseDuration(at(t, doc, "$defs", "step", "properties", "timeout", "default").(string))
+	if err != nil || timeout != DefaultTimeout {
+		t.Errorf("schema timeout default %v (%v), loader %v", timeout, err, DefaultTimeout)
+	}
+	limit, err := humanize.ParseBytes(at(t, doc, "properties", "log_limit", "default").(string))
+	if err != nil || limit != DefaultLogLimit {
+		t.Errorf("schema log_limit default %v (%v), loader %v", limit, err, DefaultLogLimit)
+	}
+}

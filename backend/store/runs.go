@@ -1,0 +1,311 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Run statuses as stored.
+const (
+	StatusPending     = "pending"
+	StatusRunning     = "running"
+	StatusPassed      = "passed"
+	StatusFailed      = "failed"
+	StatusCancelled   = "cancelled"
+	StatusTimeout     = "timeout"
+	StatusInterrupted = "interrupted"
+	StatusSkipped     = "skipped"
+	StatusError       = "error"
+)
+
+// ErrNotFound is returned when a project, run or step does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Project is a repository that Eightfold has run.
+type Project struct {
+	ID   int64
+	Path string
+	Name string
+}
+
+// Run is one execution of a project's pipeline.
+type Run struct {
+	ID          int64
+	ProjectID   int64
+	ProjectPath string
+	Trigger     string
+	Commit      string
+	Branch      string
+	Dirty       bool
+	Status      string
+	Error       string
+	StartedMs   int64
+	FinishedMs  int64 // 0 while running
+	Steps       []Step
+	Tests       TestCounts
+}
+
+// Step is one step of a run.
+type Step struct {
+	ID         int64
+	RunID      int64
+	Idx        int
+	Name       string
+	Command    string
+	Status     string
+	ExitCode   int
+	StartedMs  int64
+	FinishedMs int64
+	LogBytes   int64
+	Truncated  bool
+}
+
+// TestCounts sums a run's test results by status.
+type TestCounts struct {
+	Total, Passed, Failed, Skipped int
+}
+
+// NewRun is what CreateRun needs.
+type NewRun struct {
+	ProjectID int64
+	Trigger   string
+	Commit    string
+	Branch    string
+	Dirty     bool
+	StartedMs int64
+	Steps     []NewStep
+}
+
+// NewStep names a step of a new run and its command.
+type NewStep struct {
+	Name    string
+	Command string
+}
+
+// StepEnd is how a step ended.
+type StepEnd struct {
+	Status     string
+	ExitCode   int
+	FinishedMs int64
+	LogBytes   int64
+	Truncated  bool
+}
+
+// EnsureProject returns the project at path, creating it on first use.
+func (s *Store) EnsureProject(ctx context.Context, path, name string, nowMs int64) (Project, error) {
+	_, err := s.db.ExecContext(ctx,
+		`INSERT INTO projects(path, name, created_ms) VALUES(?, ?, ?) ON CONFLICT(path) DO NOTHING`,
+		path, name, nowMs)
+	if err != nil {
+		return Project{}, fmt.Errorf("record project %s: %w", path, err)
+	}
+	return s.ProjectByPath(ctx, path)
+}
+
+// ProjectByPath finds a project by its absolute path.
+func (s *Store) ProjectByPath(ctx context.Context, path string) (Project, error) {
+	p := Project{Path: path}
+	err := s.db.QueryRowContext(ctx, `SELECT id, name FROM projects WHERE path = ?`, path).Scan(&p.ID, &p.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("project %s: %w", path, ErrNotFound)
+	}
+	return p, err
+}
+
+// CreateRun records a new running run and its pending steps.
+func (s *Store) CreateRun(ctx context.Context, nr NewRun) (Run, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Run{}, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx,
+		`INSERT INTO runs(project_id, trigger, commit_sha, branch, dirty, status, started_ms) VALUES(?,?,?,?,?,?,?)`,
+		nr.ProjectID, nr.Trigger, nr.Commit, nr.Branch, nr.Dirty, StatusRunning, nr.StartedMs)
+	if err != nil {
+		return Run{}, fmt.Errorf("record run: %w", err)
+	}
+	runID, err := res.LastInsertId()
+	if err != nil {
+		return Run{}, err
+	}
+	for i, st := range nr.Steps {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO steps(run_id, idx, name, command, status) VALUES(?,?,?,?,?)`,
+			runID, i, st.Name, st.Command, StatusPending); err != nil {
+			return Run{}, fmt.Errorf("record step %s: %w", st.Name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return Run{}, err
+	}
+	return s.Run(ctx, runID)
+}
+
+// StartStep marks a step running.
+func (s *Store) StartStep(ctx context.Context, stepID, startedMs int64) error {
+	return s.exec1(ctx, `UPDATE steps SET status = ?, started_ms = ? WHERE id = ?`, StatusRunning, startedMs, stepID)
+}
+
+// FinishStep records how a step ended.
+func (s *Store) FinishStep(ctx context.Context, stepID int64, e StepEnd) error {
+	return s.exec1(ctx,
+		`UPDATE steps SET status = ?, exit_code = ?, finished_ms = ?, log_bytes = ?, truncated = ? WHERE id = ?`,
+		e.Status, e.ExitCode, e.FinishedMs, e.LogBytes, e.Truncated, stepID)
+}
+
+// FinishRun records a run's final status; steps still pending are marked skipped.
+func (s *Store) FinishRun(ctx context.Context, runID int64, status, errMsg string, finishedMs int64) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE steps SET status = ? WHERE run_id = ? AND status = ?`,
+		StatusSkipped, runID, StatusPending); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, error = ?, finished_ms = ? WHERE id = ?`,
+		status, errMsg, finishedMs, runID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RecoverInterrupted marks runs and steps that are still running (left so by a process that
+// died) as interrupted, and returns how many runs it changed. Only the lock holder calls it.
+func (s *Store) RecoverInterrupted(ctx context.Context) (int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE steps SET status = ? WHERE status IN (?, ?)`,
+		StatusInterrupted, StatusRunning, StatusPending); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ? WHERE status = ?`, StatusInterrupted, StatusRunning)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return n, tx.Commit()
+}
+
+func (s *Store) exec1(ctx context.Context, query string, args ...any) error {
+	res, err := s.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+const runColumns = `r.id, r.project_id, p.path, r.trigger, r.commit_sha, r.branch, r.dirty, r.status, r.error, r.started_ms, r.finished_ms,
+ (SELECT count(*) FROM test_results t WHERE t.run_id = r.id),
+ (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status = 'passed'),
+ (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status IN ('failed', 'errored')),
+ (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status = 'skipped')`
+
+func scanRun(row interface{ Scan(...any) error }) (Run, error) {
+	var r Run
+	err := row.Scan(&r.ID, &r.ProjectID, &r.ProjectPath, &r.Trigger, &r.Commit, &r.Branch, &r.Dirty,
+		&r.Status, &r.Error, &r.StartedMs, &r.FinishedMs,
+		&r.Tests.Total, &r.Tests.Passed, &r.Tests.Failed, &r.Tests.Skipped)
+	return r, err
+}
+
+// Run loads a run with its steps.
+func (s *Store) Run(ctx context.Context, id int64) (Run, error) {
+	r, err := scanRun(s.db.QueryRowContext(ctx,
+		`SELECT `+runColumns+` FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("run #%d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return r, err
+	}
+	steps, err := s.stepsOf(ctx, []int64{id})
+	r.Steps = steps[id]
+	return r, err
+}
+
+// Runs lists a project's runs with their steps, newest first; limit ≤ 0 means 50.
+func (s *Store) Runs(ctx context.Context, projectID int64, limit int) ([]Run, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT `+runColumns+` FROM runs r JOIN projects p ON p.id = r.project_id
+		 WHERE r.project_id = ? ORDER BY r.id DESC LIMIT ?`, projectID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var runs []Run
+	var ids []int64
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+		ids = append(ids, r.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	steps, err := s.stepsOf(ctx, ids)
+	for i := range runs {
+		runs[i].Steps = steps[runs[i].ID]
+	}
+	return runs, err
+}
+
+func (s *Store) stepsOf(ctx context.Context, runIDs []int64) (map[int64][]Step, error) {
+	out := map[int64][]Step{}
+	if len(runIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(runIDs))
+	for i, id := range runIDs {
+		args[i] = id
+	}
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT `+stepColumns+` FROM steps WHERE run_id IN (?`+strings.Repeat(",?", len(runIDs)-1)+`) ORDER BY run_id, idx`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		st, err := scanStep(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[st.RunID] = append(out[st.RunID], st)
+	}
+	return out, rows.Err()
+}
+
+const stepColumns = `id, run_id, idx, name, command, status, exit_code, started_ms, finished_ms, log_bytes, truncated`
+
+func scanStep(row interface{ Scan(...any) error }) (Step, error) {
+	var st Step
+	err := row.Scan(&st.ID, &st.RunID, &st.Idx, &st.Name, &st.Command, &st.Status, &st.ExitCode,
+		&st.StartedMs, &st.FinishedMs, &st.LogBytes, &st.Truncated)
+	return st, err
+}
+
+// Step loads one step.
+func (s *Store) Step(ctx context.Context, id int64) (Step, error) {
+	st, err := scanStep(s.db.QueryRowContext(ctx, `SELECT `+stepColumns+` FROM steps WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, fmt.Errorf("step %d: %w", id, ErrNotFound)
+	}
+	return st, err
+}

@@ -1,0 +1,67 @@
+// Package vcs reads a repository's git state with go-git: the branch, the commit at HEAD and
+// whether the working tree has uncommitted changes.
+package vcs
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// State is a repository's position at one moment.
+type State struct {
+	IsGit  bool   // false when dir is not inside a git work tree
+	Branch string // short branch name; "" when HEAD is detached or there is no repository
+	Commit string // full SHA of HEAD; "" before the first commit
+	Dirty  bool   // tracked files changed or untracked files not ignored
+}
+
+// Read returns the git state of the work tree that contains dir. A directory outside any
+// repository is not an error: it yields State{IsGit: false}.
+func Read(dir string) (State, error) {
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return State{}, nil
+	}
+	if err != nil {
+		return State{}, fmt.Errorf("open git repository at %s: %w", dir, err)
+	}
+	st := State{IsGit: true}
+	if err := readHead(repo, &st); err != nil {
+		return st, fmt.Errorf("read HEAD of %s: %w", dir, err)
+	}
+	wt, err := repo.Worktree()
+	if errors.Is(err, git.ErrIsBareRepository) {
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("open work tree of %s: %w", dir, err)
+	}
+	status, err := wt.StatusWithOptions(git.StatusOptions{Strategy: git.Preload})
+	if err != nil {
+		return st, fmt.Errorf("git status of %s: %w", dir, err)
+	}
+	st.Dirty = !status.IsClean()
+	return st, nil
+}
+
+func readHead(repo *git.Repository, st *State) error {
+	head, err := repo.Reference(plumbing.HEAD, false)
+	if err != nil {
+		return err
+	}
+	if head.Type() == plumbing.SymbolicReference && head.Target().IsBranch() {
+		st.Branch = head.Target().Short()
+	}
+	resolved, err := repo.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil // no commit yet
+	}
+	if err != nil {
+		return err
+	}
+	st.Commit = resolved.Hash().String()
+	return nil
+}

@@ -1,0 +1,104 @@
+package vcs
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func gitCLI(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
+		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func write(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRead(t *testing.T) {
+	newRepo := func(t *testing.T) string {
+		dir := t.TempDir()
+		gitCLI(t, dir, "init", "-q", "-b", "main")
+		write(t, filepath.Join(dir, ".gitignore"), "*.log\n")
+		write(t, filepath.Join(dir, "a.txt"), "a\n")
+		gitCLI(t, dir, "add", ".")
+		gitCLI(t, dir, "commit", "-q", "-m", "first")
+		return dir
+	}
+	cases := []struct {
+		name   string
+		setup  func(t *testing.T) string
+		branch string
+		dirty  bool
+		noSHA  bool
+		notGit bool
+	}{
+		{name: "not a repository", setup: func(t *testing.T) string { return t.TempDir() }, notGit: true},
+		{name: "no commit yet", setup: func(t *testing.T) string {
+			d := t.TempDir()
+			gitCLI(t, d, "init", "-q", "-b", "trunk")
+			return d
+		}, branch: "trunk", noSHA: true},
+		{name: "clean", setup: newRepo, branch: "main"},
+		{name: "ignored file is not dirty", setup: func(t *testing.T) string {
+			d := newRepo(t)
+			write(t, filepath.Join(d, "x.log"), "noise")
+			return d
+		}, branch: "main"},
+		{name: "modified", setup: func(t *testing.T) string {
+			d := newRepo(t)
+			write(t, filepath.Join(d, "a.txt"), "changed\n")
+			return d
+		}, branch: "main", dirty: true},
+		{name: "untracked", setup: func(t *testing.T) string {
+			d := newRepo(t)
+			write(t, filepath.Join(d, "new.go"), "package x\n")
+			return d
+		}, branch: "main", dirty: true},
+		{name: "detached head", setup: func(t *testing.T) string {
+			d := newRepo(t)
+			gitCLI(t, d, "checkout", "-q", "--detach")
+			return d
+		}},
+		{name: "subdirectory of a repository", setup: func(t *testing.T) string {
+			d := newRepo(t)
+			sub := filepath.Join(d, "sub")
+			os.Mkdir(sub, 0o755)
+			return sub
+		}, branch: "main"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := c.setup(t)
+			st, err := Read(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.IsGit == c.notGit || st.Branch != c.branch || st.Dirty != c.dirty {
+				t.Errorf("got %+v; want git=%v branch=%q dirty=%v", st, !c.notGit, c.branch, c.dirty)
+			}
+			if c.notGit || c.noSHA {
+				if st.Commit != "" {
+					t.Errorf("commit %q, want none", st.Commit)
+				}
+				return
+			}
+			if want := gitCLI(t, dir, "rev-parse", "HEAD"); st.Commit != want {
+				t.Errorf("commit %q, want %q", st.Commit, want)
+			}
+		})
+	}
+}

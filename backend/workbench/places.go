@@ -1,0 +1,15 @@
+package workbench
+
+// Places lists the stages of the DevOps loop in navigation order, with whether each one works
+// in this version and, when not, a plain note saying so.
+func Places() []Place {
+	return []Place{
+		{ID: "plan", Title: "Plan", Note: "The plan board (cards that follow their commits around the loop) has not landed yet."},
+		{ID: "code", Title: "Code", Note: "The Code view (changes, watch mode, rerun on save) has not landed yet. The header shows the branch, commit and uncommitted changes."},
+		{ID: "build", Title: "Build & Test", Ready: true},
+		{ID: "release", Title: "Release", Note: "Releases (next version, changelog, tag, artifacts) have not landed yet."},
+		{ID: "deploy", Title: "Deploy", Note: "Deploys to staging and production over SSH have not landed yet."},
+		{ID: "operate", Title: "Operate", Note: "Health checks, logs and incidents of deployed targets have not landed yet."},
+		{ID: "monitor", Title: "Monitor", Note: "DORA figures and trends have not landed yet."},
+	}
+}

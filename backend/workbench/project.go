@@ -1,0 +1,197 @@
+// Package workbench is Eightfold's core: one Project per opened repository, wiring its
+// config, the step runner, the git state and the store together, and announcing every change
+// through an Emitter. It never imports a face (Wails, HTTP or terminal).
+package workbench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"eightfold/backend/config"
+	"eightfold/backend/store"
+	"eightfold/backend/vcs"
+)
+
+// Emitter is how events leave the core: the desktop adapts it to Wails events, the browser
+// face to server-sent events, tests to a recorder.
+type Emitter interface {
+	Emit(topic string, payload any)
+}
+
+// EmitFunc adapts a function to Emitter.
+type EmitFunc func(topic string, payload any)
+
+// Emit calls f.
+func (f EmitFunc) Emit(topic string, payload any) { f(topic, payload) }
+
+// Discard is an Emitter that drops every event.
+var Discard Emitter = EmitFunc(func(string, any) {})
+
+// Error codes that faces map to HTTP statuses and UI messages.
+const (
+	CodeNotFound   = "not_found"
+	CodeConflict   = "conflict"
+	CodeBadRequest = "bad_request"
+)
+
+// Error is a user-facing error with a code.
+type Error struct {
+	code string
+	msg  string
+}
+
+func (e *Error) Error() string { return e.msg }
+
+// Code is one of the Code* constants.
+func (e *Error) Code() string { return e.code }
+
+func errorf(code, format string, args ...any) error {
+	return &Error{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// Project is an opened repository.
+type Project struct {
+	dir   string
+	name  string
+	id    int64
+	store *store.Store
+	emit  Emitter
+	now   func() time.Time
+
+	mu     sync.Mutex
+	active map[int64]*activeRun
+	wg     sync.WaitGroup
+	closed bool
+}
+
+type activeRun struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Open opens the repository at dir (made absolute) on the store, recording it as a project
+// on first use. Events go to emit (nil: Discard).
+func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("project directory %s: %w", dir, err)
+	}
+	if err := checkDir(abs); err != nil {
+		return nil, err
+	}
+	if emit == nil {
+		emit = Discard
+	}
+	name := filepath.Base(abs)
+	rec, err := s.EnsureProject(context.Background(), abs, name, time.Now().UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	return &Project{dir: abs, name: name, id: rec.ID, store: s, emit: emit, now: time.Now,
+		active: map[int64]*activeRun{}}, nil
+}
+
+// Dir is the project's absolute path.
+func (p *Project) Dir() string { return p.dir }
+
+// Info reads the project's git state and effective pipeline. A broken config is reported in
+// ConfigError, not as an error, so that faces can show it.
+func (p *Project) Info() (ProjectInfo, error) {
+	st, err := vcs.Read(p.dir)
+	if err != nil {
+		return ProjectInfo{}, err
+	}
+	info := ProjectInfo{Path: p.dir, Name: p.name, Branch: st.Branch, Commit: st.Commit, Dirty: st.Dirty,
+		IsGit: st.IsGit, Steps: []StepPlan{}, Places: Places()}
+	cfg, err := config.Load(p.dir)
+	if err != nil {
+		info.ConfigError = err.Error()
+		return info, nil
+	}
+	info.ConfigSource = cfg.Source
+	for _, s := range cfg.Steps {
+		info.Steps = append(info.Steps, StepPlan{Name: s.Name, Run: s.Run, Origin: s.Origin, TimeoutMs: s.Timeout.Milliseconds()})
+	}
+	return info, nil
+}
+
+// Runs lists the project's runs, newest first; limit ≤ 0 means 50.
+func (p *Project) Runs(limit int) ([]RunInfo, error) {
+	runs, err := p.store.Runs(context.Background(), p.id, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RunInfo, 0, len(runs))
+	now := p.now()
+	for _, r := range runs {
+		out = append(out, runInfo(r, now))
+	}
+	return out, nil
+}
+
+// GetRun loads one run of this project.
+func (p *Project) GetRun(id int64) (RunInfo, error) {
+	r, err := p.store.Run(context.Background(), id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && r.ProjectID != p.id) {
+		return RunInfo{}, errorf(CodeNotFound, "run #%d does not exist in %s", id, p.dir)
+	}
+	if err != nil {
+		return RunInfo{}, err
+	}
+	return runInfo(r, p.now()), nil
+}
+
+// StepLog returns a page of a step's output after afterSeq, made safe to show.
+func (p *Project) StepLog(stepID, afterSeq int64, maxBytes int) (LogPage, error) {
+	ctx := context.Background()
+	st, err := p.store.Step(ctx, stepID)
+	if errors.Is(err, store.ErrNotFound) {
+		return LogPage{}, errorf(CodeNotFound, "step %d does not exist", stepID)
+	}
+	if err != nil {
+		return LogPage{}, err
+	}
+	if _, err := p.GetRun(st.RunID); err != nil {
+		return LogPage{}, err
+	}
+	chunks, more, err := p.store.LogChunks(ctx, stepID, afterSeq, maxBytes)
+	if err != nil {
+		return LogPage{}, err
+	}
+	page := LogPage{Chunks: make([]LogChunk, 0, len(chunks)), NextSeq: afterSeq, More: more}
+	for _, c := range chunks {
+		page.Chunks = append(page.Chunks, LogChunk{Seq: c.Seq, Ts: c.TimeMs, Stream: streamName(c.Stream), Text: SafeText(c.Data)})
+		page.NextSeq = c.Seq
+	}
+	return page, nil
+}
+
+// Close cancels the runs in progress and waits for them to be recorded.
+func (p *Project) Close() {
+	p.mu.Lock()
+	p.closed = true
+	for _, a := range p.active {
+		a.cancel()
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+}
+
+// OpenExisting opens a project for reading only: it never writes to the store, and a
+// directory that has never been run yields a project with no runs.
+func OpenExisting(s *store.Store, dir string) (*Project, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("project directory %s: %w", dir, err)
+	}
+	rec, err := s.ProjectByPath(context.Background(), abs)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	return &Project{dir: abs, name: filepath.Base(abs), id: rec.ID, store: s, emit: Discard, now: time.Now,
+		active: map[int64]*activeRun{}, closed: true}, nil
+}

@@ -1,0 +1,250 @@
+package workbench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+
+	"eightfold/backend/config"
+	"eightfold/backend/runner"
+	"eightfold/backend/store"
+	"eightfold/backend/vcs"
+)
+
+// Reporter sees a run as it happens; the terminal face prints from it. Its methods are called
+// from the goroutine that executes the run, in order.
+type Reporter interface {
+	StepStarted(step StepInfo)
+	Output(step StepInfo, c runner.Chunk)
+	StepFinished(step StepInfo)
+}
+
+// Trigger names why a run started.
+const TriggerManual = "manual"
+
+// StartRun starts the pipeline in the background and returns the new run at once. It is a
+// conflict to start a run while another one of this project is going.
+func (p *Project) StartRun(trigger string) (RunInfo, error) {
+	r, plan, err := p.begin(trigger)
+	if err != nil || plan == nil {
+		return r, err
+	}
+	go p.execute(r, plan, nil)
+	return r, nil
+}
+
+// RunNow runs the pipeline and returns the finished run. Cancelling ctx cancels the run.
+func (p *Project) RunNow(ctx context.Context, trigger string, rep Reporter) (RunInfo, error) {
+	r, plan, err := p.begin(trigger)
+	if err != nil || plan == nil {
+		return r, err
+	}
+	stop := context.AfterFunc(ctx, plan.cancel)
+	defer stop()
+	return p.execute(r, plan, rep), nil
+}
+
+// CancelRun stops a run in progress; it ends as cancelled.
+func (p *Project) CancelRun(id int64) error {
+	if _, err := p.GetRun(id); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	a, ok := p.active[id]
+	p.mu.Unlock()
+	if !ok {
+		return errorf(CodeConflict, "run #%d is not running", id)
+	}
+	a.cancel()
+	<-a.done
+	return nil
+}
+
+// plan is a started run's pipeline and its cancel handle.
+type plan struct {
+	cfg    *config.Config
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// begin records a new run. A config that does not load still makes a run, one that ends at
+// once in "error" with the config's message, so the history shows why nothing ran; plan is
+// nil then.
+func (p *Project) begin(trigger string) (RunInfo, *plan, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return RunInfo{}, nil, errorf(CodeConflict, "the project %s is closing", p.dir)
+	}
+	for id := range p.active {
+		return RunInfo{}, nil, errorf(CodeConflict, "run #%d is still going; wait for it or cancel it first", id)
+	}
+	git, err := vcs.Read(p.dir)
+	if err != nil {
+		return RunInfo{}, nil, err
+	}
+	cfg, cfgErr := config.Load(p.dir)
+	nr := store.NewRun{ProjectID: p.id, Trigger: trigger, Commit: git.Commit, Branch: git.Branch,
+		Dirty: git.Dirty, StartedMs: p.now().UnixMilli()}
+	if cfgErr == nil {
+		for _, s := range cfg.Steps {
+			nr.Steps = append(nr.Steps, store.NewStep{Name: s.Name, Command: s.Run})
+		}
+	}
+	rec, err := p.store.CreateRun(context.Background(), nr)
+	if err != nil {
+		return RunInfo{}, nil, err
+	}
+	p.emit.Emit(TopicRunStarted, runInfo(rec, p.now()))
+	if cfgErr != nil {
+		return p.finish(rec.ID, store.StatusError, cfgErr.Error()), nil, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pl := &plan{cfg: cfg, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	p.active[rec.ID] = &activeRun{cancel: cancel, done: pl.done}
+	p.wg.Add(1)
+	return runInfo(rec, p.now()), pl, nil
+}
+
+// execute runs the steps in order until one does not pass, then records the outcome.
+func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
+	defer p.wg.Done()
+	defer close(pl.done)
+	defer pl.cancel()
+	status, msg := store.StatusPassed, ""
+	for i, step := range pl.cfg.Steps {
+		res := p.runStep(pl, r, r.Steps[i].ID, step, rep)
+		if res.Status != runner.Passed {
+			status, msg = runStatus(res)
+			break
+		}
+	}
+	p.mu.Lock()
+	delete(p.active, r.ID)
+	p.mu.Unlock()
+	final := p.finish(r.ID, status, msg)
+	if info, err := p.Info(); err == nil {
+		p.emit.Emit(TopicProjectChanged, info)
+	}
+	return final
+}
+
+// finish records a run's end and announces it.
+func (p *Project) finish(runID int64, status, msg string) RunInfo {
+	ctx := context.Background()
+	if err := p.store.FinishRun(ctx, runID, status, msg, p.now().UnixMilli()); err != nil {
+		fmt.Fprintf(os.Stderr, "eightfold: record the end of run #%d: %v\n", runID, err)
+	}
+	rec, err := p.store.Run(ctx, runID)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "eightfold: reload run #%d: %v\n", runID, err)
+		return RunInfo{ID: runID, Status: status, Error: msg}
+	}
+	ri := runInfo(rec, p.now())
+	p.emit.Emit(TopicRunFinished, ri)
+	return ri
+}
+
+func runStatus(res runner.Result) (status, msg string) {
+	switch res.Status {
+	case runner.Cancelled:
+		return store.StatusCancelled, ""
+	case runner.Error:
+		return store.StatusError, fmt.Sprint(res.Err)
+	default: // failed or timed out
+		return store.StatusFailed, ""
+	}
+}
+
+// runStep runs one step, streaming its output into the store and the reporter.
+func (p *Project) runStep(pl *plan, r RunInfo, stepID int64, step config.Step, rep Reporter) runner.Result {
+	ctx := context.Background()
+	started := p.now()
+	if err := p.store.StartStep(ctx, stepID, started.UnixMilli()); err != nil {
+		return runner.Result{Status: runner.Error, Err: err}
+	}
+	info := p.stepUpdate(r.ID, stepID)
+	if rep != nil {
+		rep.StepStarted(info)
+	}
+	lw := newLogWriter(p.store, p.emit, r.ID, stepID)
+	res := runner.Run(pl.ctx, p.spec(pl.cfg, r.ID, step), func(c runner.Chunk) {
+		lw.Add(c)
+		if rep != nil {
+			rep.Output(info, c)
+		}
+	})
+	if res.Status == runner.Error && res.Err != nil {
+		lw.Add(runner.Chunk{Stream: runner.Meta, Time: p.now(), Data: []byte("[eightfold] " + res.Err.Error() + "\n")})
+	}
+	logErr := lw.Close()
+	end := store.StepEnd{Status: stepStatus(res.Status), ExitCode: res.ExitCode, FinishedMs: p.now().UnixMilli(),
+		LogBytes: res.OutputBytes, Truncated: res.Truncated}
+	if err := p.store.FinishStep(ctx, stepID, end); err != nil {
+		return runner.Result{Status: runner.Error, Err: err}
+	}
+	if logErr != nil {
+		return runner.Result{Status: runner.Error, Err: fmt.Errorf("store the output of step %s: %w", step.Name, logErr)}
+	}
+	info = p.stepUpdate(r.ID, stepID)
+	if rep != nil {
+		rep.StepFinished(info)
+	}
+	return res
+}
+
+// stepUpdate announces the run's new state and returns the step's.
+func (p *Project) stepUpdate(runID, stepID int64) StepInfo {
+	rec, err := p.store.Run(context.Background(), runID)
+	if err != nil {
+		return StepInfo{ID: stepID}
+	}
+	ri := runInfo(rec, p.now())
+	p.emit.Emit(TopicRunUpdated, ri)
+	for _, s := range ri.Steps {
+		if s.ID == stepID {
+			return s
+		}
+	}
+	return StepInfo{ID: stepID}
+}
+
+func (p *Project) spec(cfg *config.Config, runID int64, step config.Step) runner.Spec {
+	env := os.Environ()
+	for _, m := range []map[string]string{cfg.Env, step.Env} {
+		for k, v := range m {
+			env = append(env, k+"="+v)
+		}
+	}
+	env = append(env, "EIGHTFOLD=1", "EIGHTFOLD_RUN_ID="+strconv.FormatInt(runID, 10), "EIGHTFOLD_STEP="+step.Name)
+	return runner.Spec{Name: step.Name, Command: step.Run, Dir: p.dir, Env: env, Timeout: step.Timeout, MaxOutput: cfg.LogLimitFor(step)}
+}
+
+func stepStatus(s runner.Status) string {
+	switch s {
+	case runner.Passed:
+		return store.StatusPassed
+	case runner.Failed:
+		return store.StatusFailed
+	case runner.TimedOut:
+		return store.StatusTimeout
+	case runner.Cancelled:
+		return store.StatusCancelled
+	default:
+		return store.StatusError
+	}
+}
+
+// checkDir says clearly when a project directory is missing or not a directory.
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("project directory %s does not exist: pass --dir with the path of a repository", dir)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("project path %s is not a directory: pass --dir with the path of a repository", dir)
+	}
+	return nil
+}
