@@ -1,0 +1,265 @@
+// The only module that talks to Go. In the desktop window the Wails bindings are used
+// (window.go.main.App); in a browser the same methods are called over HTTP and events arrive
+// as server-sent events from /api/events. See docs/api.md.
+
+import type { EventMap, LogPage, ProjectInfo, RunInfo, Topic } from './types';
+
+type BoundMethod = (...args: unknown[]) => Promise<unknown>;
+
+interface WailsRuntime {
+  EventsOn(topic: string, callback: (...data: unknown[]) => void): () => void;
+  BrowserOpenURL(url: string): void;
+}
+
+declare global {
+  interface Window {
+    go?: { main?: { App?: Record<string, BoundMethod | undefined> } };
+    runtime?: WailsRuntime;
+  }
+}
+
+/** An error from the API: `code` is one of not_found, bad_request, conflict, internal, … */
+export class ApiError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+}
+
+function isErrorBody(value: unknown): value is { code?: unknown; message: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
+/** Turns whatever a call rejected with (a {code,message} object, a string, an Error) into an ApiError. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (typeof err === 'string') {
+    if (err.trimStart().startsWith('{')) {
+      try {
+        return toApiError(JSON.parse(err));
+      } catch {
+        // Not JSON after all: the string is the message.
+      }
+    }
+    return new ApiError('unknown', err);
+  }
+  if (isErrorBody(err)) {
+    return new ApiError(typeof err.code === 'string' && err.code ? err.code : 'unknown', err.message);
+  }
+  return new ApiError('unknown', String(err));
+}
+
+/** State of the event stream. The desktop bindings are always open. */
+export type Connection = 'connecting' | 'open' | 'reconnecting';
+
+/** How method calls and events travel; one implementation per face. */
+export interface Transport {
+  call(method: string, args: unknown[]): Promise<unknown>;
+  on(topic: string, callback: (payload: unknown) => void): () => void;
+  onConnection(callback: (state: Connection) => void): () => void;
+  openURL(url: string): void;
+}
+
+export function wailsTransport(app: Record<string, BoundMethod | undefined>, runtime: WailsRuntime): Transport {
+  return {
+    async call(method, args) {
+      const fn = app[method];
+      if (!fn) throw new ApiError('not_found', `The desktop app has no method ${method}.`);
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw toApiError(err);
+      }
+    },
+    on(topic, callback) {
+      return runtime.EventsOn(topic, (...data) => callback(data[0]));
+    },
+    onConnection(callback) {
+      callback('open');
+      return () => {};
+    },
+    openURL(url) {
+      runtime.BrowserOpenURL(url);
+    },
+  };
+}
+
+export interface HttpOptions {
+  fetch: typeof fetch;
+  EventSource: typeof EventSource;
+  openWindow: (url: string) => void;
+  /** Delay before re-creating an event stream the browser gave up on, by attempt (1, 2, …). */
+  retryDelay?: (attempt: number) => number;
+}
+
+const defaultRetryDelay = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 10_000);
+
+export function httpTransport(opts: HttpOptions): Transport {
+  const retryDelay = opts.retryDelay ?? defaultRetryDelay;
+  const subscribers = new Map<string, Set<(payload: unknown) => void>>();
+  const watchers = new Set<(state: Connection) => void>();
+  let source: EventSource | null = null;
+  let state: Connection = 'connecting';
+  let attempts = 0;
+
+  function setState(next: Connection) {
+    if (next === state) return;
+    state = next;
+    for (const w of watchers) w(next);
+  }
+
+  function listen(es: EventSource, topic: string) {
+    es.addEventListener(topic, (ev) => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse((ev as MessageEvent<string>).data);
+      } catch {
+        return;
+      }
+      for (const cb of subscribers.get(topic) ?? []) cb(payload);
+    });
+  }
+
+  function connect() {
+    const es = new opts.EventSource('/api/events');
+    source = es;
+    es.onopen = () => {
+      attempts = 0;
+      setState('open');
+    };
+    es.onerror = () => {
+      setState('reconnecting');
+      // The browser retries by itself unless the response was an error; then we start over.
+      if (es.readyState === opts.EventSource.CLOSED) {
+        es.close();
+        attempts++;
+        setTimeout(connect, retryDelay(attempts));
+      }
+    };
+    for (const topic of subscribers.keys()) listen(es, topic);
+  }
+
+  function ensureSource() {
+    if (!source) connect();
+  }
+
+  return {
+    async call(method, args) {
+      let res: Response;
+      try {
+        res = await opts.fetch('/api/' + method, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(args),
+          credentials: 'same-origin',
+        });
+      } catch (err) {
+        throw new ApiError('network', `Cannot reach the Eightfold server: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const text = await res.text();
+      let body: unknown = null;
+      if (text) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          if (res.ok) throw new ApiError('bad_response', `${method} returned something that is not JSON.`);
+        }
+      }
+      if (!res.ok) {
+        if (isErrorBody(body)) throw toApiError(body);
+        throw new ApiError(`http_${res.status}`, text.trim() || `${method} failed: ${res.status} ${res.statusText}`);
+      }
+      return body;
+    },
+    on(topic, callback) {
+      let set = subscribers.get(topic);
+      if (!set) {
+        set = new Set();
+        subscribers.set(topic, set);
+        if (source) listen(source, topic);
+      }
+      set.add(callback);
+      ensureSource();
+      return () => {
+        set.delete(callback);
+      };
+    },
+    onConnection(callback) {
+      watchers.add(callback);
+      ensureSource();
+      callback(state);
+      return () => {
+        watchers.delete(callback);
+      };
+    },
+    openURL(url) {
+      opts.openWindow(url);
+    },
+  };
+}
+
+/** Typed wrappers for every method and event of docs/api.md. */
+export class Api {
+  readonly #t: Transport;
+
+  constructor(transport: Transport) {
+    this.#t = transport;
+  }
+
+  Project(): Promise<ProjectInfo> {
+    return this.#t.call('Project', []) as Promise<ProjectInfo>;
+  }
+
+  StartRun(): Promise<RunInfo> {
+    return this.#t.call('StartRun', []) as Promise<RunInfo>;
+  }
+
+  async CancelRun(id: number): Promise<void> {
+    await this.#t.call('CancelRun', [id]);
+  }
+
+  /** Newest first; limit 0 means the server's default (50). */
+  Runs(limit: number): Promise<RunInfo[]> {
+    return this.#t.call('Runs', [limit]) as Promise<RunInfo[]>;
+  }
+
+  GetRun(id: number): Promise<RunInfo> {
+    return this.#t.call('GetRun', [id]) as Promise<RunInfo>;
+  }
+
+  /** Chunks after `afterSeq` (0: from the start), up to `maxBytes` (0: 1 MiB). */
+  StepLog(stepId: number, afterSeq: number, maxBytes: number): Promise<LogPage> {
+    return this.#t.call('StepLog', [stepId, afterSeq, maxBytes]) as Promise<LogPage>;
+  }
+
+  /** Subscribes to an event topic; returns the unsubscribe function. */
+  on<T extends Topic>(topic: T, callback: (payload: EventMap[T]) => void): () => void {
+    return this.#t.on(topic, callback as (payload: unknown) => void);
+  }
+
+  /** Reports the event stream's state now and on every change; returns the unsubscribe function. */
+  onConnection(callback: (state: Connection) => void): () => void {
+    return this.#t.onConnection(callback);
+  }
+
+  /** Opens a link outside the app (the system browser, or a new tab). */
+  openURL(url: string): void {
+    this.#t.openURL(url);
+  }
+}
+
+/** The API for this window: Wails bindings when present, else HTTP + EventSource. */
+export function createApi(win: Window & typeof globalThis = window): Api {
+  const app = win.go?.main?.App;
+  if (app && win.runtime) return new Api(wailsTransport(app, win.runtime));
+  return new Api(
+    httpTransport({
+      fetch: win.fetch.bind(win),
+      EventSource: win.EventSource,
+      openWindow: (url) => win.open(url, '_blank', 'noopener,noreferrer'),
+    }),
+  );
+}

@@ -1,0 +1,109 @@
+// DTOs of the App API, as documented in docs/api.md.
+
+export type PlaceId = 'plan' | 'code' | 'build' | 'release' | 'deploy' | 'operate' | 'monitor';
+
+export interface Place {
+  id: PlaceId;
+  title: string;
+  ready: boolean;
+  note: string;
+}
+
+export interface StepPlan {
+  name: string;
+  run: string;
+  origin: string;
+  timeoutMs: number;
+}
+
+export interface ProjectInfo {
+  path: string;
+  name: string;
+  branch: string;
+  commit: string;
+  dirty: boolean;
+  isGit: boolean;
+  configSource: string;
+  steps: StepPlan[];
+  places: Place[];
+}
+
+export type RunStatus = 'running' | 'passed' | 'failed' | 'cancelled' | 'interrupted' | 'error';
+
+export type StepStatus =
+  | 'pending'
+  | 'running'
+  | 'passed'
+  | 'failed'
+  | 'cancelled'
+  | 'timeout'
+  | 'interrupted'
+  | 'skipped'
+  | 'error';
+
+export interface TestCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface StepInfo {
+  id: number;
+  name: string;
+  command: string;
+  status: StepStatus;
+  exit_code: number;
+  started_at: string;
+  duration_ms: number;
+  log_bytes: number;
+  truncated: boolean;
+}
+
+export interface RunInfo {
+  id: number;
+  project: string;
+  status: RunStatus;
+  trigger: string;
+  commit: string;
+  branch: string;
+  dirty: boolean;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  error: string;
+  steps: StepInfo[];
+  tests: TestCounts;
+}
+
+export type LogStream = 'stdout' | 'stderr' | 'meta';
+
+export interface LogChunk {
+  seq: number;
+  ts: number;
+  stream: LogStream;
+  text: string;
+}
+
+export interface LogPage {
+  chunks: LogChunk[];
+  nextSeq: number;
+  more: boolean;
+}
+
+export interface LogAppended {
+  runId: number;
+  stepId: number;
+  seq: number;
+}
+
+/** Event topics and their payloads. */
+export interface EventMap {
+  'run.started': RunInfo;
+  'run.updated': RunInfo;
+  'run.finished': RunInfo;
+  'log.appended': LogAppended;
+  'project.changed': ProjectInfo;
+}
+
+export type Topic = keyof EventMap;

@@ -1,0 +1,151 @@
+// The state of the window: the project, its runs, what is selected, errors to show and the
+// state of the event stream. Everything live arrives through events; nothing polls.
+
+import { toApiError, type Api, type Connection } from './api';
+import type { PlaceId, ProjectInfo, RunInfo } from './types';
+
+export interface Notice {
+  id: number;
+  code: string;
+  message: string;
+}
+
+const MAX_NOTICES = 5;
+
+// How far a run has got; it never goes down, so of two copies the one with more progress is the
+// fresher (a StartRun reply may arrive after the first run.updated event).
+function progress(run: RunInfo): number {
+  const steps = run.steps.reduce((n, s) => n + (s.status === 'pending' ? 0 : s.status === 'running' ? 1 : 2), 0);
+  return (run.status === 'running' ? 0 : 1_000_000) + steps;
+}
+
+function byNewest(a: RunInfo, b: RunInfo): number {
+  return b.id - a.id;
+}
+
+export class Workbench {
+  readonly api: Api;
+  project = $state.raw<ProjectInfo | null>(null);
+  /** True until the first attempt to load the project has ended. */
+  loading = $state(true);
+  runs = $state.raw<RunInfo[]>([]);
+  runsLoaded = $state(false);
+  notices = $state.raw<Notice[]>([]);
+  connection = $state<Connection>('connecting');
+  /** Bumped when the event stream is back after a break, so views fetch what they missed. */
+  resyncs = $state(0);
+  starting = $state(false);
+  place = $state<PlaceId>('build');
+  selectedRunId = $state<number | null>(null);
+
+  readonly activeRun = $derived(this.runs.find((r) => r.status === 'running') ?? null);
+  readonly selectedRun = $derived(this.runs.find((r) => r.id === this.selectedRunId) ?? null);
+
+  #noticeId = 0;
+
+  constructor(api: Api) {
+    this.api = api;
+  }
+
+  /** Subscribes to events and loads the project and its runs; returns the function that stops. */
+  start(): () => void {
+    const offs = [
+      this.api.on('run.started', (run) => this.upsert(run)),
+      this.api.on('run.updated', (run) => this.upsert(run)),
+      this.api.on('run.finished', (run) => this.upsert(run)),
+      this.api.on('project.changed', (project) => (this.project = project)),
+      this.api.onConnection((state) => {
+        const back = state === 'open' && this.connection === 'reconnecting';
+        this.connection = state;
+        if (back) {
+          this.resyncs++;
+          void this.load();
+        }
+      }),
+    ];
+    void this.load();
+    return () => offs.forEach((off) => off());
+  }
+
+  async load(): Promise<void> {
+    await Promise.all([this.#loadProject(), this.#loadRuns()]);
+  }
+
+  async #loadProject(): Promise<void> {
+    try {
+      this.project = await this.api.Project();
+    } catch (err) {
+      this.report(err);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async #loadRuns(): Promise<void> {
+    try {
+      const loaded = await this.api.Runs(0);
+      const merged = new Map(loaded.map((r) => [r.id, r]));
+      // Runs that events brought while the list was loading may be fresher than the list.
+      for (const run of this.runs) {
+        const other = merged.get(run.id);
+        if (!other || progress(run) > progress(other)) merged.set(run.id, run);
+      }
+      this.runs = [...merged.values()].sort(byNewest);
+      this.runsLoaded = true;
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  /** Puts a run into the list, replacing an older copy with the same id. */
+  upsert(run: RunInfo): void {
+    const old = this.runs.find((r) => r.id === run.id);
+    if (!old) this.runs = [...this.runs, run].sort(byNewest);
+    else if (progress(run) >= progress(old)) this.runs = this.runs.map((r) => (r === old ? run : r));
+  }
+
+  async selectRun(id: number | null): Promise<void> {
+    this.selectedRunId = id;
+    if (id === null || this.runs.some((r) => r.id === id)) return;
+    try {
+      this.upsert(await this.api.GetRun(id));
+    } catch (err) {
+      this.report(err);
+      if (this.selectedRunId === id) this.selectedRunId = null;
+    }
+  }
+
+  async startRun(): Promise<void> {
+    if (this.starting || this.activeRun) return;
+    this.starting = true;
+    try {
+      const run = await this.api.StartRun();
+      this.upsert(run);
+      this.selectedRunId = run.id;
+    } catch (err) {
+      this.report(err);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async cancelRun(): Promise<void> {
+    const run = this.activeRun;
+    if (!run) return;
+    try {
+      await this.api.CancelRun(run.id);
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  /** Shows an error in the banner. */
+  report(err: unknown): void {
+    const e = toApiError(err);
+    this.notices = [...this.notices, { id: ++this.#noticeId, code: e.code, message: e.message }].slice(-MAX_NOTICES);
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { FakeGo, project, run, step } from '../testing/fake';
+import { Workbench } from './workbench.svelte';
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('Workbench', () => {
+  it('keeps the fresher copy of a run whatever order copies arrive in', () => {
+    const wb = new Workbench(new FakeGo({}).api());
+    const later = run({ id: 1, status: 'running', steps: [step({ id: 1, status: 'passed' }), step({ id: 2, status: 'running' })] });
+    const earlier = run({ id: 1, status: 'running', steps: [step({ id: 1, status: 'running' }), step({ id: 2, status: 'pending' })] });
+    wb.upsert(later);
+    wb.upsert(earlier);
+    expect(wb.runs).toEqual([later]);
+    const done = run({ id: 1, status: 'passed' });
+    wb.upsert(done);
+    expect(wb.runs).toEqual([done]);
+  });
+
+  it('keeps runs newest first', () => {
+    const wb = new Workbench(new FakeGo({}).api());
+    wb.upsert(run({ id: 2 }));
+    wb.upsert(run({ id: 3 }));
+    wb.upsert(run({ id: 1 }));
+    expect(wb.runs.map((r) => r.id)).toEqual([3, 2, 1]);
+  });
+
+  it('merges runs that events brought while the list was loading', async () => {
+    let answer: (runs: unknown) => void = () => {};
+    const go = new FakeGo({ Project: () => project(), Runs: () => new Promise((r) => (answer = r)) });
+    const wb = new Workbench(go.api());
+    wb.start();
+    go.emit('run.started', run({ id: 7, status: 'running' }));
+    answer([run({ id: 6 })]);
+    await settle();
+    expect(wb.runs.map((r) => r.id)).toEqual([7, 6]);
+    expect(wb.runsLoaded).toBe(true);
+  });
+
+  it('fetches a run that is not in the list when it is selected', async () => {
+    const go = new FakeGo({ GetRun: (id) => run({ id: Number(id) }) });
+    const wb = new Workbench(go.api());
+    await wb.selectRun(99);
+    expect(wb.selectedRun?.id).toBe(99);
+  });
+
+  it('forgets a selection that does not exist', async () => {
+    const go = new FakeGo({
+      GetRun: () => {
+        throw { code: 'not_found', message: 'no run 99' };
+      },
+    });
+    const wb = new Workbench(go.api());
+    await wb.selectRun(99);
+    expect(wb.selectedRunId).toBeNull();
+    expect(wb.notices.map((n) => n.message)).toEqual(['no run 99']);
+  });
+
+  it('keeps only the latest few notices', () => {
+    const wb = new Workbench(new FakeGo({}).api());
+    for (let i = 0; i < 8; i++) wb.report(`error ${i}`);
+    expect(wb.notices.map((n) => n.message)).toEqual(['error 3', 'error 4', 'error 5', 'error 6', 'error 7']);
+  });
+});
