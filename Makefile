@@ -35,6 +35,7 @@ frontend/dist/index.html: $(FRONTEND_SRC) frontend/package-lock.json
 
 test-go: frontend
 	go vet ./...
+	go vet -tags desktop,webkit2_41 .
 	go test -race -count=1 ./...
 
 test-frontend:

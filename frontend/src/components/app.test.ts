@@ -33,6 +33,15 @@ describe('App', () => {
     expect(header.textContent).toContain('detected from go.mod');
   });
 
+  it('shows why the config does not load instead of its source', async () => {
+    const msg = 'eightfold.yaml:4:14: steps[0].timeout: "soon" is not a duration';
+    start({ Project: () => project({ configSource: '', configError: msg }) });
+    await settle();
+    const err = screen.getByTestId('config-error');
+    expect(err.textContent).toContain('config error');
+    expect(err.textContent).toContain(msg);
+  });
+
   it('lists runs newest first and updates them from events', async () => {
     const { go } = start({
       Runs: () => [run({ id: 2, status: 'failed' }), run({ id: 1 })],

@@ -24,6 +24,8 @@ export interface ProjectInfo {
   dirty: boolean;
   isGit: boolean;
   configSource: string;
+  /** Why eightfold.yaml does not load (file:line:col: …); "" when it does. */
+  configError: string;
   steps: StepPlan[];
   places: Place[];
 }

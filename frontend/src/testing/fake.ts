@@ -61,6 +61,7 @@ export function project(over: Partial<ProjectInfo> = {}): ProjectInfo {
     dirty: false,
     isGit: true,
     configSource: 'eightfold.yaml',
+    configError: '',
     steps: [],
     places: [
       { id: 'plan', title: 'Plan', ready: false, note: 'The plan board has not landed yet.' },
