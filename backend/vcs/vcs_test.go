@@ -1,6 +1,7 @@
 package vcs
 
 import (
+	"github.com/go-git/go-git/v5"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,6 +99,12 @@ func TestRead(t *testing.T) {
 			}
 			if want := gitCLI(t, dir, "rev-parse", "HEAD"); st.Commit != want {
 				t.Errorf("commit %q, want %q", st.Commit, want)
+			}
+			// Without the git CLI, go-git's status must agree.
+			repo, _ := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+			wt, _ := repo.Worktree()
+			if d, err := dirtyByGoGit(wt); err != nil || d != c.dirty {
+				t.Errorf("go-git says dirty=%v (%v), want %v", d, err, c.dirty)
 			}
 		})
 	}

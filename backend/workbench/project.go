@@ -29,7 +29,11 @@ type EmitFunc func(topic string, payload any)
 func (f EmitFunc) Emit(topic string, payload any) { f(topic, payload) }
 
 // Discard is an Emitter that drops every event.
-var Discard Emitter = EmitFunc(func(string, any) {})
+var Discard Emitter = discard{}
+
+type discard struct{}
+
+func (discard) Emit(string, any) {}
 
 // Error codes that faces map to HTTP statuses and UI messages.
 const (

@@ -125,10 +125,19 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	delete(p.active, r.ID)
 	p.mu.Unlock()
 	final := p.finish(r.ID, status, msg)
+	p.announceProject()
+	return final
+}
+
+// announceProject sends the project's state after a run (a build may have changed files); it
+// skips the git and config reads when nobody listens.
+func (p *Project) announceProject() {
+	if p.emit == Discard {
+		return
+	}
 	if info, err := p.Info(); err == nil {
 		p.emit.Emit(TopicProjectChanged, info)
 	}
-	return final
 }
 
 // finish records a run's end and announces it.
