@@ -121,7 +121,7 @@ func printLogs(w io.Writer, p *workbench.Project, r workbench.RunInfo, only stri
 		if only == "" {
 			fmt.Fprintf(w, "── %s: %s (%s)\n", st.Name, st.Command, st.Status)
 		}
-		if err := copyStepLog(w, p, st.ID); err != nil {
+		if err := p.WriteStepLog(w, st.ID, !isTerminal(w)); err != nil {
 			return err
 		}
 	}
@@ -129,23 +129,6 @@ func printLogs(w io.Writer, p *workbench.Project, r workbench.RunInfo, only stri
 		return fmt.Errorf("run #%d has no step %q; its steps are %s", r.ID, only, stepsList(r.Steps))
 	}
 	return nil
-}
-
-func copyStepLog(w io.Writer, p *workbench.Project, stepID int64) error {
-	var after int64
-	for {
-		page, err := p.StepLog(stepID, after, 0)
-		if err != nil {
-			return err
-		}
-		for _, ch := range page.Chunks {
-			io.WriteString(w, ch.Text)
-		}
-		after = page.NextSeq
-		if !page.More {
-			return nil
-		}
-	}
 }
 
 func stepsList(steps []workbench.StepInfo) string {

@@ -58,7 +58,9 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// termReporter prints a run as it happens: a header per step, its output as it comes.
+// termReporter prints a run as it happens: a header per step, its output as it comes. On a
+// terminal the output is made safe (binary bytes escaped) and meta lines are coloured; into a
+// file or pipe it goes byte for byte.
 type termReporter struct {
 	w     io.Writer
 	color bool
@@ -73,6 +75,10 @@ func (t *termReporter) StepStarted(s workbench.StepInfo) {
 }
 
 func (t *termReporter) Output(_ workbench.StepInfo, c runner.Chunk) {
+	if !t.color {
+		t.w.Write(c.Data)
+		return
+	}
 	text := workbench.SafeText(c.Data)
 	if c.Stream == runner.Meta {
 		text = t.paint("33", text)

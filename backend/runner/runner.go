@@ -37,7 +37,7 @@ const (
 )
 
 // readSize is the size of one read from an output pipe.
-const readSize = 32 << 10
+const readSize = 256 << 10
 
 // Spec says what to run.
 type Spec struct {
@@ -181,10 +181,28 @@ func (s *step) openPipes() ([]*os.File, error) {
 			s.pipes = nil
 			return nil, err
 		}
+		growPipe(r)
 		s.pipes = append(s.pipes, r)
 		writers = append(writers, w)
 	}
 	return writers, nil
+}
+
+// pipeSize is the capacity asked for each output pipe (Linux's default is 64 KiB, and 1 MiB
+// is the default limit for unprivileged processes). A larger pipe lets a step that floods
+// its output write on while Eightfold reads in big pieces, with far fewer wake-ups.
+const pipeSize = 1 << 20
+
+// growPipe asks for a pipeSize pipe; when the kernel refuses, the default size stays.
+func growPipe(f *os.File) {
+	const fSetPipeSize = 1031 // F_SETPIPE_SZ (F_LINUX_SPECIFIC_BASE + 7)
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	rc.Control(func(fd uintptr) {
+		syscall.Syscall(syscall.SYS_FCNTL, fd, fSetPipeSize, pipeSize)
+	})
 }
 
 // closeAll closes files, ignoring errors (they are pipe ends we own).

@@ -3,6 +3,17 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Output larger than compressMin is stored zstd-compressed: build and test logs shrink five to
+// ten times, so a long history stays small and a flood of output costs fewer writes.
+const compressMin = 4 << 10
+
+var (
+	encoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	decoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
 )
 
 // Log streams as stored in log_chunks.stream.
@@ -30,13 +41,19 @@ func (s *Store) AppendLog(ctx context.Context, stepID int64, chunks []LogChunk) 
 		return err
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO log_chunks(step_id, seq, ts_ms, stream, data) VALUES(?,?,?,?,?)`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO log_chunks(step_id, seq, ts_ms, stream, zstd, data) VALUES(?,?,?,?,?,?)`)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
+	var buf []byte
 	for _, c := range chunks {
-		if _, err := stmt.ExecContext(ctx, stepID, c.Seq, c.TimeMs, c.Stream, c.Data); err != nil {
+		data, compressed := c.Data, len(c.Data) > compressMin
+		if compressed {
+			buf = encoder.EncodeAll(c.Data, buf[:0])
+			data = buf
+		}
+		if _, err := stmt.ExecContext(ctx, stepID, c.Seq, c.TimeMs, c.Stream, compressed, data); err != nil {
 			return fmt.Errorf("store log of step %d: %w", stepID, err)
 		}
 	}
@@ -51,7 +68,7 @@ func (s *Store) LogChunks(ctx context.Context, stepID, afterSeq int64, maxBytes 
 		maxBytes = 1 << 20
 	}
 	rows, err := s.db.QueryContext(ctx,
-		`SELECT seq, ts_ms, stream, data FROM log_chunks WHERE step_id = ? AND seq > ? ORDER BY seq`, stepID, afterSeq)
+		`SELECT seq, ts_ms, stream, zstd, data FROM log_chunks WHERE step_id = ? AND seq > ? ORDER BY seq`, stepID, afterSeq)
 	if err != nil {
 		return nil, false, err
 	}
@@ -62,8 +79,14 @@ func (s *Store) LogChunks(ctx context.Context, stepID, afterSeq int64, maxBytes 
 			return chunks, true, nil
 		}
 		var c LogChunk
-		if err := rows.Scan(&c.Seq, &c.TimeMs, &c.Stream, &c.Data); err != nil {
+		var compressed bool
+		if err := rows.Scan(&c.Seq, &c.TimeMs, &c.Stream, &compressed, &c.Data); err != nil {
 			return nil, false, err
+		}
+		if compressed {
+			if c.Data, err = decoder.DecodeAll(c.Data, nil); err != nil {
+				return nil, false, fmt.Errorf("log of step %d, chunk %d: %w", stepID, c.Seq, err)
+			}
 		}
 		size += len(c.Data)
 		chunks = append(chunks, c)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -286,5 +287,28 @@ func TestLogChunksPaging(t *testing.T) {
 	rest, more, _ := s.LogChunks(ctx, step, page[1].Seq, 0)
 	if len(rest) != 8 || more || rest[0].Seq != 3 {
 		t.Errorf("rest: %d chunks from seq %d, more=%v", len(rest), rest[0].Seq, more)
+	}
+}
+
+func TestLargeChunksRoundTripCompressed(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir())
+	p, _ := s.EnsureProject(ctx, "/r", "r", 1)
+	r, _ := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "manual", Steps: []NewStep{{"a", "x"}}})
+	big := make([]byte, 300<<10)
+	for i := range big {
+		big[i] = byte(i*7) ^ byte(i>>9) // varied bytes, binary included
+	}
+	if err := s.AppendLog(ctx, r.Steps[0].ID, []LogChunk{{Seq: 1, Stream: StreamStderr, Data: big}}); err != nil {
+		t.Fatal(err)
+	}
+	var stored, compressed int
+	s.db.QueryRow(`SELECT length(data), zstd FROM log_chunks`).Scan(&stored, &compressed)
+	if compressed != 1 {
+		t.Errorf("a %d-byte chunk was not compressed", len(big))
+	}
+	got, _, err := s.LogChunks(ctx, r.Steps[0].ID, 0, 0)
+	if err != nil || len(got) != 1 || !bytes.Equal(got[0].Data, big) || got[0].Stream != StreamStderr {
+		t.Fatalf("round trip changed the data (%v)", err)
 	}
 }

@@ -11,8 +11,17 @@ import (
 // colours); each invalid byte, and each control character other than tab, newline, carriage
 // return and ESC, becomes the four characters \xNN.
 func SafeText(b []byte) string {
+	clean := 0
+	for clean < len(b) && safeASCII(b[clean]) {
+		clean++
+	}
+	if clean == len(b) {
+		return string(b) // the common case: plain text, one copy
+	}
 	var sb strings.Builder
-	sb.Grow(len(b))
+	sb.Grow(len(b) + 16)
+	sb.Write(b[:clean])
+	b = b[clean:]
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
 		switch {
@@ -26,4 +35,9 @@ func SafeText(b []byte) string {
 		b = b[size:]
 	}
 	return sb.String()
+}
+
+// safeASCII reports whether c passes through SafeText unchanged on its own.
+func safeASCII(c byte) bool {
+	return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r' || c == 0x1b
 }

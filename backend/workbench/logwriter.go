@@ -9,11 +9,18 @@ import (
 	"eightfold/backend/store"
 )
 
-// Log output is written to the store in batches: at least every flushInterval while a step
-// runs (so a crash loses at most that much), and at once when flushBytes are buffered.
+// Log output reaches the store in batches written by the log writer's own goroutine, so the
+// step's pipes keep draining while SQLite writes.
 const (
+	// flushInterval bounds what a crash can lose: output is stored at least this often.
 	flushInterval = 250 * time.Millisecond
-	flushBytes    = 1 << 20
+	// flushBytes of buffered output wake the writer early.
+	flushBytes = 1 << 20
+	// maxBuffered is the back-pressure bound: Add waits while this much is not yet stored.
+	maxBuffered = 8 << 20
+	// maxRowBytes caps a stored row: consecutive chunks of one stream are merged up to it,
+	// so a flood of output makes few large rows instead of many small ones.
+	maxRowBytes = 256 << 10
 )
 
 // logWriter batches a step's output chunks into the store and announces each batch.
@@ -23,21 +30,22 @@ type logWriter struct {
 	runID  int64
 	stepID int64
 
-	mu      sync.Mutex // guards pending, size and seq
-	pending []store.LogChunk
-	size    int
-	seq     int64
+	mu       sync.Mutex
+	drained  *sync.Cond // signalled when buffered shrinks or an error stops writing
+	pending  []store.LogChunk
+	buffered int // bytes added and not yet stored (pending or being written)
+	seq      int64
+	err      error // the first store error; output after it is dropped
 
-	flushMu sync.Mutex // serialises flushes, so batches are stored in order
-	err     error      // first store error; later batches are dropped
-
+	kick chan struct{}
 	stop chan struct{}
 	done chan struct{}
 }
 
 func newLogWriter(s *store.Store, emit Emitter, runID, stepID int64) *logWriter {
 	w := &logWriter{store: s, emit: emit, runID: runID, stepID: stepID,
-		stop: make(chan struct{}), done: make(chan struct{})}
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	w.drained = sync.NewCond(&w.mu)
 	go w.loop()
 	return w
 }
@@ -49,50 +57,76 @@ func (w *logWriter) loop() {
 	for {
 		select {
 		case <-t.C:
-			w.flush()
+		case <-w.kick:
 		case <-w.stop:
 			w.flush()
 			return
 		}
-	}
-}
-
-// Add buffers a chunk; it copies nothing, so the caller must not reuse c.Data.
-func (w *logWriter) Add(c runner.Chunk) {
-	w.mu.Lock()
-	w.seq++
-	w.pending = append(w.pending, store.LogChunk{Seq: w.seq, TimeMs: c.Time.UnixMilli(), Stream: streamCode(c.Stream), Data: c.Data})
-	w.size += len(c.Data)
-	full := w.size >= flushBytes
-	w.mu.Unlock()
-	if full {
 		w.flush()
 	}
 }
 
-// flush stores what is buffered. The buffer is swapped under mu and written outside it, so
-// the step's output keeps flowing while SQLite writes.
-func (w *logWriter) flush() {
-	w.flushMu.Lock()
-	defer w.flushMu.Unlock()
+// Add buffers a chunk, waiting while maxBuffered bytes are not yet stored. It keeps c.Data,
+// so the caller must not reuse it.
+func (w *logWriter) Add(c runner.Chunk) {
 	w.mu.Lock()
-	batch := w.pending
-	w.pending, w.size = nil, 0
+	for w.buffered >= maxBuffered && w.err == nil {
+		w.drained.Wait()
+	}
+	if w.err != nil {
+		w.mu.Unlock()
+		return
+	}
+	stream := streamCode(c.Stream)
+	if n := len(w.pending); n > 0 && w.pending[n-1].Stream == stream && len(w.pending[n-1].Data)+len(c.Data) <= maxRowBytes {
+		w.pending[n-1].Data = append(w.pending[n-1].Data, c.Data...)
+	} else {
+		w.seq++
+		w.pending = append(w.pending, store.LogChunk{Seq: w.seq, TimeMs: c.Time.UnixMilli(), Stream: stream, Data: c.Data})
+	}
+	w.buffered += len(c.Data)
+	full := w.buffered >= flushBytes
 	w.mu.Unlock()
-	if len(batch) == 0 || w.err != nil {
-		return
+	if full {
+		select {
+		case w.kick <- struct{}{}:
+		default:
+		}
 	}
-	if err := w.store.AppendLog(context.Background(), w.stepID, batch); err != nil {
-		w.err = err
-		return
-	}
-	w.emit.Emit(TopicLogAppended, LogAppended{RunID: w.runID, StepID: w.stepID, Seq: batch[len(batch)-1].Seq})
 }
 
-// Close writes what is buffered and stops the flusher. It returns the first store error.
+// flush stores what is buffered; only the loop goroutine calls it, so batches stay in order.
+func (w *logWriter) flush() {
+	w.mu.Lock()
+	batch := w.pending
+	w.pending = nil
+	w.mu.Unlock()
+	if len(batch) == 0 {
+		return
+	}
+	err := w.store.AppendLog(context.Background(), w.stepID, batch)
+	size := 0
+	for _, c := range batch {
+		size += len(c.Data)
+	}
+	w.mu.Lock()
+	w.buffered -= size
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	w.drained.Broadcast()
+	w.mu.Unlock()
+	if err == nil {
+		w.emit.Emit(TopicLogAppended, LogAppended{RunID: w.runID, StepID: w.stepID, Seq: batch[len(batch)-1].Seq})
+	}
+}
+
+// Close stores what is buffered and stops the writer. It returns the first store error.
 func (w *logWriter) Close() error {
 	close(w.stop)
 	<-w.done
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	return w.err
 }
 

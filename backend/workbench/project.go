@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sync"
 	"time"
@@ -172,6 +173,34 @@ func (p *Project) StepLog(stepID, afterSeq int64, maxBytes int) (LogPage, error)
 		page.NextSeq = c.Seq
 	}
 	return page, nil
+}
+
+// WriteStepLog writes a step's whole stored output to w: as stored when raw (binary output
+// stays byte for byte), else made safe for a terminal with SafeText.
+func (p *Project) WriteStepLog(w io.Writer, stepID int64, raw bool) error {
+	if _, err := p.StepLog(stepID, 0, 1); err != nil {
+		return err // not this project's step
+	}
+	var after int64
+	for {
+		chunks, more, err := p.store.LogChunks(context.Background(), stepID, after, 0)
+		if err != nil {
+			return err
+		}
+		for _, c := range chunks {
+			data := c.Data
+			if !raw {
+				data = []byte(SafeText(data))
+			}
+			if _, err := w.Write(data); err != nil {
+				return err
+			}
+			after = c.Seq
+		}
+		if !more {
+			return nil
+		}
+	}
 }
 
 // Close cancels the runs in progress and waits for them to be recorded.

@@ -36,14 +36,18 @@ CREATE TABLE steps (
     UNIQUE (run_id, idx)
 );
 
+-- Rows are large (up to 256 KiB: the log writer merges what one stream writes in a burst), so
+-- this is a rowid table: WITHOUT ROWID suits only rows far smaller than a page.
 CREATE TABLE log_chunks (
+    id      INTEGER PRIMARY KEY,
     step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE,
     seq     INTEGER NOT NULL,
     ts_ms   INTEGER NOT NULL,
     stream  INTEGER NOT NULL,
-    data    BLOB NOT NULL,
-    PRIMARY KEY (step_id, seq)
-) WITHOUT ROWID;
+    zstd    INTEGER NOT NULL DEFAULT 0, -- 1: data is zstd-compressed
+    data    BLOB NOT NULL
+);
+CREATE UNIQUE INDEX log_chunks_by_step ON log_chunks(step_id, seq);
 
 CREATE TABLE test_results (
     id          INTEGER PRIMARY KEY,

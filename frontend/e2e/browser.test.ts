@@ -1,0 +1,400 @@
+// End to end: the real `eightfold serve` on temp projects, driven by Debian's Chromium.
+// Run with `EIGHTFOLD_BIN=/path/to/eightfold npm run test:e2e` (the Makefile's `test-e2e`).
+
+import { basename } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProjectInfo, RunStatus } from '../src/lib/types';
+import {
+  ApiRequests,
+  alive,
+  artifactPath,
+  browserAvailability,
+  callApi,
+  cleanup,
+  eightfoldBinary,
+  goProject,
+  launchBrowser,
+  pageErrors,
+  startServer,
+  tempDir,
+  yamlProject,
+  type Server,
+} from './helpers';
+
+// `go build` and `go test` on a cold build cache take a while.
+const RUN_TIMEOUT_MS = 60_000;
+const UI_TIMEOUT_MS = 10_000;
+const PLACE_TITLES = ['Plan', 'Code', 'Build & Test', 'Release', 'Deploy', 'Operate', 'Monitor'];
+
+const availability = browserAvailability();
+if (availability.skip) console.warn(`Skipping the browser tests: ${availability.reason}. With CI=true this is a failure.`);
+
+/** A server on a fresh project with a fresh data dir, and a browser context for it. */
+interface Workspace {
+  dir: string;
+  home: string;
+  server: Server;
+  context: BrowserContext;
+}
+
+async function openWorkspace(
+  browser: Browser,
+  bin: string,
+  name: string,
+  make: (dir: string) => void,
+): Promise<Workspace> {
+  const dir = tempDir(name);
+  const home = tempDir(`${name}-home`);
+  let server: Server | undefined;
+  try {
+    make(dir);
+    server = await startServer(bin, dir, home);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Locator calls wait for their element this long (not Playwright's 30 s), so a missing one fails fast.
+    context.setDefaultTimeout(UI_TIMEOUT_MS);
+    return { dir, home, server, context };
+  } catch (err) {
+    await server?.stop().catch(() => undefined);
+    cleanup(dir, home);
+    throw err;
+  }
+}
+
+/** Closes the context, stops the server with SIGTERM and checks that it is gone. */
+async function closeWorkspace(ws: Workspace | undefined): Promise<void> {
+  if (!ws) return;
+  try {
+    await ws.context.close();
+    const pid = ws.server.proc.pid!;
+    const exit = await ws.server.stop();
+    expect(exit, `eightfold serve should exit cleanly on SIGTERM; stderr:\n${ws.server.stderr()}`).toEqual({
+      code: 0,
+      signal: null,
+    });
+    expect(alive(pid), `eightfold serve (pid ${pid}) still running after SIGTERM`).toBe(false);
+  } finally {
+    cleanup(ws.dir, ws.home);
+  }
+}
+
+/** Opens the printed URL and waits for the app shell to show the project. */
+async function openApp(page: Page, server: Server, project: string): Promise<void> {
+  const res = await page.goto(server.url);
+  expect(res?.status()).toBe(200);
+  const title = page.getByTestId('project-header').locator('h1');
+  await expect.poll(() => title.textContent(), { timeout: UI_TIMEOUT_MS }).toBe(project);
+  await page.getByTestId('run-button').and(page.locator('[data-state=run]:enabled')).waitFor();
+}
+
+function runRow(page: Page, status?: RunStatus) {
+  const rows = page.getByTestId('run-row');
+  return status ? rows.and(page.locator(`[data-status=${status}]`)) : rows;
+}
+
+function stepRow(page: Page, name: string) {
+  return page.getByTestId('step-row').filter({ hasText: new RegExp(`\\b${name}\\b`) });
+}
+
+/** Starts a run with the Run button and returns the id of the run row that appears. */
+async function clickRun(page: Page): Promise<string> {
+  const before = await page.getByTestId('run-row').count();
+  await page.getByTestId('run-button').click();
+  const row = page.getByTestId('run-row').first();
+  await expect.poll(() => page.getByTestId('run-row').count(), { timeout: UI_TIMEOUT_MS }).toBe(before + 1);
+  const id = await row.getAttribute('data-run-id');
+  expect(id).toMatch(/^\d+$/);
+  return id!;
+}
+
+async function waitForRunStatus(page: Page, id: string, status: RunStatus, timeout = RUN_TIMEOUT_MS): Promise<void> {
+  const row = page.locator(`[data-testid=run-row][data-run-id="${id}"]`);
+  try {
+    await row.and(page.locator(`[data-status=${status}]`)).waitFor({ timeout });
+  } catch (err) {
+    const now = await row.getAttribute('data-status').catch(() => '(no row)');
+    throw new Error(`run #${id} did not become ${status} within ${timeout} ms (it is ${now})`, { cause: err });
+  }
+}
+
+describe.skipIf(availability.skip)(
+  availability.skip ? `browser face (skipped: ${availability.reason})` : 'browser face',
+  () => {
+    let bin: string;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      bin = eightfoldBinary();
+      browser = await launchBrowser();
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    describe('a Go project with a passing test', () => {
+      let ws: Workspace;
+
+      beforeAll(async () => {
+        ws = await openWorkspace(browser, bin, 'go', goProject);
+      });
+      afterAll(() => closeWorkspace(ws));
+
+      describe('with the token', () => {
+        let page: Page;
+        let errors: string[];
+
+        beforeEach(async () => {
+          page = await ws.context.newPage();
+          errors = pageErrors(page);
+        });
+        afterEach(async () => {
+          await page?.close();
+          expect(errors, 'uncaught errors in the page').toEqual([]);
+        });
+
+        it('opens the app shell from the printed URL and drops the token from the address bar', async () => {
+          await openApp(page, ws.server, basename(ws.dir));
+
+          const url = new URL(page.url());
+          expect(url.searchParams.has('token')).toBe(false);
+          expect(page.url()).not.toContain(ws.server.token);
+          expect(url.origin).toBe(new URL(ws.server.base).origin);
+          expect(url.hash).toBe('#/build');
+
+          const titles = await page.getByRole('navigation', { name: 'Places' }).getByRole('link').allTextContents();
+          expect(titles.map((t) => t.replace(/\s*soon\s*$/, '').trim())).toEqual(PLACE_TITLES);
+          await expect.poll(() => page.getByTestId('nav-build').getAttribute('aria-current')).toBe('page');
+          // The first test on this project: nothing has run yet.
+          await page.getByTestId('runs-empty').waitFor();
+
+          const header = page.getByTestId('project-header');
+          expect(await header.textContent()).toContain('⎇ main');
+          expect(await header.textContent()).toContain('detected from go.mod');
+          expect(await page.getByTestId('dirty-badge').count()).toBe(0);
+
+          // The token now lives in a cookie that scripts cannot read and other sites cannot send.
+          const cookies = await ws.context.cookies(ws.server.base);
+          expect(cookies).toEqual([
+            expect.objectContaining({
+              name: `eightfold_token_${ws.server.port}`,
+              value: ws.server.token,
+              httpOnly: true,
+              sameSite: 'Strict',
+              path: '/',
+            }),
+          ]);
+          expect(await page.evaluate(() => document.cookie)).toBe('');
+        });
+
+        it('runs the pipeline from the Run button and shows the go test -json log', async () => {
+          await openApp(page, ws.server, basename(ws.dir));
+          const id = await clickRun(page);
+          await waitForRunStatus(page, id, 'passed');
+
+          await runRow(page, 'passed').first().click();
+          const detail = page.locator(`[data-testid=run-detail][data-run-id="${id}"]`);
+          await detail.waitFor({ timeout: UI_TIMEOUT_MS });
+          expect(await detail.getByTestId('status-badge').first().getAttribute('data-status')).toBe('passed');
+          expect(await stepRow(page, 'build').getAttribute('data-status')).toBe('passed');
+
+          const test = stepRow(page, 'test');
+          await test.click();
+          expect(await test.getAttribute('aria-current')).toBe('true');
+          expect(await test.getAttribute('data-status')).toBe('passed');
+          expect(await test.textContent()).toContain('exit 0');
+
+          const log = page.getByTestId('log-view');
+          const lines = () => log.getAttribute('data-count').then(Number);
+          await expect.poll(lines, { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(2);
+          await expect.poll(() => log.textContent(), { timeout: UI_TIMEOUT_MS }).toContain('"Action":"pass"');
+          const text = (await log.textContent()) ?? '';
+          expect(text).toContain('"Test":"TestAdd"');
+          expect(text).toContain('"Package":"example.com/demo"');
+          expect(await page.getByTestId('error-banner').count()).toBe(0);
+
+          await page.screenshot({ path: artifactPath('browser-run.png') });
+        });
+
+        it('shows a plain note for a place that has not landed', async () => {
+          await openApp(page, ws.server, basename(ws.dir));
+          const project = await callApi<ProjectInfo>(ws.server, 'Project');
+          const deploy = project.places.find((p) => p.id === 'deploy');
+          expect(deploy?.ready).toBe(false);
+
+          await page.getByTestId('nav-deploy').click();
+          const note = page.locator('[data-testid=place-note][data-place=deploy]');
+          await note.waitFor({ timeout: UI_TIMEOUT_MS });
+          expect(await note.getByRole('heading').textContent()).toBe('Deploy');
+          expect(await note.locator('p').textContent()).toBe(deploy!.note);
+          expect(new URL(page.url()).hash).toBe('#/deploy');
+          expect(await page.getByTestId('nav-deploy').getAttribute('aria-current')).toBe('page');
+          expect(await page.getByTestId('runs-list').count()).toBe(0);
+        });
+      });
+
+      describe('without the session token', () => {
+        let guest: BrowserContext;
+        beforeEach(async () => {
+          guest = await browser.newContext();
+        });
+        afterEach(async () => {
+          await guest?.close();
+        });
+
+        it('answers 401 with a page that says to open the printed URL, and so does the API', async () => {
+          const p = await guest.newPage();
+          const res = await p.goto(ws.server.base);
+          expect(res?.status()).toBe(401);
+          expect(await p.locator('body').textContent()).toContain('Open the URL printed by `eightfold serve`');
+          expect(await p.getByTestId('project-header').count()).toBe(0);
+
+          const api = await p.evaluate(async () => {
+            const runs = await fetch('/api/Runs', { method: 'POST', body: '[0]' });
+            const events = await fetch('/api/events');
+            return { runs: runs.status, body: await runs.json(), events: events.status };
+          });
+          expect(api).toEqual({ runs: 401, body: expect.objectContaining({ code: 'unauthorized' }), events: 401 });
+          expect(await guest.cookies()).toEqual([]);
+        });
+
+        it('answers 401 to a wrong token and sets no cookie', async () => {
+          const p = await guest.newPage();
+          const wrong = ws.server.token.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
+          const res = await p.goto(`${ws.server.base}?token=${wrong}`);
+          expect(res?.status()).toBe(401);
+          expect(await p.locator('body').textContent()).toContain('Open the URL printed by `eightfold serve`');
+          expect(await guest.cookies()).toEqual([]);
+          const status = await p.evaluate(async () => {
+            const res = await fetch('/api/Runs', { method: 'POST', body: '[0]' });
+            return res.status;
+          });
+          expect(status).toBe(401);
+        });
+      });
+    });
+
+    describe('a step that prints over two seconds', () => {
+      let ws: Workspace;
+
+      beforeAll(async () => {
+        ws = await openWorkspace(browser, bin, 'slow', (dir) =>
+          yamlProject(
+            dir,
+            'steps:\n  - name: slow\n    run: "for i in 1 2 3 4 5; do echo line $i; sleep 0.4; done"\n',
+          ),
+        );
+      });
+      afterAll(() => closeWorkspace(ws));
+
+      it('shows lines while the run is still running, from events and not polling', async () => {
+        const page = await ws.context.newPage();
+        const errors = pageErrors(page);
+        const requests = new ApiRequests(page);
+        await openApp(page, ws.server, basename(ws.dir));
+        expect(requests.count('Runs')).toBe(1);
+
+        // Record every line count the log view shows while its run row says `running`.
+        await page.evaluate(() => {
+          const seen: number[] = [];
+          (window as unknown as { liveCounts: number[] }).liveCounts = seen;
+          const sample = () => {
+            const row = document.querySelector('[data-testid=run-row]');
+            const log = document.querySelector('[data-testid=log-view]');
+            const n = Number(log?.getAttribute('data-count') ?? 0);
+            if (row?.getAttribute('data-status') === 'running' && n > 0 && !seen.includes(n)) seen.push(n);
+          };
+          new MutationObserver(sample).observe(document.body, { subtree: true, childList: true, attributes: true });
+        });
+
+        const id = await clickRun(page);
+        // Lines on screen while the run row still says running: output arrives live.
+        await page.waitForFunction(
+          (runId) => {
+            const row = document.querySelector(`[data-testid=run-row][data-run-id="${runId}"]`);
+            const log = document.querySelector('[data-testid=log-view]');
+            return row?.getAttribute('data-status') === 'running' && !!log?.textContent?.includes('line 2');
+          },
+          id,
+          { timeout: UI_TIMEOUT_MS },
+        );
+        expect(await stepRow(page, 'slow').getAttribute('data-status')).toBe('running');
+
+        await waitForRunStatus(page, id, 'passed', UI_TIMEOUT_MS);
+        const log = page.getByTestId('log-view');
+        await expect.poll(() => log.textContent()).toContain('line 5');
+        expect(await log.getAttribute('data-count')).toBe('5');
+
+        const live = await page.evaluate(() => (window as unknown as { liveCounts: number[] }).liveCounts);
+        // The lines came in several steps, not all at once at the end.
+        expect(live.length, `line counts seen while running: ${JSON.stringify(live)}`).toBeGreaterThanOrEqual(2);
+        expect(Math.min(...live)).toBeLessThan(5);
+
+        // Everything came through one event stream; the run list was loaded once.
+        expect(requests.count('events'), `requests: ${requests}`).toBe(1);
+        expect(requests.count('Runs'), `requests: ${requests}`).toBe(1);
+        expect(requests.count('GetRun'), `requests: ${requests}`).toBeLessThanOrEqual(1);
+
+        // Nothing polls: an idle page makes no requests at all. (A DOM wait cannot show an absence.)
+        const settled = requests.total();
+        await page.waitForTimeout(1500);
+        expect(requests.total(), `requests: ${requests}`).toBe(settled);
+
+        await page.close();
+        expect(errors, 'uncaught errors in the page').toEqual([]);
+      });
+    });
+
+    describe('a failing step', () => {
+      let ws: Workspace;
+
+      beforeAll(async () => {
+        ws = await openWorkspace(browser, bin, 'fail', (dir) =>
+          yamlProject(
+            dir,
+            [
+              'steps:',
+              '  - name: prepare',
+              '    run: echo ready',
+              '  - name: boom',
+              '    run: "echo about to fail >&2; exit 3"',
+              '  - name: after',
+              '    run: echo never',
+              '',
+            ].join('\n'),
+          ),
+        );
+      });
+      afterAll(() => closeWorkspace(ws));
+
+      it('turns the run failed and shows the exit code', async () => {
+        const page = await ws.context.newPage();
+        const errors = pageErrors(page);
+        await openApp(page, ws.server, basename(ws.dir));
+        const id = await clickRun(page);
+        await waitForRunStatus(page, id, 'failed', UI_TIMEOUT_MS);
+
+        const detail = page.locator(`[data-testid=run-detail][data-run-id="${id}"]`);
+        await detail.waitFor({ timeout: UI_TIMEOUT_MS });
+        expect(await detail.getByTestId('status-badge').first().getAttribute('data-status')).toBe('failed');
+
+        const boom = stepRow(page, 'boom');
+        expect(await boom.getAttribute('data-status')).toBe('failed');
+        expect(await boom.textContent()).toContain('exit 3');
+        expect(await stepRow(page, 'prepare').getAttribute('data-status')).toBe('passed');
+        expect(await stepRow(page, 'after').getAttribute('data-status')).toBe('skipped');
+
+        // The failed step is the one shown, with its stderr.
+        expect(await boom.getAttribute('aria-current')).toBe('true');
+        const log = page.getByTestId('log-view');
+        await expect.poll(() => log.textContent(), { timeout: UI_TIMEOUT_MS }).toContain('about to fail');
+        // The Run button is back for the next run.
+        expect(await page.getByTestId('run-button').getAttribute('data-state')).toBe('run');
+
+        await page.screenshot({ path: artifactPath('browser-failed.png') });
+        await page.close();
+        expect(errors, 'uncaught errors in the page').toEqual([]);
+      });
+    });
+  },
+);
