@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 DIR ?= .
 BIN := build/bin/eightfold
+DESKTOP_BIN := build/bin/eightfold-desktop
 GO_TAGS := desktop,production,webkit2_41
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
@@ -22,11 +23,18 @@ deps:
 deps-test:
 	build/scripts/deps.sh test
 
-## build: the desktop binary (with the browser and terminal faces) in build/bin/eightfold
+## build: build/bin/eightfold, one pure-Go binary with all three faces. The desktop face
+## (cgo, GTK, WebKit) is built first and carried inside it, packed; see launcher.go.
 build: $(BIN)
 
-$(BIN): frontend/dist/index.html $(GO_SRC)
-	CGO_ENABLED=1 go build -tags $(GO_TAGS) -ldflags "-w -s" -o $(BIN) .
+$(DESKTOP_BIN): frontend/dist/index.html $(GO_SRC)
+	CGO_ENABLED=1 go build -tags $(GO_TAGS) -ldflags "-w -s" -o $@ .
+
+$(DESKTOP_BIN).zst: $(DESKTOP_BIN)
+	go run ./build/pack $< $@
+
+$(BIN): $(DESKTOP_BIN).zst frontend/dist/index.html $(GO_SRC)
+	CGO_ENABLED=0 go build -tags launcher -ldflags "-w -s" -o $@ .
 
 frontend: frontend/dist/index.html
 
@@ -36,6 +44,7 @@ frontend/dist/index.html: $(FRONTEND_SRC) frontend/package-lock.json
 test-go: frontend
 	go vet ./...
 	go vet -tags desktop,webkit2_41 .
+	go vet -tags launcher .
 	go test -race -count=1 ./...
 
 test-frontend:

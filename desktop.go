@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"os/signal"
@@ -17,7 +16,6 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"eightfold/backend/cli"
 	"eightfold/backend/store"
 	"eightfold/backend/workbench"
 )
@@ -34,8 +32,8 @@ type desktop struct {
 // runDesktop opens the window on dir and blocks until it closes. Without a display it
 // returns cli.ErrNoDisplay, so that the caller can start the browser face instead.
 func runDesktop(dir, home string, assets fs.FS) error {
-	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return fmt.Errorf("%w ($DISPLAY and $WAYLAND_DISPLAY are empty)", cli.ErrNoDisplay)
+	if err := needDisplay(); err != nil {
+		return err
 	}
 	d := &desktop{app: &App{}, dir: dir, home: home}
 	return wails.Run(&options.App{

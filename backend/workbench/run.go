@@ -81,11 +81,16 @@ func (p *Project) begin(trigger string) (RunInfo, *plan, error) {
 	for id := range p.active {
 		return RunInfo{}, nil, errorf(CodeConflict, "run #%d is still going; wait for it or cancel it first", id)
 	}
-	git, err := vcs.Read(p.dir)
+	// Reading git state starts a process; load the config meanwhile.
+	gitDone := make(chan struct{})
+	var git vcs.State
+	var err error
+	go func() { git, err = vcs.Read(p.dir); close(gitDone) }()
+	cfg, cfgErr := config.Load(p.dir)
+	<-gitDone
 	if err != nil {
 		return RunInfo{}, nil, err
 	}
-	cfg, cfgErr := config.Load(p.dir)
 	nr := store.NewRun{ProjectID: p.id, Trigger: trigger, Commit: git.Commit, Branch: git.Branch,
 		Dirty: git.Dirty, StartedMs: p.now().UnixMilli()}
 	if cfgErr == nil {

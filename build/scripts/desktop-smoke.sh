@@ -2,7 +2,8 @@
 # Desktop smoke test: the real binary in a real window under Xvfb, on a temp Go project.
 # Checks that a window titled "Eightfold — <project>" appears and paints, keeps a screenshot
 # in test-artifacts/desktop.png, then asks the app to quit (SIGTERM) and checks it exits 0
-# and releases the data dir. Usage: desktop-smoke.sh path/to/eightfold
+# and releases the data dir. It also checks that the launcher unpacked the desktop build into
+# the cache dir. Usage: desktop-smoke.sh path/to/eightfold (the launcher build of `make build`)
 set -euo pipefail
 bin=$(realpath "$1")
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,7 +37,8 @@ printf 'module smoke\n\ngo 1.22\n' >"$proj/go.mod"
 printf 'package smoke\n\nfunc One() int { return 1 }\n' >"$proj/one.go"
 git -C "$proj" init -q
 
-EIGHTFOLD_HOME="$work/home" "$bin" open "$proj" >"$work/app.log" 2>&1 &
+# A fresh cache dir: the launcher unpacks the desktop build there (launcher.go).
+EIGHTFOLD_HOME="$work/home" XDG_CACHE_HOME="$work/cache" "$bin" open "$proj" >"$work/app.log" 2>&1 &
 app_pid=$!
 
 wid=
@@ -48,6 +50,7 @@ for _ in $(seq 1 60); do
 done
 [ -n "$wid" ] || fail "no window titled 'Eightfold — smokeproj' within 30 s"
 echo "desktop smoke: window $wid: $(xdotool getwindowname "$wid")"
+ls "$work/cache/eightfold"/eightfold-desktop-* >/dev/null 2>&1 || fail "the launcher did not unpack the desktop build into the cache dir"
 
 # Wait for the frontend to paint: the screen stops being one flat colour.
 painted=
