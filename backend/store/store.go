@@ -20,7 +20,8 @@ import (
 	"strconv"
 	"strings"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+	"modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // DBName is the file name of the database inside the data dir.
@@ -110,9 +111,19 @@ func open(path string, readOnly bool) (*Store, error) {
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	return &Store{db: db, path: path}, nil
+}
+
+// openError explains a database that cannot be opened; a damaged file is named with the way
+// out, and nothing is deleted.
+func openError(path string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_NOTADB || se.Code()&0xff == sqlite3.SQLITE_CORRUPT) {
+		return fmt.Errorf("the database %s is damaged or is not an Eightfold database (%w); move it aside (Eightfold then starts a new history) or pass --home DIR to use another data dir", path, err)
+	}
+	return fmt.Errorf("open database %s: %w", path, err)
 }
 
 // createPrivate makes sure the database file exists with mode 0600 before SQLite opens it.

@@ -312,3 +312,21 @@ func TestLargeChunksRoundTripCompressed(t *testing.T) {
 		t.Fatalf("round trip changed the data (%v)", err)
 	}
 }
+
+func TestDamagedDatabaseIsExplainedAndKept(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, DBName)
+	garbage := bytes.Repeat([]byte("not a database "), 400)
+	if err := os.WriteFile(path, garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, open := range map[string]func(string) (*Store, error){"writer": Open, "reader": OpenReadOnly} {
+		_, err := open(dir)
+		if err == nil || !strings.Contains(err.Error(), "is damaged or is not an Eightfold database") || !strings.Contains(err.Error(), "move it aside") {
+			t.Errorf("%s: want a clear message, got %v", name, err)
+		}
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, garbage) {
+		t.Error("the damaged file was changed")
+	}
+}
