@@ -41,7 +41,7 @@ frontend: frontend/dist/index.html
 frontend/dist/index.html: $(FRONTEND_SRC) frontend/package-lock.json
 	cd frontend && npm run build
 
-test-go: frontend
+test-go: build
 	go vet ./...
 	go vet -tags desktop,webkit2_41 .
 	go vet -tags launcher .
