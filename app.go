@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"time"
 
 	"eightfold/backend/workbench"
 )
@@ -10,21 +11,35 @@ import (
 // face and backend/server serves the same methods over HTTP for the browser face
 // (docs/api.md). Every exported method is part of the API; lifecycle hooks are unexported.
 type App struct {
-	project *workbench.Project
-	// startErr says why the desktop face could not open its project (for example another
-	// process holds the data dir); every method returns it.
-	startErr error
+	// started is closed once project or startErr is set; the desktop face sets them in
+	// OnStartup, which Wails runs while the frontend may already be calling.
+	started  chan struct{}
+	project  *workbench.Project
+	startErr error // why the desktop face could not open its project; every method returns it
 }
 
+// startWait bounds how long a call waits for the desktop face to finish starting.
+const startWait = 30 * time.Second
+
 // NewApp makes the API for an opened project.
-func NewApp(p *workbench.Project) *App { return &App{project: p} }
+func NewApp(p *workbench.Project) *App {
+	a := newStartingApp()
+	a.project = p
+	close(a.started)
+	return a
+}
+
+// newStartingApp makes an App whose project is set later; close(started) when it is.
+func newStartingApp() *App { return &App{started: make(chan struct{})} }
 
 func (a *App) ready() error {
+	select {
+	case <-a.started:
+	case <-time.After(startWait):
+		return errors.New("the workbench did not finish starting within 30 s")
+	}
 	if a.startErr != nil {
 		return a.startErr
-	}
-	if a.project == nil {
-		return errors.New("the workbench is still starting")
 	}
 	return nil
 }

@@ -1,4 +1,8 @@
-//go:build desktop
+//go:build desktop || bindings
+
+// The desktop face. Wails' binding generator builds the program with the tag "bindings" and
+// without "desktop", then runs it with no arguments: wails.Run must be reached then too,
+// display or not, so this file builds under either tag.
 
 package main
 
@@ -16,26 +20,24 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"eightfold/backend/store"
 	"eightfold/backend/workbench"
 )
 
 // desktop is the desktop face: it owns the store and the project for the window's lifetime.
 type desktop struct {
-	app   *App
-	dir   string
-	home  string
-	ctx   context.Context
-	store *store.Store
+	app  *App
+	dir  string
+	home string
+	ctx  context.Context
 }
 
 // runDesktop opens the window on dir and blocks until it closes. Without a display it
 // returns cli.ErrNoDisplay, so that the caller can start the browser face instead.
 func runDesktop(dir, home string, assets fs.FS) error {
-	if err := needDisplay(); err != nil {
+	if err := needDisplay(); err != nil && !generatingBindings {
 		return err
 	}
-	d := &desktop{app: &App{}, dir: dir, home: home}
+	d := &desktop{app: newStartingApp(), dir: dir, home: home}
 	return wails.Run(&options.App{
 		Title:            "Eightfold",
 		Width:            1280,
@@ -59,41 +61,34 @@ func runDesktop(dir, home string, assets fs.FS) error {
 func (d *desktop) startup(ctx context.Context) {
 	d.ctx = ctx
 	go quitOnSignal(ctx)
-	if err := d.open(); err != nil {
-		d.app.startErr = err
+	err := d.open()
+	d.app.startErr = err
+	close(d.app.started)
+	if err != nil {
 		runtime.WindowSetTitle(ctx, "Eightfold — cannot start")
-		return
 	}
-	d.setTitle("")
 }
 
 // quitOnSignal closes the window cleanly (OnShutdown runs, the data dir is released) on
-// Ctrl+C or SIGTERM, instead of dying mid-write.
+// Ctrl+C, SIGTERM or SIGHUP, instead of dying mid-write.
 func quitOnSignal(ctx context.Context) {
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	<-sig
 	runtime.Quit(ctx)
 }
 
 func (d *desktop) open() error {
-	home, err := store.DataDir(d.home)
+	p, err := workbench.OpenInDataDir(d.home, d.dir, workbench.EmitFunc(d.emit))
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(home)
-	if err != nil {
-		return err
-	}
-	p, err := workbench.Open(s, d.dir, workbench.EmitFunc(d.emit))
-	if err != nil {
-		s.Close()
-		return err
-	}
-	d.store, d.app.project = s, p
+	d.app.project = p
+	last := ""
 	if runs, err := p.Runs(1); err == nil && len(runs) > 0 {
-		d.setTitle(runs[0].Status)
+		last = runs[0].Status
 	}
+	d.setTitle(last)
 	return nil
 }
 
@@ -115,9 +110,6 @@ func (d *desktop) setTitle(status string) {
 func (d *desktop) shutdown(context.Context) {
 	if d.app.project != nil {
 		d.app.project.Close()
-	}
-	if d.store != nil {
-		d.store.Close()
 	}
 }
 

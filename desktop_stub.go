@@ -1,4 +1,4 @@
-//go:build !desktop && !launcher
+//go:build !desktop && !bindings && !launcher
 
 package main
 

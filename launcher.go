@@ -1,4 +1,4 @@
-//go:build launcher && !desktop
+//go:build launcher && !desktop && !bindings
 
 package main
 
@@ -43,43 +43,90 @@ func runDesktop(dir, home string, _ fs.FS) error {
 }
 
 // unpackDesktop returns the path of the unpacked desktop build, unpacking it on first use.
-// The file name holds a hash of the packed bytes, so each version unpacks once, and an
-// atomic rename means two launches at once never see a half-written file.
+// The file name holds a hash of the packed bytes, so each version unpacks once; an existing
+// file is used only when it is ours, not writable by others and of the right size. A synced
+// temp file and an atomic rename mean no launch ever runs a half-written file.
 func unpackDesktop() (string, error) {
+	dir, err := cacheDir()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(packedDesktop)
+	path := filepath.Join(dir, "eightfold-desktop-"+hex.EncodeToString(sum[:8]))
+	raw, err := unzstd(packedDesktop)
+	if err != nil {
+		return "", fmt.Errorf("unpack the desktop window: %w", err)
+	}
+	if fi, err := os.Lstat(path); err == nil {
+		if private(fi) && fi.Size() == int64(len(raw)) {
+			return path, nil
+		}
+		os.Remove(path) // damaged or not ours: unpack it again
+	}
+	if err := writeAtomic(dir, path, raw); err != nil {
+		return "", fmt.Errorf("unpack the desktop window into %s: %w", dir, err)
+	}
+	removeOlder(dir, path)
+	return path, nil
+}
+
+// cacheDir is the user's cache dir for Eightfold, which must be private to the user.
+func cacheDir() (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
 		return "", fmt.Errorf("find the cache dir for the desktop window: %w; set XDG_CACHE_HOME", err)
 	}
 	dir := filepath.Join(base, "eightfold")
-	sum := sha256.Sum256(packedDesktop)
-	path := filepath.Join(dir, "eightfold-desktop-"+hex.EncodeToString(sum[:8]))
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
-	raw, err := unzstd(packedDesktop)
+	fi, err := os.Lstat(dir)
 	if err != nil {
-		return "", fmt.Errorf("unpack the desktop window: %w", err)
+		return "", fmt.Errorf("check %s: %w", dir, err)
 	}
+	if !fi.IsDir() || !private(fi) {
+		return "", fmt.Errorf("%s must be a directory of yours that others cannot write to (chmod 700 it), or set XDG_CACHE_HOME elsewhere", dir)
+	}
+	return dir, nil
+}
+
+// private reports whether fi is a file or directory (not a link) owned by this user and not
+// writable by group or others.
+func private(fi os.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && fi.Mode()&os.ModeSymlink == 0 && fi.Mode().Perm()&0o022 == 0 && int(st.Uid) == os.Getuid()
+}
+
+func writeAtomic(dir, path string, data []byte) error {
 	tmp, err := os.CreateTemp(dir, ".unpack-*")
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(raw); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("unpack the desktop window into %s: %w", dir, err)
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o700)
 	}
-	if err := tmp.Chmod(0o700); err != nil {
-		tmp.Close()
-		return "", err
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err := tmp.Close(); err != nil {
-		return "", err
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	return path, os.Rename(tmp.Name(), path)
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// removeOlder deletes desktop builds of other versions, so that upgrades do not pile up.
+func removeOlder(dir, keep string) {
+	old, _ := filepath.Glob(filepath.Join(dir, "eightfold-desktop-*"))
+	for _, p := range old {
+		if p != keep {
+			os.Remove(p)
+		}
+	}
 }
 
 func unzstd(b []byte) ([]byte, error) {

@@ -147,22 +147,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 func (c *common) dataDir() (string, error) { return store.DataDir(c.home) }
 
-// openWriter opens the store for writing and the project in c.dir.
-func (c *common) openWriter(emit workbench.Emitter) (*store.Store, *workbench.Project, error) {
-	home, err := c.dataDir()
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := store.Open(home)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := workbench.Open(s, c.dir, emit)
-	if err != nil {
-		s.Close()
-		return nil, nil, err
-	}
-	return s, p, nil
+// openWriter opens the data dir for writing and the project in c.dir; closing the project
+// closes the store.
+func (c *common) openWriter(emit workbench.Emitter) (*workbench.Project, error) {
+	return workbench.OpenInDataDir(c.home, c.dir, emit)
 }
 
 // openReader opens the store read-only and the project in c.dir; the store is nil when

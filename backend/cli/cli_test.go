@@ -12,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"eightfold/backend/runner"
 	"eightfold/backend/store"
+	"eightfold/backend/workbench"
 )
 
 // repo makes a git repository with the given files, committed.
@@ -277,5 +279,30 @@ func TestVersionAndHelp(t *testing.T) {
 	}
 	if code != 0 {
 		t.Errorf("help exit %d", code)
+	}
+}
+
+// failAfter is a writer that breaks after n writes, like a pipe whose reader went away.
+type failAfter struct {
+	n      int
+	writes int
+}
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	f.writes++
+	if f.writes > f.n {
+		return 0, fmt.Errorf("broken pipe")
+	}
+	return len(p), nil
+}
+
+func TestReporterStopsPrintingOnABrokenPipe(t *testing.T) {
+	w := &failAfter{n: 1}
+	rep := newTermReporter(w)
+	for i := 0; i < 5; i++ {
+		rep.Output(workbench.StepInfo{}, runner.Chunk{Stream: runner.Stdout, Data: []byte("line\n")})
+	}
+	if w.writes != 2 {
+		t.Errorf("%d writes, want 2 (one that worked, one that failed, then none)", w.writes)
 	}
 }

@@ -24,13 +24,16 @@ func cmdRun(e *env) error {
 	if len(pos) > 0 {
 		return &usageError{fmt.Sprintf("run takes no arguments, got %q; use --dir to choose the repository", pos[0])}
 	}
-	s, p, err := c.openWriter(nil)
+	p, err := c.openWriter(nil)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer p.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	// `eightfold run | head` must not kill eightfold mid-run (and orphan the step): with
+	// SIGPIPE ignored a closed stdout is a write error, and the run goes on being recorded.
+	signal.Ignore(syscall.SIGPIPE)
 	var rep workbench.Reporter
 	if !*asJSON {
 		rep = newTermReporter(e.stdout)
@@ -62,30 +65,43 @@ func writeJSON(w io.Writer, v any) error {
 // terminal the output is made safe (binary bytes escaped) and meta lines are coloured; into a
 // file or pipe it goes byte for byte.
 type termReporter struct {
-	w     io.Writer
-	color bool
+	w      io.Writer
+	color  bool
+	broken bool // a write failed (say, the reader of a pipe went away): print no more
 }
 
 func newTermReporter(w io.Writer) *termReporter {
 	return &termReporter{w: w, color: isTerminal(w)}
 }
 
+// StepStarted prints the step's header.
 func (t *termReporter) StepStarted(s workbench.StepInfo) {
-	fmt.Fprintf(t.w, "%s\n", t.paint("1;36", fmt.Sprintf("── %s: %s", s.Name, s.Command)))
+	t.write([]byte(t.paint("1;36", fmt.Sprintf("── %s: %s", s.Name, s.Command)) + "\n"))
 }
 
+// Output prints a chunk of the step's output.
 func (t *termReporter) Output(_ workbench.StepInfo, c runner.Chunk) {
 	if !t.color {
-		t.w.Write(c.Data)
+		t.write(c.Data)
 		return
 	}
 	text := workbench.SafeText(c.Data)
 	if c.Stream == runner.Meta {
 		text = t.paint("33", text)
 	}
-	io.WriteString(t.w, text)
+	t.write([]byte(text))
 }
 
+func (t *termReporter) write(b []byte) {
+	if t.broken {
+		return
+	}
+	if _, err := t.w.Write(b); err != nil {
+		t.broken = true
+	}
+}
+
+// StepFinished prints nothing: the summary comes at the end.
 func (t *termReporter) StepFinished(workbench.StepInfo) {}
 
 func (t *termReporter) paint(code, s string) string { return paint(t.color, code, s) }

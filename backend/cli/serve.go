@@ -24,20 +24,19 @@ func cmdServe(e *env) error {
 	}
 	var srv *server.Server
 	forward := workbench.EmitFunc(func(topic string, payload any) { srv.Emit(topic, payload) })
-	s, p, err := c.openWriter(forward)
+	p, err := c.openWriter(forward)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
 	defer p.Close()
 	srv, err = server.New(server.Options{Addr: *addr, Public: *public, API: e.faces.NewAPI(p), Assets: e.faces.Assets, Log: e.stderr})
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	fmt.Fprintf(e.stdout, "Eightfold serving on %s\n", srv.URL())
-	fmt.Fprintf(e.stdout, "Project %s; data in %s. Press Ctrl+C to stop.\n", p.Dir(), s.Path())
+	fmt.Fprintf(e.stdout, "Project %s; data in %s. Press Ctrl+C to stop.\n", p.Dir(), p.DatabasePath())
 	return srv.Serve(ctx)
 }
 

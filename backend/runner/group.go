@@ -1,10 +1,7 @@
 package runner
 
 import (
-	"bytes"
 	"errors"
-	"os"
-	"strconv"
 	"syscall"
 	"time"
 )
@@ -92,39 +89,14 @@ func (g *group) alive() bool {
 // hasLiveMember scans /proc for a process in group pgid that is not a
 // zombie. If /proc cannot be read it assumes there is one.
 func hasLiveMember(pgid int) bool {
-	entries, err := os.ReadDir("/proc")
+	pids, err := procPIDs()
 	if err != nil {
 		return true
 	}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		state, pgrp, ok := procStat(pid)
-		if ok && pgrp == pgid && state != 'Z' && state != 'X' {
+	for _, pid := range pids {
+		if p, ok := readProc(pid); ok && p.pgrp == pgid && !p.zombie() {
 			return true
 		}
 	}
 	return false
-}
-
-// procStat reads the state and process group of pid from /proc/PID/stat.
-func procStat(pid int) (state byte, pgrp int, ok bool) {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, 0, false
-	}
-	// The command name is in parentheses and may contain anything, so
-	// parse from the last ')': " S ppid pgrp ...".
-	i := bytes.LastIndexByte(data, ')')
-	if i < 0 {
-		return 0, 0, false
-	}
-	fields := bytes.Fields(data[i+1:])
-	if len(fields) < 3 || len(fields[0]) != 1 {
-		return 0, 0, false
-	}
-	pgrp, err = strconv.Atoi(string(fields[2]))
-	return fields[0][0], pgrp, err == nil
 }

@@ -33,12 +33,20 @@ type recorder struct {
 	overlap  atomic.Bool
 	returned atomic.Bool
 	late     atomic.Bool
-	ready    chan struct{} // closed when stdout contains "ready"
+	word     string        // what ready waits for
+	ready    chan struct{} // closed when stdout contains word
 	seen     bytes.Buffer
+	slow     time.Duration // how long the sink takes over each chunk of output
 }
 
+// newRecorder returns a recorder whose ready channel waits for "ready".
 func newRecorder() *recorder {
-	return &recorder{ready: make(chan struct{})}
+	return newRecorderFor("ready")
+}
+
+// newRecorderFor returns a recorder whose ready channel waits for word.
+func newRecorderFor(word string) *recorder {
+	return &recorder{word: word, ready: make(chan struct{})}
 }
 
 func (r *recorder) sink(c Chunk) {
@@ -49,15 +57,18 @@ func (r *recorder) sink(c Chunk) {
 	if r.returned.Load() {
 		r.late.Store(true)
 	}
+	if c.Stream != Meta {
+		time.Sleep(r.slow) // a slow consumer, such as a busy database
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.chunks = append(r.chunks, c)
 	if c.Stream != Stdout || r.seen.Len() > 4096 {
 		return
 	}
-	wasReady := bytes.Contains(r.seen.Bytes(), []byte("ready"))
+	wasReady := bytes.Contains(r.seen.Bytes(), []byte(r.word))
 	r.seen.Write(c.Data)
-	if !wasReady && bytes.Contains(r.seen.Bytes(), []byte("ready")) {
+	if !wasReady && bytes.Contains(r.seen.Bytes(), []byte(r.word)) {
 		close(r.ready)
 	}
 }
@@ -121,7 +132,7 @@ func run(t *testing.T, ctx context.Context, spec Spec, rec *recorder) Result {
 	return res
 }
 
-// waitReady waits until the step printed "ready" and reports whether it
+// waitReady waits until the step printed the recorder's word and reports whether it
 // did within the test deadline. It is safe to call from any goroutine.
 func waitReady(rec *recorder) bool {
 	select {
@@ -165,8 +176,8 @@ func gone(pid int) bool {
 	if errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
 		return true
 	}
-	state, _, ok := procStat(pid)
-	return !ok || state == 'Z' || state == 'X'
+	p, ok := readProc(pid)
+	return !ok || p.zombie()
 }
 
 // assertGone waits (bounded) for every pid to be gone.

@@ -11,8 +11,15 @@
 // still running: SIGTERM first, then SIGKILL after a grace period. Run returns
 // once the main process has exited, the group is gone and the output pipes are
 // closed. A process that left the group (for example with setsid) cannot be
-// killed by group; if it keeps the output pipes open, Run stops reading after
-// Spec.WaitDelay and returns anyway.
+// killed by group; if it keeps the output pipes open, Run stops reading once
+// they have been idle for Spec.WaitDelay and returns anyway.
+//
+// Chunks never split a UTF-8 character: an incomplete sequence at the end of
+// a read waits for the rest. Output that is not UTF-8 passes unchanged.
+//
+// If Eightfold itself dies without cleaning up, the groups it started live
+// on; Spec.OnStart tells the caller each Group so that it can record it and
+// kill the survivors with KillStale on its next start.
 package runner
 
 import (
@@ -26,6 +33,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // Defaults used when the matching Spec field is zero.
@@ -51,10 +59,16 @@ type Spec struct {
 	// KillGrace is how long the group has between SIGTERM and SIGKILL;
 	// 0 means DefaultKillGrace.
 	KillGrace time.Duration
-	// WaitDelay is how long Run keeps reading output after the process group
-	// is gone, for processes that escaped the group and still hold the pipes;
-	// 0 means DefaultWaitDelay.
+	// WaitDelay is how long Run keeps waiting for output after the process
+	// group is gone, for processes that escaped the group and still hold the
+	// pipes; 0 means DefaultWaitDelay. Only time in which the pipes are idle
+	// counts: output the group left in the pipes is always read to the end,
+	// however long the sink takes over it.
 	WaitDelay time.Duration
+	// OnStart, if not nil, is called once with the step's process group right
+	// after the process started and before any output reaches the sink. It
+	// is not called for a step that could not start.
+	OnStart func(Group)
 }
 
 // withDefaults fills in the zero fields of s.
@@ -113,6 +127,7 @@ type step struct {
 	exited  chan struct{} // closed once the main process has been reaped
 	pipes   []*os.File    // read ends of stdout and stderr
 	readers sync.WaitGroup
+	clock   *idleClock // how long the readers have waited for output
 }
 
 // Run runs spec to completion and passes its output to sink, which may be
@@ -148,7 +163,7 @@ func start(spec Spec, out *output) (*step, error) {
 	cmd := exec.Command("/bin/sh", "-c", spec.Command)
 	cmd.Dir, cmd.Env = spec.Dir, spec.environ()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	s := &step{spec: spec, out: out, cmd: cmd, exited: make(chan struct{})}
+	s := &step{spec: spec, out: out, cmd: cmd, exited: make(chan struct{}), clock: newIdleClock()}
 	writers, err := s.openPipes()
 	if err != nil {
 		return nil, &StartError{Step: spec.Name, Msg: "cannot create output pipes; the system may be out of file descriptors", Err: err}
@@ -162,6 +177,9 @@ func start(spec Spec, out *output) (*step, error) {
 		return nil, startFailure(spec, err)
 	}
 	s.group = &group{pgid: cmd.Process.Pid, grace: spec.KillGrace}
+	if spec.OnStart != nil {
+		spec.OnStart(groupOf(s.group.pgid)) // before wait: /proc keeps a zombie until it is reaped
+	}
 	go s.wait()
 	s.readers.Add(len(s.pipes))
 	go s.read(s.pipes[0], Stdout)
@@ -219,18 +237,51 @@ func (s *step) wait() {
 }
 
 // read copies one pipe to the output until EOF or until the pipe is closed.
+// An incomplete UTF-8 sequence at the end of a read is held back and put in
+// front of the next read's bytes; at the end it is passed on as it is.
 func (s *step) read(f *os.File, stream Stream) {
 	defer s.readers.Done()
 	buf := make([]byte, readSize)
+	held := 0
 	for {
-		n, err := f.Read(buf)
-		if n > 0 {
-			s.out.write(stream, buf[:n])
+		n, err := f.Read(buf[held:])
+		data := buf[:held+n]
+		keep := 0
+		if err == nil {
+			keep = incompleteTail(data)
 		}
+		s.forward(stream, data[:len(data)-keep])
 		if err != nil {
 			return
 		}
+		held = copy(buf, data[len(data)-keep:])
 	}
+}
+
+// forward passes p to the output and tells the idle clock meanwhile that
+// this reader is busy, not waiting for output.
+func (s *step) forward(stream Stream, p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	s.clock.enter(len(p))
+	defer s.clock.leave()
+	s.out.write(stream, p)
+}
+
+// incompleteTail returns how many bytes at the end of p (0 to 3) are the
+// start of a UTF-8 sequence that lacks continuation bytes. Bytes that cannot
+// start a sequence are not counted.
+func incompleteTail(p []byte) int {
+	for i := 1; i <= min(len(p), utf8.UTFMax-1); i++ {
+		if utf8.RuneStart(p[len(p)-i]) {
+			if utf8.FullRune(p[len(p)-i:]) {
+				return 0
+			}
+			return i
+		}
+	}
+	return 0
 }
 
 // supervise waits for the step to end by itself, be cancelled or time out,
@@ -292,24 +343,43 @@ func (s *step) stopMain() {
 }
 
 // drain waits for the readers to reach EOF. If something outside the group
-// still holds a pipe after WaitDelay, it closes the pipes to stop them; it
-// reports whether it had to.
+// still holds a pipe and the readers have waited for output for WaitDelay
+// in all, it closes the pipes to stop them; it reports whether it had to.
 func (s *step) drain() (forced bool) {
 	done := make(chan struct{})
 	go func() {
 		s.readers.Wait()
 		close(done)
 	}()
-	timer := time.NewTimer(s.spec.WaitDelay)
-	defer timer.Stop()
-	select {
-	case <-done:
-	case <-timer.C:
-		forced = true
-	}
+	s.clock.reset()
+	forced = s.waitIdle(done)
 	closeAll(s.pipes)
 	<-done
 	return forced
+}
+
+// waitIdle waits until done is closed (returning false) or the idle clock
+// reaches WaitDelay (returning true).
+func (s *step) waitIdle(done <-chan struct{}) bool {
+	timer := time.NewTimer(s.spec.WaitDelay)
+	defer timer.Stop()
+	for {
+		select {
+		case <-done:
+			return false
+		case <-s.clock.changed:
+		case <-timer.C:
+		}
+		left, paused := s.clock.left(s.spec.WaitDelay)
+		switch {
+		case left <= 0:
+			return true
+		case paused:
+			timer.Stop()
+		default:
+			timer.Reset(left)
+		}
+	}
 }
 
 // reportCleanup tells the log about processes that outlived the main one.

@@ -34,6 +34,7 @@ type LockedError struct {
 	Holder Holder // zero when the holder could not be read
 }
 
+// Error says who holds the data dir and what to do.
 func (e *LockedError) Error() string {
 	who := "another Eightfold process"
 	if e.Holder.PID > 0 {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Run statuses as stored.
@@ -140,7 +139,7 @@ func (s *Store) CreateRun(ctx context.Context, nr NewRun) (Run, error) {
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return Run{}, err
+		return Run{}, fmt.Errorf("record run: %w", err)
 	}
 	return s.Run(ctx, runID)
 }
@@ -166,13 +165,16 @@ func (s *Store) FinishRun(ctx context.Context, runID int64, status, errMsg strin
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `UPDATE steps SET status = ? WHERE run_id = ? AND status = ?`,
 		StatusSkipped, runID, StatusPending); err != nil {
-		return err
+		return fmt.Errorf("record the end of run #%d: %w", runID, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, error = ?, finished_ms = ? WHERE id = ?`,
 		status, errMsg, finishedMs, runID); err != nil {
-		return err
+		return fmt.Errorf("record the end of run #%d: %w", runID, err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record the end of run #%d: %w", runID, err)
+	}
+	return nil
 }
 
 // RecoverInterrupted marks runs and steps that are still running (left so by a process that
@@ -230,7 +232,7 @@ func (s *Store) Run(ctx context.Context, id int64) (Run, error) {
 	if err != nil {
 		return r, err
 	}
-	steps, err := s.stepsOf(ctx, []int64{id})
+	steps, err := s.stepsOf(ctx, `run_id = ?`, id)
 	r.Steps = steps[id]
 	return r, err
 }
@@ -248,40 +250,31 @@ func (s *Store) Runs(ctx context.Context, projectID int64, limit int) ([]Run, er
 	}
 	defer rows.Close()
 	var runs []Run
-	var ids []int64
 	for rows.Next() {
 		r, err := scanRun(rows)
 		if err != nil {
 			return nil, err
 		}
 		runs = append(runs, r)
-		ids = append(ids, r.ID)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	steps, err := s.stepsOf(ctx, ids)
+	steps, err := s.stepsOf(ctx, `run_id IN (SELECT id FROM runs WHERE project_id = ? ORDER BY id DESC LIMIT ?)`, projectID, limit)
 	for i := range runs {
 		runs[i].Steps = steps[runs[i].ID]
 	}
 	return runs, err
 }
 
-func (s *Store) stepsOf(ctx context.Context, runIDs []int64) (map[int64][]Step, error) {
-	out := map[int64][]Step{}
-	if len(runIDs) == 0 {
-		return out, nil
-	}
-	args := make([]any, len(runIDs))
-	for i, id := range runIDs {
-		args[i] = id
-	}
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT `+stepColumns+` FROM steps WHERE run_id IN (?`+strings.Repeat(",?", len(runIDs)-1)+`) ORDER BY run_id, idx`, args...)
+// stepsOf loads the steps matching where, grouped by run.
+func (s *Store) stepsOf(ctx context.Context, where string, args ...any) (map[int64][]Step, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+stepColumns+` FROM steps WHERE `+where+` ORDER BY run_id, idx`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	out := map[int64][]Step{}
 	for rows.Next() {
 		st, err := scanStep(rows)
 		if err != nil {

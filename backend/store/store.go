@@ -222,13 +222,13 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 		return fmt.Errorf("migration %s on %s: %w", m.name, s.path, err)
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
-		return err
+		return fmt.Errorf("migration %s on %s: %w", m.name, s.path, err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %s on %s: %w", m.name, s.path, err)
+	}
+	return nil
 }
-
-// SchemaVersion is the number of the last migration applied.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) { return s.schemaVersion(ctx) }
 
 // DataDir resolves the data dir: flagValue when set (--home), else $EIGHTFOLD_HOME, else
 // os.UserConfigDir()/eightfold. The result is absolute.

@@ -78,7 +78,7 @@ func openT(t *testing.T, dir string) *Store {
 func TestMigrationsFromEmpty(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "home")
 	s := openT(t, dir)
-	v, err := s.SchemaVersion(context.Background())
+	v, err := s.schemaVersion(context.Background())
 	if err != nil || v != len(mustMigrations()) {
 		t.Fatalf("schema version %d, %v; want %d", v, err, len(mustMigrations()))
 	}
@@ -103,7 +103,7 @@ func TestMigrationsFromEmpty(t *testing.T) {
 	// Opening again applies nothing new and keeps the data.
 	s.Close()
 	s2 := openT(t, dir)
-	if v2, _ := s2.SchemaVersion(context.Background()); v2 != v {
+	if v2, _ := s2.schemaVersion(context.Background()); v2 != v {
 		t.Errorf("reopen: version %d, want %d", v2, v)
 	}
 }

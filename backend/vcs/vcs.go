@@ -7,9 +7,11 @@
 package vcs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os/exec"
+	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -50,18 +52,28 @@ func Read(dir string) (State, error) {
 	return st, nil
 }
 
-// dirty reports uncommitted changes, with the git CLI when there is one.
+// dirty reports uncommitted changes, with the git CLI when there is one and it answers (it
+// refuses, for example, a repository owned by another user), else with go-git.
 func dirty(wt *git.Worktree) (bool, error) {
 	if gitCLI, err := exec.LookPath("git"); err == nil {
-		return dirtyByCLI(gitCLI, wt.Filesystem.Root())
+		if d, err := dirtyByCLI(gitCLI, wt.Filesystem.Root()); err == nil {
+			return d, nil
+		}
 	}
 	return dirtyByGoGit(wt)
 }
 
+// statusTimeout bounds `git status`; a hung git must not hold up a run.
+const statusTimeout = 10 * time.Second
+
 // dirtyByCLI asks `git status`. --no-optional-locks keeps it from taking index.lock, so it
-// never gets in the way of the user's own git commands.
+// never gets in the way of the user's own git commands; core.fsmonitor=false keeps it from
+// running a hook configured in the repository.
 func dirtyByCLI(gitCLI, root string) (bool, error) {
-	cmd := exec.Command(gitCLI, "--no-optional-locks", "status", "--porcelain", "--untracked-files=normal")
+	ctx, cancel := context.WithTimeout(context.Background(), statusTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gitCLI, "--no-optional-locks", "-c", "core.fsmonitor=false",
+		"status", "--porcelain", "--untracked-files=normal")
 	cmd.Dir = root
 	out, err := cmd.Output()
 	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {

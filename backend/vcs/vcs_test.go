@@ -109,3 +109,24 @@ func TestRead(t *testing.T) {
 		})
 	}
 }
+
+// When the git CLI refuses (say, "detected dubious ownership" on a repository of another
+// user), the state still comes from go-git.
+func TestFailingGitCLIFallsBackToGoGit(t *testing.T) {
+	dir := t.TempDir()
+	gitCLI(t, dir, "init", "-q", "-b", "main")
+	write(t, filepath.Join(dir, "a.txt"), "a\n")
+	gitCLI(t, dir, "add", ".")
+	gitCLI(t, dir, "commit", "-q", "-m", "first")
+	write(t, filepath.Join(dir, "b.txt"), "untracked\n")
+
+	fake := t.TempDir()
+	write(t, filepath.Join(fake, "git"), "#!/bin/sh\necho 'fatal: detected dubious ownership' >&2\nexit 128\n")
+	os.Chmod(filepath.Join(fake, "git"), 0o755)
+	t.Setenv("PATH", fake)
+
+	st, err := Read(dir)
+	if err != nil || !st.Dirty || st.Branch != "main" {
+		t.Fatalf("got %+v, %v; want the dirty state from go-git", st, err)
+	}
+}

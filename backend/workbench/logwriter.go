@@ -37,6 +37,11 @@ type logWriter struct {
 	seq      int64
 	err      error // the first store error; output after it is dropped
 
+	// Only the loop goroutine touches these: log.appended goes out at most once per
+	// flushInterval, however fast batches are stored.
+	lastEmit  time.Time
+	unemitted int64 // seq of the last stored chunk not yet announced; 0 when none
+
 	kick chan struct{}
 	stop chan struct{}
 	done chan struct{}
@@ -60,10 +65,22 @@ func (w *logWriter) loop() {
 		case <-w.kick:
 		case <-w.stop:
 			w.flush()
+			w.announce(true)
 			return
 		}
 		w.flush()
+		w.announce(false)
 	}
+}
+
+// announce sends log.appended for what was stored since the last one, unless one went out
+// less than flushInterval ago (final: send regardless).
+func (w *logWriter) announce(final bool) {
+	if w.unemitted == 0 || (!final && time.Since(w.lastEmit) < flushInterval) {
+		return
+	}
+	w.emit.Emit(TopicLogAppended, LogAppended{RunID: w.runID, StepID: w.stepID, Seq: w.unemitted})
+	w.lastEmit, w.unemitted = time.Now(), 0
 }
 
 // Add buffers a chunk, waiting while maxBuffered bytes are not yet stored. It keeps c.Data,
@@ -117,7 +134,7 @@ func (w *logWriter) flush() {
 	w.drained.Broadcast()
 	w.mu.Unlock()
 	if err == nil {
-		w.emit.Emit(TopicLogAppended, LogAppended{RunID: w.runID, StepID: w.stepID, Seq: batch[len(batch)-1].Seq})
+		w.unemitted = batch[len(batch)-1].Seq
 	}
 }
 

@@ -38,9 +38,8 @@ func (discard) Emit(string, any) {}
 
 // Error codes that faces map to HTTP statuses and UI messages.
 const (
-	CodeNotFound   = "not_found"
-	CodeConflict   = "conflict"
-	CodeBadRequest = "bad_request"
+	CodeNotFound = "not_found"
+	CodeConflict = "conflict"
 )
 
 // Error is a user-facing error with a code.
@@ -49,6 +48,7 @@ type Error struct {
 	msg  string
 }
 
+// Error is the message for the user.
 func (e *Error) Error() string { return e.msg }
 
 // Code is one of the Code* constants.
@@ -71,6 +71,8 @@ type Project struct {
 	active map[int64]*activeRun
 	wg     sync.WaitGroup
 	closed bool
+
+	ownStore bool // Close closes the store too (OpenInDataDir)
 }
 
 type activeRun struct {
@@ -99,6 +101,29 @@ func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
 	return &Project{dir: abs, name: name, id: rec.ID, store: s, emit: emit, now: time.Now,
 		active: map[int64]*activeRun{}}, nil
 }
+
+// OpenInDataDir opens the data dir (the --home flag's value; "" means $EIGHTFOLD_HOME or the
+// default) for writing, and the project at dir on it. Closing the project closes the store.
+func OpenInDataDir(home, dir string, emit Emitter) (*Project, error) {
+	path, err := store.DataDir(home)
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	p, err := Open(s, dir, emit)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	p.ownStore = true
+	return p, nil
+}
+
+// DatabasePath is the SQLite file the project is recorded in.
+func (p *Project) DatabasePath() string { return p.store.Path() }
 
 // Dir is the project's absolute path.
 func (p *Project) Dir() string { return p.dir }
@@ -212,6 +237,9 @@ func (p *Project) Close() {
 	}
 	p.mu.Unlock()
 	p.wg.Wait()
+	if p.ownStore {
+		p.store.Close()
+	}
 }
 
 // OpenExisting opens a project for reading only: it never writes to the store, and a

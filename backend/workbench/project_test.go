@@ -274,3 +274,25 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestLogEventsAreRateLimitedAndComplete(t *testing.T) {
+	p, rec := newProject(t, "steps:\n  - {name: flood, run: 'head -c 30000000 /dev/zero | tr \"\\\\0\" x', log_limit: 100MiB}\n")
+	r, err := p.RunNow(context.Background(), TriggerManual, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []LogAppended
+	for _, e := range rec.events {
+		if e.topic == TopicLogAppended {
+			events = append(events, e.payload.(LogAppended))
+		}
+	}
+	step := r.Steps[0]
+	if limit := int(time.Duration(step.DurationMs)*time.Millisecond/flushInterval) + 2; len(events) == 0 || len(events) > limit {
+		t.Errorf("%d log.appended events for a %d ms step, want 1..%d", len(events), step.DurationMs, limit)
+	}
+	page, _ := p.StepLog(step.ID, 0, 1<<30)
+	if last := events[len(events)-1].Seq; last != page.NextSeq {
+		t.Errorf("the last event announced seq %d, but %d were stored", last, page.NextSeq)
+	}
+}

@@ -89,7 +89,7 @@ func (p *Project) begin(trigger string) (RunInfo, *plan, error) {
 	cfg, cfgErr := config.Load(p.dir)
 	<-gitDone
 	if err != nil {
-		return RunInfo{}, nil, err
+		git = vcs.State{} // a broken .git must not stop the build: record the run without git state
 	}
 	nr := store.NewRun{ProjectID: p.id, Trigger: trigger, Commit: git.Commit, Branch: git.Branch,
 		Dirty: git.Dirty, StartedMs: p.now().UnixMilli()}
@@ -145,18 +145,19 @@ func (p *Project) announceProject() {
 	}
 }
 
-// finish records a run's end and announces it.
+// finish records a run's end and announces it. When the store fails, the run is announced
+// as an error with the reason, so that no face shows it running forever.
 func (p *Project) finish(runID int64, status, msg string) RunInfo {
 	ctx := context.Background()
-	if err := p.store.FinishRun(ctx, runID, status, msg, p.now().UnixMilli()); err != nil {
-		fmt.Fprintf(os.Stderr, "eightfold: record the end of run #%d: %v\n", runID, err)
-	}
-	rec, err := p.store.Run(ctx, runID)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "eightfold: reload run #%d: %v\n", runID, err)
-		return RunInfo{ID: runID, Status: status, Error: msg}
+	err := p.store.FinishRun(ctx, runID, status, msg, p.now().UnixMilli())
+	var rec store.Run
+	if err == nil {
+		rec, err = p.store.Run(ctx, runID)
 	}
 	ri := runInfo(rec, p.now())
+	if err != nil {
+		ri = RunInfo{ID: runID, Project: p.dir, Status: store.StatusError, Steps: []StepInfo{}, Error: fmt.Sprintf("record the end of run #%d: %v", runID, err)}
+	}
 	p.emit.Emit(TopicRunFinished, ri)
 	return ri
 }
@@ -190,9 +191,6 @@ func (p *Project) runStep(pl *plan, r RunInfo, stepID int64, step config.Step, r
 			rep.Output(info, c)
 		}
 	})
-	if res.Status == runner.Error && res.Err != nil {
-		lw.Add(runner.Chunk{Stream: runner.Meta, Time: p.now(), Data: []byte("[eightfold] " + res.Err.Error() + "\n")})
-	}
 	logErr := lw.Close()
 	end := store.StepEnd{Status: stepStatus(res.Status), ExitCode: res.ExitCode, FinishedMs: p.now().UnixMilli(),
 		LogBytes: res.OutputBytes, Truncated: res.Truncated}

@@ -1,0 +1,6 @@
+//go:build !bindings
+
+package main
+
+// generatingBindings is true in the build that Wails' binding generator runs.
+const generatingBindings = false
