@@ -58,9 +58,7 @@ test-desktop: build
 
 ## bench: the benchmarks recorded in docs/benchmarks.md
 bench: build
-	bench/run-overhead.sh $(BIN)
-	bench/log-ingest.sh
-	bench/desktop-start.sh $(BIN)
+	bench/run-all.sh $(BIN)
 
 clean:
 	rm -rf build/bin frontend/dist test-artifacts

@@ -53,15 +53,15 @@ func unpackDesktop() (string, error) {
 	}
 	sum := sha256.Sum256(packedDesktop)
 	path := filepath.Join(dir, "eightfold-desktop-"+hex.EncodeToString(sum[:8]))
-	raw, err := unzstd(packedDesktop)
-	if err != nil {
-		return "", fmt.Errorf("unpack the desktop window: %w", err)
-	}
 	if fi, err := os.Lstat(path); err == nil {
-		if private(fi) && fi.Size() == int64(len(raw)) {
+		if private(fi) && fi.Size() == unpackedSize() {
 			return path, nil
 		}
 		os.Remove(path) // damaged or not ours: unpack it again
+	}
+	raw, err := unzstd(packedDesktop)
+	if err != nil {
+		return "", fmt.Errorf("unpack the desktop window: %w", err)
 	}
 	if err := writeAtomic(dir, path, raw); err != nil {
 		return "", fmt.Errorf("unpack the desktop window into %s: %w", dir, err)
@@ -127,6 +127,16 @@ func removeOlder(dir, keep string) {
 			os.Remove(p)
 		}
 	}
+}
+
+// unpackedSize is the desktop build's size as the zstd frame header records it; -1 when it
+// does not, so that an existing file is never taken for complete.
+func unpackedSize() int64 {
+	var h zstd.Header
+	if err := h.Decode(packedDesktop); err != nil || !h.HasFCS {
+		return -1
+	}
+	return int64(h.FrameContentSize)
 }
 
 func unzstd(b []byte) ([]byte, error) {

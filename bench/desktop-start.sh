@@ -21,30 +21,21 @@
 # Needs: Xvfb, xdotool, xdpyinfo, ImageMagick (import, convert), /usr/bin/python3, git.
 # On Debian: apt-get install -y xvfb xdotool x11-utils imagemagick
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-if [[ $# -ne 1 || ! -x "$1" ]]; then
-	echo "usage: $0 BIN   (BIN: a desktop build of eightfold, e.g. build/bin/eightfold)" >&2
-	exit 2
-fi
-bin=$(realpath "$1")
+bin_hint="BIN: a desktop build of eightfold, e.g. build/bin/eightfold"
+bench_bin "$@"
 runs=${RUNS:-5}
 poll_ms=${POLL_MS:-100}
 shot_ms=${SHOT_MS:-500}
-py=/usr/bin/python3
-for tool in Xvfb xdotool xdpyinfo import convert git "$py"; do
-	command -v "$tool" >/dev/null || {
-		echo "$0: needs $tool (Debian: apt-get install -y xvfb xdotool x11-utils imagemagick)" >&2
-		exit 2
-	}
-done
+need_hint="Debian: apt-get install -y xvfb xdotool x11-utils imagemagick"
+bench_need Xvfb xdotool xdpyinfo import convert git "$py"
 
-tmp=$(mktemp -d)
 xvfb_pid=
-cleanup() {
+bench_on_exit() {
 	if [[ -n "$xvfb_pid" ]]; then kill "$xvfb_pid" 2>/dev/null || true; wait "$xvfb_pid" 2>/dev/null || true; fi
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
+bench_tmp
 
 # A free display: no lock file and no socket.
 disp=
@@ -65,8 +56,7 @@ DISPLAY=":$disp" xdpyinfo >/dev/null 2>&1 || { echo "$0: Xvfb :$disp is not answ
 proj="$tmp/benchproj"
 mkdir -p "$proj"
 printf 'steps: [{name: a, run: "true"}, {name: b, run: "true"}]\n' >"$proj/eightfold.yaml"
-(cd "$proj" && git init -q && git add -A &&
-	git -c user.name=bench -c user.email=bench@example.com commit -qm "bench fixture")
+commit_fixture "$proj"
 
 cat >"$tmp/start.py" <<'PY'
 import os, re, shutil, signal, statistics, subprocess, sys, threading, time
@@ -223,7 +213,7 @@ echo "desktop start: $runs starts…" >&2
 table=$("$py" "$tmp/start.py" "$bin" "$proj" ":$disp" "$runs" "$poll_ms" "$shot_ms" "$tmp" "${KEEP:-}")
 
 echo
-echo "Desktop: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg) after"
+echo "Desktop: $(date -u '+%Y-%m-%d %H:%M UTC'); $(machine); load average $(cut -d' ' -f1-3 /proc/loadavg) after"
 echo "Xvfb :$disp 1280x800x24; BIN=$bin; $runs cold starts, each with a fresh EIGHTFOLD_HOME and XDG dirs"
 echo
 echo "| what | value |"

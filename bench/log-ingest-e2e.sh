@@ -18,73 +18,14 @@
 # Needs: awk, git, /usr/bin/python3 (standard library only), sh, about 2×RUNS×100 MB of free disk in
 # the temp dir (removed at the end).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-if [[ $# -ne 1 || ! -x "$1" ]]; then
-	echo "usage: $0 BIN   (BIN: an eightfold binary, e.g. build/bin/eightfold or one from 'go build -o /tmp/eightfold-cli .')" >&2
-	exit 2
-fi
-bin=$(realpath "$1")
+bench_bin "$@"
 runs=${RUNS:-5}
 lines=${LINES:-1000000}
-py=/usr/bin/python3
-for tool in awk git sh cat "$py"; do
-	command -v "$tool" >/dev/null || { echo "$0: needs $tool on PATH" >&2; exit 2; }
-done
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+bench_need awk git sh cat "$py"
+bench_tmp
 export EIGHTFOLD_HOME="$tmp/home"
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
-export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
-
-# ---- the timing helper (Python standard library only) ----
-cat >"$tmp/bt.py" <<'PY'
-import os, statistics, subprocess, sys, time
-
-def run(cmd):
-    t = time.perf_counter_ns()
-    p = subprocess.Popen(["sh", "-c", cmd], stdin=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = (time.perf_counter_ns() - t) / 1e6
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return p.returncode, wall, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss
-
-def rows(path, label):
-    with open(path) as f:
-        return [l.rstrip("\n").split("\t") for l in f if l.split("\t", 1)[0] == label]
-
-mode = sys.argv[1]
-if mode == "time":
-    # time RUNS OUT label cmd [label cmd ...]: alternate the commands, rotating the order
-    # every round so none always goes first.
-    runs, out, pairs = int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-    cmds = list(zip(pairs[::2], pairs[1::2]))
-    with open(out, "a") as f:
-        for i in range(runs):
-            k = i % len(cmds)
-            for label, cmd in cmds[k:] + cmds[:k]:
-                rc, wall, cpu, rss = run(cmd)
-                if rc != 0:
-                    sys.exit(f"bench: {label!r} failed with exit status {rc}: {cmd}")
-                f.write(f"{label}\t{i}\t{wall:.3f}\t{cpu:.3f}\t{rss}\n")
-                f.flush()
-            print(f"  round {i + 1}/{runs} done", file=sys.stderr)
-elif mode == "median":  # median OUT label COLUMN(wall|cpu|rss)
-    col = {"wall": 2, "cpu": 3, "rss": 4}[sys.argv[4]]
-    print(f"{statistics.median(float(r[col]) for r in rows(sys.argv[2], sys.argv[3])):.1f}")
-elif mode == "range":  # range OUT label COLUMN: min–max
-    col = {"wall": 2, "cpu": 3, "rss": 4}[sys.argv[4]]
-    v = [float(r[col]) for r in rows(sys.argv[2], sys.argv[3])]
-    print(f"{min(v):.0f}–{max(v):.0f}")
-elif mode == "ratio":  # ratio X Y: X / Y
-    print(f"{float(sys.argv[2]) / float(sys.argv[3]):.2f}")
-elif mode == "pct":  # pct X Y: (X / Y - 1) in %
-    print(f"{(float(sys.argv[2]) / float(sys.argv[3]) - 1) * 100:+.0f} %")
-elif mode == "mib":  # mib KB
-    print(f"{float(sys.argv[2]) / 1024:.0f}")
-PY
-bt() { "$py" "$tmp/bt.py" "$@"; }
-q() { printf '%q' "$1"; }
 
 cmd="awk 'BEGIN{for(i=0;i<$lines;i++) printf \"%07d the quick brown fox jumps over the lazy dog, lorem ipsum dolor sit amet, 0123456789\\n\", i}'"
 bytes=$(sh -c "$cmd" | wc -c)
@@ -97,7 +38,7 @@ mkdir -p "$proj"
 	echo "  - name: spam"
 	echo "    run: $cmd"
 } >"$proj/eightfold.yaml"
-(cd "$proj" && git init -q && git add -A && git commit -qm "bench fixture")
+commit_fixture "$proj"
 
 echo "warming up…" >&2
 sh -c "$cmd > /dev/null"
@@ -119,18 +60,16 @@ export EIGHTFOLD_HOME="$tmp/home-one"
 db="$EIGHTFOLD_HOME/eightfold.db"
 db_bytes=$(stat -c %s "$db")
 wal_bytes=$( [[ -e "$db-wal" ]] && stat -c %s "$db-wal" || echo 0)
-read -r run_id run_ms step_ms < <("$bin" history --dir "$proj" --json --limit 1 |
-	"$py" -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["id"], r["duration_ms"], r["steps"][0]["duration_ms"])')
+read -r run_id run_ms step_ms < <("$bin" history --dir "$proj" --json --limit 1 | bt lastrun)
 total_lines=$("$bin" logs "$run_id" --dir "$proj" | wc -l)
 data_lines=$("$bin" logs "$run_id" --dir "$proj" | grep -cE '^[0-9]{7} the quick brown fox' || true)
 bt time 3 "$samples" logs "exec $(q "$bin") logs $run_id --dir $(q "$proj") >/dev/null"
 
-med() { bt median "$samples" "$1" "${2:-wall}"; }
 shell_ms=$(med shell); pipe_ms=$(med pipe); ef_ms=$(med ef); efjson_ms=$(med efjson)
 ef_rss=$(med ef rss); efjson_rss=$(med efjson rss)
 
 echo
-echo "Log ingest, end to end: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+echo "Log ingest, end to end: $(date -u '+%Y-%m-%d %H:%M UTC'); $(machine)"
 echo "Step: $lines lines, $bytes bytes; median of $runs alternating runs each; load average $load_before before, $load_after after; BIN=$bin"
 echo
 echo "| how | median wall | min–max | vs. the step alone | median CPU (user+sys) | median peak RSS | goal |"

@@ -22,76 +22,13 @@
 #        RUNS=15 bench/run-overhead.sh BIN  (default 11 runs of each; at least 9 is sensible)
 # Needs: go, git, /usr/bin/python3 (standard library only), sh. Writes only to a temp dir.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-if [[ $# -ne 1 || ! -x "$1" ]]; then
-	echo "usage: $0 BIN   (BIN: an eightfold binary, e.g. build/bin/eightfold or one from 'go build -o /tmp/eightfold-cli .')" >&2
-	exit 2
-fi
-bin=$(realpath "$1")
+bench_bin "$@"
 runs=${RUNS:-11}
-py=/usr/bin/python3
-for tool in go git sh "$py"; do
-	command -v "$tool" >/dev/null || { echo "$0: needs $tool on PATH" >&2; exit 2; }
-done
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+bench_need go git sh "$py"
+bench_tmp
 export EIGHTFOLD_HOME="$tmp/home"
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
-export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
-
-# ---- the timing helper (Python standard library only) ----
-cat >"$tmp/bt.py" <<'PY'
-import os, statistics, subprocess, sys, time
-
-def run(cmd):
-    t = time.perf_counter_ns()
-    p = subprocess.Popen(["sh", "-c", cmd], stdin=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = (time.perf_counter_ns() - t) / 1e6
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return p.returncode, wall, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss
-
-def rows(path, label):
-    with open(path) as f:
-        return [l.rstrip("\n").split("\t") for l in f if l.split("\t", 1)[0] == label]
-
-mode = sys.argv[1]
-if mode == "time":
-    # time RUNS OUT label cmd [label cmd ...]: alternate the commands, reversing the order
-    # every other round so neither always goes first.
-    runs, out, pairs = int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-    cmds = list(zip(pairs[::2], pairs[1::2]))
-    with open(out, "a") as f:
-        for i in range(runs):
-            for label, cmd in (cmds if i % 2 == 0 else cmds[::-1]):
-                rc, wall, cpu, rss = run(cmd)
-                if rc != 0:
-                    sys.exit(f"bench: {label!r} failed with exit status {rc}: {cmd}")
-                f.write(f"{label}\t{i}\t{wall:.3f}\t{cpu:.3f}\t{rss}\n")
-                f.flush()
-            print(f"  round {i + 1}/{runs} done", file=sys.stderr)
-elif mode == "median":  # median OUT label COLUMN(wall|cpu|rss)
-    col = {"wall": 2, "cpu": 3, "rss": 4}[sys.argv[4]]
-    print(f"{statistics.median(float(r[col]) for r in rows(sys.argv[2], sys.argv[3])):.1f}")
-elif mode == "range":  # range OUT label: min–max wall
-    v = [float(r[2]) for r in rows(sys.argv[2], sys.argv[3])]
-    print(f"{min(v):.0f}–{max(v):.0f}")
-elif mode == "pairdiff":  # pairdiff OUT A B: median over rounds of wall(B) - wall(A)
-    a = {r[1]: float(r[2]) for r in rows(sys.argv[2], sys.argv[3])}
-    b = {r[1]: float(r[2]) for r in rows(sys.argv[2], sys.argv[4])}
-    print(f"{statistics.median(b[k] - a[k] for k in a if k in b):.1f}")
-elif mode == "ratio":  # ratio X Y: X / Y
-    print(f"{float(sys.argv[2]) / float(sys.argv[3]):.2f}")
-elif mode == "diff":  # diff X Y: X - Y
-    print(f"{float(sys.argv[2]) - float(sys.argv[3]):.1f}")
-elif mode == "recorded":  # recorded: median duration_ms of the runs in `history --json` on stdin
-    import json
-    runs = json.load(sys.stdin)
-    print(f"{statistics.median(r['duration_ms'] for r in runs):.1f}")
-PY
-bt() { "$py" "$tmp/bt.py" "$@"; }
-q() { printf '%q' "$1"; }
 
 # ---- the projects ----
 gp="$tmp/goproj"
@@ -199,9 +136,8 @@ mkdir -p "$tp"
 cat >"$tp/eightfold.yaml" <<'EOF'
 steps: [{name: a, run: "true"}, {name: b, run: "true"}]
 EOF
-for d in "$gp" "$tp"; do
-	(cd "$d" && git init -q && git add -A && git commit -qm "bench fixture")
-done
+commit_fixture "$gp"
+commit_fixture "$tp"
 
 # ---- warm-up: go caches, the database, the page cache for BIN ----
 echo "warming up…" >&2
@@ -227,12 +163,11 @@ bt time "$runs" "$samples" \
 	history "exec $(q "$bin") history --dir $(q "$tp") >/dev/null" \
 	fresh "EIGHTFOLD_HOME=$(q "$tmp/fresh")/\$\$ exec $(q "$bin") run --dir $(q "$tp") >/dev/null"
 
-med() { bt median "$samples" "$1" "${2:-wall}"; }
 go_ms=$(med go); efgo_ms=$(med ef_go)
 sh2_ms=$(med sh2); eftriv_ms=$(med ef_triv)
 
 echo
-echo "eightfold run overhead: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1);"
+echo "eightfold run overhead: $(date -u '+%Y-%m-%d %H:%M UTC'); $(machine);"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); median of $runs alternating runs each; BIN=$bin"
 echo
 echo "| what | median wall | min–max | median CPU (user+sys) | added by eightfold (diff of medians / median of paired diffs) | ratio | goal |"

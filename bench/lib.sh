@@ -1,0 +1,54 @@
+# Shared setup for the bench scripts. Source it after `set -euo pipefail`:
+#   . "$(dirname "$0")/lib.sh"
+#
+#   bench_bin "$@"             exactly one argument, an executable (else the usage, exit 2);
+#                              sets bin to its absolute path. $bin_hint says what BIN should be.
+#   bench_need TOOL...         exit 2 unless every TOOL is on PATH ($need_hint is appended).
+#   bench_tmp                  sets tmp to a new temp dir, removed on exit, after calling
+#                              bench_on_exit if the script defines it.
+#   commit_fixture DIR         git init DIR and commit everything in it as "bench".
+#   bt MODE ARGS...            bench/timing.py (see its docstring): time, median, range, …
+#   med LABEL [wall|cpu|rss]   median of LABEL's samples in $samples.
+#   q STR                      STR quoted for sh.
+#   machine                    "N cores, CPU model".
+# Sets py=/usr/bin/python3 (standard library only) and bench_dir (this folder).
+
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+py=/usr/bin/python3
+bin_hint="BIN: an eightfold binary, e.g. build/bin/eightfold or one from 'go build -o /tmp/eightfold-cli .'"
+need_hint=
+
+bench_bin() {
+	if [[ $# -ne 1 || ! -x "$1" ]]; then
+		echo "usage: $0 BIN   ($bin_hint)" >&2
+		exit 2
+	fi
+	bin=$(realpath "$1")
+}
+
+bench_need() {
+	local tool
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || { echo "$0: needs $tool on PATH${need_hint:+ ($need_hint)}" >&2; exit 2; }
+	done
+}
+
+bench_exit() {
+	if declare -F bench_on_exit >/dev/null; then bench_on_exit || true; fi
+	rm -rf "$tmp"
+}
+
+bench_tmp() {
+	tmp=$(mktemp -d)
+	trap bench_exit EXIT
+}
+
+commit_fixture() {
+	(cd "$1" && git init -q && git add -A &&
+		git -c user.name=bench -c user.email=bench@example.com commit -qm "bench fixture")
+}
+
+bt() { "$py" "$bench_dir/timing.py" "$@"; }
+med() { bt median "$samples" "$1" "${2:-wall}"; }
+q() { printf '%q' "$1"; }
+machine() { echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"; }
