@@ -37,6 +37,7 @@ type recorder struct {
 	ready    chan struct{} // closed when stdout contains word
 	seen     bytes.Buffer
 	slow     time.Duration // how long the sink takes over each chunk of output
+	check    func(Chunk)   // called first with every chunk, if not nil
 }
 
 // newRecorder returns a recorder whose ready channel waits for "ready".
@@ -56,6 +57,9 @@ func (r *recorder) sink(c Chunk) {
 	defer r.inFlight.Add(-1)
 	if r.returned.Load() {
 		r.late.Store(true)
+	}
+	if r.check != nil {
+		r.check(c)
 	}
 	if c.Stream != Meta {
 		time.Sleep(r.slow) // a slow consumer, such as a busy database
@@ -168,6 +172,15 @@ func parsePIDFile(path string) ([]int, error) {
 		pids = append(pids, pid)
 	}
 	return pids, nil
+}
+
+// killPIDFile kills the processes listed in pidfile, if any; tests use it
+// to clean up processes that Run is not meant to kill.
+func killPIDFile(pidfile string) {
+	pids, _ := parsePIDFile(pidfile)
+	for _, pid := range pids {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
 }
 
 // gone reports whether pid no longer runs: it does not exist or is a zombie

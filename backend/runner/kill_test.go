@@ -157,34 +157,3 @@ echo started`)
 	}
 	checkFamily(t, pidfile, 2)
 }
-
-// TestDaemonHoldingOutputDoesNotHang: a process that left the group with
-// setsid cannot be killed by group. It keeps stdout open, so Run never sees
-// EOF; it stops reading WaitDelay after the group is gone and returns. The
-// daemon keeps running (the test kills it).
-func TestDaemonHoldingOutputDoesNotHang(t *testing.T) {
-	spec, pidfile := familySpec(t, `
-setsid sh -c 'echo $$ >> "$PIDFILE"; while :; do echo tick; sleep 0.05; done' &
-sleep 0.2
-echo parent done`)
-	spec.WaitDelay = 300 * time.Millisecond
-	rec := newRecorder()
-	res := run(t, t.Context(), spec, rec)
-	pids := readPIDs(t, pidfile)
-	t.Cleanup(func() {
-		for _, pid := range pids {
-			syscall.Kill(pid, syscall.SIGKILL)
-		}
-	})
-	if res.Status != Passed || res.ExitCode != 0 {
-		t.Errorf("got %v/%d, want passed/0", res.Status, res.ExitCode)
-	}
-	if out := rec.text(Stdout); !strings.Contains(out, "parent done") || !strings.Contains(out, "tick") {
-		t.Errorf("stdout %q", out)
-	}
-	if meta := rec.text(Meta); !strings.Contains(meta, "kept the output open") {
-		t.Errorf("meta %q does not explain the held pipe", meta)
-	}
-	// Give the daemon time to write more; the recorder flags late calls.
-	time.Sleep(200 * time.Millisecond)
-}
