@@ -177,14 +177,37 @@ func (s *Store) FinishRun(ctx context.Context, runID int64, status, errMsg strin
 	return nil
 }
 
+// ProcessGroup is a running step's process group as recorded.
+type ProcessGroup struct {
+	StepID     int64
+	PGID       int
+	StartTicks uint64 // the group leader's start, in clock ticks since boot
+	BootID     string // the kernel's boot id then: start ticks mean nothing after a reboot
+}
+
+// SetStepGroup records the process group of a step that started.
+func (s *Store) SetStepGroup(ctx context.Context, g ProcessGroup) error {
+	return s.exec1(ctx, `UPDATE steps SET pgid = ?, pg_start = ?, boot_id = ? WHERE id = ?`,
+		g.PGID, int64(g.StartTicks), g.BootID, g.StepID)
+}
+
+// StaleGroups are the process groups of the steps that RecoverInterrupted found running when
+// this store was opened: a crashed eightfold may have left them alive.
+func (s *Store) StaleGroups() []ProcessGroup { return s.stale }
+
 // RecoverInterrupted marks runs and steps that are still running (left so by a process that
-// died) as interrupted, and returns how many runs it changed. Only the lock holder calls it.
+// died) as interrupted, keeps their process groups for StaleGroups, and returns how many
+// runs it changed. Only the lock holder calls it.
 func (s *Store) RecoverInterrupted(ctx context.Context) (int64, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
+	groups, err := runningGroups(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("find interrupted steps: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE steps SET status = ? WHERE status IN (?, ?)`,
 		StatusInterrupted, StatusRunning, StatusPending); err != nil {
 		return 0, err
@@ -194,7 +217,30 @@ func (s *Store) RecoverInterrupted(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	n, _ := res.RowsAffected()
-	return n, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("mark interrupted runs: %w", err)
+	}
+	s.stale = append(s.stale, groups...)
+	return n, nil
+}
+
+func runningGroups(ctx context.Context, tx *sql.Tx) ([]ProcessGroup, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, pgid, pg_start, boot_id FROM steps WHERE status = ? AND pgid > 0`, StatusRunning)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ProcessGroup
+	for rows.Next() {
+		var g ProcessGroup
+		var start int64
+		if err := rows.Scan(&g.StepID, &g.PGID, &start, &g.BootID); err != nil {
+			return nil, err
+		}
+		g.StartTicks = uint64(start)
+		out = append(out, g)
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) exec1(ctx context.Context, query string, args ...any) error {

@@ -35,9 +35,10 @@ var ErrNoDatabase = errors.New("no Eightfold database yet")
 
 // Store is an open database. Its methods are safe for concurrent use.
 type Store struct {
-	db   *sql.DB
-	lock *DirLock // nil for readers
-	path string
+	db    *sql.DB
+	lock  *DirLock // nil for readers
+	path  string
+	stale []ProcessGroup
 }
 
 // Open opens (creating if needed) the database in dir for writing. It takes the data dir's

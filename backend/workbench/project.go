@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"eightfold/backend/config"
+	"eightfold/backend/runner"
 	"eightfold/backend/store"
 	"eightfold/backend/vcs"
 )
@@ -113,6 +114,7 @@ func OpenInDataDir(home, dir string, emit Emitter) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	reapStale(s)
 	p, err := Open(s, dir, emit)
 	if err != nil {
 		s.Close()
@@ -120,6 +122,18 @@ func OpenInDataDir(home, dir string, emit Emitter) (*Project, error) {
 	}
 	p.ownStore = true
 	return p, nil
+}
+
+// reapStale kills what is left of the process groups of steps that were running when an
+// earlier eightfold died (rule: no orphans, even after a crash). Groups recorded under
+// another boot are gone already and their numbers mean nothing now.
+func reapStale(s *store.Store) {
+	boot := runner.BootID()
+	for _, g := range s.StaleGroups() {
+		if boot != "" && g.BootID == boot {
+			_, _ = runner.KillStale(runner.Group{PGID: g.PGID, StartTicks: g.StartTicks})
+		}
+	}
 }
 
 // DatabasePath is the SQLite file the project is recorded in.

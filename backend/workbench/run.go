@@ -185,7 +185,12 @@ func (p *Project) runStep(pl *plan, r RunInfo, stepID int64, step config.Step, r
 		rep.StepStarted(info)
 	}
 	lw := newLogWriter(p.store, p.emit, r.ID, stepID)
-	res := runner.Run(pl.ctx, p.spec(pl.cfg, r.ID, step), func(c runner.Chunk) {
+	spec := p.spec(pl.cfg, r.ID, step)
+	spec.OnStart = func(g runner.Group) {
+		// Best effort: without it, only a crash of eightfold would leave the group unreaped.
+		_ = p.store.SetStepGroup(ctx, store.ProcessGroup{StepID: stepID, PGID: g.PGID, StartTicks: g.StartTicks, BootID: runner.BootID()})
+	}
+	res := runner.Run(pl.ctx, spec, func(c runner.Chunk) {
 		lw.Add(c)
 		if rep != nil {
 			rep.Output(info, c)

@@ -33,6 +33,11 @@ CREATE TABLE steps (
     finished_ms INTEGER NOT NULL DEFAULT 0,
     log_bytes   INTEGER NOT NULL DEFAULT 0,
     truncated   INTEGER NOT NULL DEFAULT 0,
+    -- The step's process group while it runs, so that groups a crashed eightfold left
+    -- behind can be killed on the next start (PID reuse is ruled out by the start time).
+    pgid        INTEGER NOT NULL DEFAULT 0,
+    pg_start    INTEGER NOT NULL DEFAULT 0,
+    boot_id     TEXT NOT NULL DEFAULT '',
     UNIQUE (run_id, idx)
 );
 
