@@ -28,7 +28,7 @@ if ((${#missing[@]})); then
   fi
   echo "eightfold setup: installing ${missing[*]}"
   "${sudo[@]}" apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
 command -v go >/dev/null || fail "Go is not on PATH: install Go 1.26 or newer from the Go project (Debian's golang is too old) and add it to PATH"
