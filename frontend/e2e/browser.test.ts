@@ -117,6 +117,42 @@ async function waitForRunStatus(page: Page, id: string, status: RunStatus, timeo
   }
 }
 
+/** Resolves once the page has drawn another frame: its main thread is not stuck. */
+async function nextFrame(page: Page): Promise<boolean> {
+  return page.evaluate(() => new Promise<boolean>((r) => requestAnimationFrame(() => r(true))));
+}
+
+/** A row the log view has in the DOM: its line number, text, ANSI classes and whether it is on screen. */
+interface LogRow {
+  n: number;
+  text: string;
+  classes: string[];
+  onScreen: boolean;
+}
+
+async function logRows(page: Page): Promise<LogRow[]> {
+  return page.getByTestId('log-view').evaluate((view) => {
+    const box = view.getBoundingClientRect();
+    return [...view.querySelectorAll<HTMLElement>('.line')].map((row) => {
+      const r = row.getBoundingClientRect();
+      return {
+        n: Number(row.querySelector('.ln')?.textContent),
+        text: row.querySelector('.text')?.textContent ?? '',
+        classes: [...row.querySelectorAll('.text span')].flatMap((s) => [...s.classList]),
+        onScreen: r.bottom > box.top && r.top < box.bottom,
+      };
+    });
+  });
+}
+
+/** Sets the log view's scrollTop to this fraction of its scrollHeight; returns the scrollTop it took. */
+async function scrollLog(page: Page, fraction: number): Promise<number> {
+  return page.getByTestId('log-view').evaluate((view, f) => {
+    view.scrollTop = view.scrollHeight * f;
+    return view.scrollTop;
+  }, fraction);
+}
+
 describe.skipIf(availability.skip)(
   availability.skip ? `browser face (skipped: ${availability.reason})` : 'browser face',
   () => {
@@ -339,6 +375,104 @@ describe.skipIf(availability.skip)(
         const settled = requests.total();
         await page.waitForTimeout(1500);
         expect(requests.total(), `requests: ${requests}`).toBe(settled);
+
+        await page.close();
+        expect(errors, 'uncaught errors in the page').toEqual([]);
+      });
+    });
+
+    describe('a step that prints 100,000 coloured lines', () => {
+      const LINES = 100_000;
+      let ws: Workspace;
+
+      beforeAll(async () => {
+        ws = await openWorkspace(browser, bin, 'long', (dir) =>
+          yamlProject(
+            dir,
+            [
+              'steps:',
+              '  - name: flood',
+              '    run: |',
+              `      awk 'BEGIN{for(i=1;i<=${LINES};i++) printf "\\033[32mline %06d\\033[0m ok\\n", i}'`,
+              '',
+            ].join('\n'),
+          ),
+        );
+      });
+      afterAll(() => closeWorkspace(ws));
+
+      it('a 100,000-line log scrolls', async () => {
+        const page = await ws.context.newPage();
+        const errors = pageErrors(page);
+        await openApp(page, ws.server, basename(ws.dir));
+        const id = await clickRun(page);
+        await waitForRunStatus(page, id, 'passed');
+
+        await runRow(page, 'passed').first().click();
+        await page.locator(`[data-testid=run-detail][data-run-id="${id}"]`).waitFor();
+        const flood = stepRow(page, 'flood');
+        await flood.click();
+        expect(await flood.getAttribute('aria-current')).toBe('true');
+
+        // One row per line the step printed: a step that exits 0 adds no meta line.
+        const log = page.getByTestId('log-view');
+        await expect
+          .poll(() => log.getAttribute('data-count').then(Number), { timeout: RUN_TIMEOUT_MS })
+          .toBe(LINES);
+        expect(await page.getByTestId('error-banner').count()).toBe(0);
+
+        const rows = async () => {
+          const all = await logRows(page);
+          // Only what is in view plus the overscan is in the DOM, never the whole log.
+          expect(all.length, 'rows in the DOM').toBeGreaterThan(0);
+          expect(all.length, 'rows in the DOM').toBeLessThan(300);
+          return all;
+        };
+        const onScreen = async () => (await rows()).filter((r) => r.onScreen);
+
+        // The top.
+        expect(await scrollLog(page, 0)).toBe(0);
+        expect(await nextFrame(page)).toBe(true);
+        await expect.poll(async () => (await onScreen())[0]?.text).toBe('line 000001 ok');
+        const top = (await onScreen())[0];
+        expect(top.n).toBe(1);
+        expect(top.classes).toContain('ansi-green-fg');
+        await expect.poll(() => page.getByRole('button', { name: '↓ Follow' }).count()).toBe(1);
+
+        // The middle: the first line on screen is near line 50,000, in green.
+        const middle = await scrollLog(page, 0.5);
+        expect(middle).toBeGreaterThan(0);
+        expect(await nextFrame(page)).toBe(true);
+        await expect
+          .poll(async () => {
+            const first = (await onScreen())[0];
+            return first ? Math.abs(first.n - LINES / 2) : Infinity;
+          })
+          .toBeLessThanOrEqual(200);
+        const mid = (await onScreen())[0];
+        expect(mid.text).toBe(`line ${String(mid.n).padStart(6, '0')} ok`);
+        expect(mid.classes).toContain('ansi-green-fg');
+        const green = await log
+          .locator('.line', { hasText: mid.text })
+          .locator('.ansi-green-fg')
+          .evaluate((el) => getComputedStyle(el).color);
+        expect(green).toBe('rgb(63, 185, 80)'); // app.css: .ansi-green-fg { color: #3fb950 }
+
+        await page.screenshot({ path: artifactPath('browser-long-log.png') });
+
+        // The bottom, with the keyboard: End on the focused log view.
+        await log.focus();
+        await page.keyboard.press('End');
+        expect(await nextFrame(page)).toBe(true);
+        await expect.poll(async () => (await onScreen()).at(-1)?.text).toBe(`line ${LINES} ok`);
+        const bottom = (await onScreen()).at(-1)!;
+        expect(bottom.n).toBe(LINES);
+        expect(bottom.classes).toContain('ansi-green-fg');
+        const atEnd = await log.evaluate((v) => v.scrollHeight - v.scrollTop - v.clientHeight);
+        expect(atEnd).toBeLessThanOrEqual(1);
+        // Back at the bottom, the log follows again.
+        await expect.poll(() => page.getByRole('button', { name: '↓ Follow' }).count()).toBe(0);
+        expect(await nextFrame(page)).toBe(true);
 
         await page.close();
         expect(errors, 'uncaught errors in the page').toEqual([]);
