@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -41,6 +42,9 @@ type Run struct {
 	Dirty       bool
 	Status      string
 	Error       string
+	Reason      string   // why the run ended early, e.g. superseded by a newer change
+	Changed     []string // the changed paths that triggered it (at most 100)
+	ChangedN    int      // how many paths changed in all
 	StartedMs   int64
 	FinishedMs  int64 // 0 while running
 	Steps       []Step
@@ -75,8 +79,13 @@ type NewRun struct {
 	Branch    string
 	Dirty     bool
 	StartedMs int64
+	Changed   []string // the changed paths that triggered it; only the first 100 are kept
+	ChangedN  int      // how many paths changed in all
 	Steps     []NewStep
 }
+
+// maxChanged is how many changed paths a run keeps.
+const maxChanged = 100
 
 // NewStep names a step of a new run and its command.
 type NewStep struct {
@@ -121,9 +130,14 @@ func (s *Store) CreateRun(ctx context.Context, nr NewRun) (Run, error) {
 		return Run{}, err
 	}
 	defer tx.Rollback()
+	changed, err := json.Marshal(nonNil(nr.Changed[:min(len(nr.Changed), maxChanged)]))
+	if err != nil {
+		return Run{}, err
+	}
 	res, err := tx.ExecContext(ctx,
-		`INSERT INTO runs(project_id, trigger, commit_sha, branch, dirty, status, started_ms) VALUES(?,?,?,?,?,?,?)`,
-		nr.ProjectID, nr.Trigger, nr.Commit, nr.Branch, nr.Dirty, StatusRunning, nr.StartedMs)
+		`INSERT INTO runs(project_id, trigger, commit_sha, branch, dirty, status, started_ms, changed_files, changed_count)
+		 VALUES(?,?,?,?,?,?,?,?,?)`,
+		nr.ProjectID, nr.Trigger, nr.Commit, nr.Branch, nr.Dirty, StatusRunning, nr.StartedMs, string(changed), max(nr.ChangedN, len(nr.Changed)))
 	if err != nil {
 		return Run{}, fmt.Errorf("record run: %w", err)
 	}
@@ -156,8 +170,16 @@ func (s *Store) FinishStep(ctx context.Context, stepID int64, e StepEnd) error {
 		e.Status, e.ExitCode, e.FinishedMs, e.LogBytes, e.Truncated, stepID)
 }
 
+// RunEnd is how a run ended.
+type RunEnd struct {
+	Status     string
+	Error      string // why it ended in error
+	Reason     string // why it ended early (cancelled)
+	FinishedMs int64
+}
+
 // FinishRun records a run's final status; steps still pending are marked skipped.
-func (s *Store) FinishRun(ctx context.Context, runID int64, status, errMsg string, finishedMs int64) error {
+func (s *Store) FinishRun(ctx context.Context, runID int64, e RunEnd) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -167,8 +189,8 @@ func (s *Store) FinishRun(ctx context.Context, runID int64, status, errMsg strin
 		StatusSkipped, runID, StatusPending); err != nil {
 		return fmt.Errorf("record the end of run #%d: %w", runID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, error = ?, finished_ms = ? WHERE id = ?`,
-		status, errMsg, finishedMs, runID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, error = ?, reason = ?, finished_ms = ? WHERE id = ?`,
+		e.Status, e.Error, e.Reason, e.FinishedMs, runID); err != nil {
 		return fmt.Errorf("record the end of run #%d: %w", runID, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -254,7 +276,8 @@ func (s *Store) exec1(ctx context.Context, query string, args ...any) error {
 	return nil
 }
 
-const runColumns = `r.id, r.project_id, p.path, r.trigger, r.commit_sha, r.branch, r.dirty, r.status, r.error, r.started_ms, r.finished_ms,
+const runColumns = `r.id, r.project_id, p.path, r.trigger, r.commit_sha, r.branch, r.dirty, r.status, r.error, r.reason,
+ r.changed_files, r.changed_count, r.started_ms, r.finished_ms,
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id),
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status = 'passed'),
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status IN ('failed', 'errored')),
@@ -262,10 +285,21 @@ const runColumns = `r.id, r.project_id, p.path, r.trigger, r.commit_sha, r.branc
 
 func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	var r Run
+	var changed string
 	err := row.Scan(&r.ID, &r.ProjectID, &r.ProjectPath, &r.Trigger, &r.Commit, &r.Branch, &r.Dirty,
-		&r.Status, &r.Error, &r.StartedMs, &r.FinishedMs,
+		&r.Status, &r.Error, &r.Reason, &changed, &r.ChangedN, &r.StartedMs, &r.FinishedMs,
 		&r.Tests.Total, &r.Tests.Passed, &r.Tests.Failed, &r.Tests.Skipped)
+	if err == nil {
+		err = json.Unmarshal([]byte(changed), &r.Changed)
+	}
 	return r, err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // Run loads a run with its steps.

@@ -223,10 +223,10 @@ func TestRunLifecycle(t *testing.T) {
 	}
 	must(s.StartStep(ctx, r.Steps[0].ID, 11))
 	must(s.FinishStep(ctx, r.Steps[0].ID, StepEnd{Status: StatusFailed, ExitCode: 2, FinishedMs: 20, LogBytes: 7, Truncated: true}))
-	must(s.FinishRun(ctx, r.ID, StatusFailed, "", 21))
+	must(s.FinishRun(ctx, r.ID, RunEnd{Status: StatusFailed, Reason: "superseded", FinishedMs: 21}))
 	got, err := s.Run(ctx, r.ID)
 	must(err)
-	if got.Status != StatusFailed || got.FinishedMs != 21 {
+	if got.Status != StatusFailed || got.FinishedMs != 21 || got.Reason != "superseded" {
 		t.Errorf("run %+v", got)
 	}
 	if st := got.Steps[0]; st.ExitCode != 2 || st.FinishedMs != 20 || !st.Truncated || st.LogBytes != 7 {
@@ -328,5 +328,26 @@ func TestDamagedDatabaseIsExplainedAndKept(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, garbage) {
 		t.Error("the damaged file was changed")
+	}
+}
+
+func TestRunKeepsItsCause(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir())
+	p, _ := s.EnsureProject(ctx, "/r", "r", 1)
+	var files []string
+	for i := 0; i < 150; i++ {
+		files = append(files, fmt.Sprintf("pkg/f%03d.go", i))
+	}
+	r, err := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "change", Changed: files, ChangedN: 150})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changed) != 100 || r.Changed[99] != "pkg/f099.go" || r.ChangedN != 150 {
+		t.Errorf("kept %d paths (last %q) of %d; want the first 100 of 150", len(r.Changed), r.Changed[len(r.Changed)-1], r.ChangedN)
+	}
+	manual, _ := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "manual"})
+	if manual.Changed == nil || len(manual.Changed) != 0 || manual.ChangedN != 0 {
+		t.Errorf("a manual run: %v %d", manual.Changed, manual.ChangedN)
 	}
 }

@@ -50,6 +50,9 @@ type RunInfo struct {
 	FinishedAt string     `json:"finished_at"`
 	DurationMs int64      `json:"duration_ms"`
 	Error      string     `json:"error"`
+	Reason     string     `json:"reason"`
+	Changed    []string   `json:"changed_files"`
+	ChangedN   int        `json:"changed_count"`
 	Steps      []StepInfo `json:"steps"`
 	Tests      TestCounts `json:"tests"`
 }
@@ -120,6 +123,7 @@ func runInfo(r store.Run, now time.Time) RunInfo {
 		Commit: r.Commit, Branch: r.Branch, Dirty: r.Dirty,
 		StartedAt: rfc3339(r.StartedMs), FinishedAt: rfc3339(r.FinishedMs),
 		DurationMs: elapsed(r.StartedMs, r.FinishedMs, r.Status == store.StatusRunning, now), Error: r.Error,
+		Reason: r.Reason, Changed: r.Changed, ChangedN: r.ChangedN,
 		Steps: make([]StepInfo, 0, len(r.Steps)),
 		Tests: TestCounts(r.Tests),
 	}

@@ -77,7 +77,7 @@ type Project struct {
 }
 
 type activeRun struct {
-	cancel context.CancelFunc
+	cancel context.CancelCauseFunc
 	done   chan struct{}
 }
 
@@ -247,7 +247,7 @@ func (p *Project) Close() {
 	p.mu.Lock()
 	p.closed = true
 	for _, a := range p.active {
-		a.cancel()
+		a.cancel(errClosing)
 	}
 	p.mu.Unlock()
 	p.wg.Wait()

@@ -191,6 +191,9 @@ steps:
 	if got.Status != store.StatusCancelled || got.Steps[0].Status != store.StatusCancelled || got.Steps[1].Status != store.StatusSkipped {
 		t.Errorf("after cancel: %+v", got)
 	}
+	if got.Reason != "cancelled by the user" {
+		t.Errorf("reason %q", got.Reason)
+	}
 	if err := p.CancelRun(r.ID); !isCode(err, CodeConflict) {
 		t.Errorf("cancelling a finished run: %v, want a conflict", err)
 	}
@@ -208,8 +211,8 @@ func TestCloseCancelsRunsInProgress(t *testing.T) {
 	waitFor(t, func() bool { return rec.count(TopicLogAppended) > 0 })
 	p.Close()
 	got, _ := p.GetRun(r.ID)
-	if got.Status != store.StatusCancelled {
-		t.Errorf("status after Close: %q", got.Status)
+	if got.Status != store.StatusCancelled || got.Reason != "eightfold was closing" {
+		t.Errorf("after Close: status %q, reason %q", got.Status, got.Reason)
 	}
 	if _, err := p.StartRun(TriggerManual); !isCode(err, CodeConflict) {
 		t.Errorf("starting after Close: %v", err)

@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -40,7 +41,7 @@ func (p *Project) RunNow(ctx context.Context, trigger string, rep Reporter) (Run
 	if err != nil || plan == nil {
 		return r, err
 	}
-	stop := context.AfterFunc(ctx, plan.cancel)
+	stop := context.AfterFunc(ctx, func() { plan.cancel(errStopAsked) })
 	defer stop()
 	return p.execute(r, plan, rep), nil
 }
@@ -56,16 +57,23 @@ func (p *Project) CancelRun(id int64) error {
 	if !ok {
 		return errorf(CodeConflict, "run #%d is not running", id)
 	}
-	a.cancel()
+	a.cancel(errCancelledByUser)
 	<-a.done
 	return nil
 }
+
+// Reasons a run is cancelled, recorded with it.
+var (
+	errCancelledByUser = errors.New("cancelled by the user")
+	errStopAsked       = errors.New("the terminal asked to stop (Ctrl+C, SIGTERM or SIGHUP)")
+	errClosing         = errors.New("eightfold was closing")
+)
 
 // plan is a started run's pipeline and its cancel handle.
 type plan struct {
 	cfg    *config.Config
 	ctx    context.Context
-	cancel context.CancelFunc
+	cancel context.CancelCauseFunc // the cause is recorded as the run's reason
 	done   chan struct{}
 }
 
@@ -104,9 +112,9 @@ func (p *Project) begin(trigger string) (RunInfo, *plan, error) {
 	}
 	p.emit.Emit(TopicRunStarted, runInfo(rec, p.now()))
 	if cfgErr != nil {
-		return p.finish(rec.ID, store.StatusError, cfgErr.Error()), nil, nil
+		return p.finish(rec.ID, store.RunEnd{Status: store.StatusError, Error: cfgErr.Error()}), nil, nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancelCause(context.Background())
 	pl := &plan{cfg: cfg, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	p.active[rec.ID] = &activeRun{cancel: cancel, done: pl.done}
 	p.wg.Add(1)
@@ -117,19 +125,19 @@ func (p *Project) begin(trigger string) (RunInfo, *plan, error) {
 func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	defer p.wg.Done()
 	defer close(pl.done)
-	defer pl.cancel()
-	status, msg := store.StatusPassed, ""
+	defer pl.cancel(nil)
+	end := store.RunEnd{Status: store.StatusPassed}
 	for i, step := range pl.cfg.Steps {
 		res := p.runStep(pl, r, r.Steps[i].ID, step, rep)
 		if res.Status != runner.Passed {
-			status, msg = runStatus(res)
+			end = runEnd(res, pl.ctx)
 			break
 		}
 	}
 	p.mu.Lock()
 	delete(p.active, r.ID)
 	p.mu.Unlock()
-	final := p.finish(r.ID, status, msg)
+	final := p.finish(r.ID, end)
 	p.announceProject()
 	return final
 }
@@ -147,29 +155,36 @@ func (p *Project) announceProject() {
 
 // finish records a run's end and announces it. When the store fails, the run is announced
 // as an error with the reason, so that no face shows it running forever.
-func (p *Project) finish(runID int64, status, msg string) RunInfo {
+func (p *Project) finish(runID int64, end store.RunEnd) RunInfo {
 	ctx := context.Background()
-	err := p.store.FinishRun(ctx, runID, status, msg, p.now().UnixMilli())
+	end.FinishedMs = p.now().UnixMilli()
+	err := p.store.FinishRun(ctx, runID, end)
 	var rec store.Run
 	if err == nil {
 		rec, err = p.store.Run(ctx, runID)
 	}
 	ri := runInfo(rec, p.now())
 	if err != nil {
-		ri = RunInfo{ID: runID, Project: p.dir, Status: store.StatusError, Steps: []StepInfo{}, Error: fmt.Sprintf("record the end of run #%d: %v", runID, err)}
+		ri = RunInfo{ID: runID, Project: p.dir, Status: store.StatusError, Steps: []StepInfo{}, Changed: []string{}, Error: fmt.Sprintf("record the end of run #%d: %v", runID, err)}
 	}
 	p.emit.Emit(TopicRunFinished, ri)
 	return ri
 }
 
-func runStatus(res runner.Result) (status, msg string) {
+// runEnd is how a run ends after a step that did not pass; a cancelled run records the
+// cause it was cancelled with.
+func runEnd(res runner.Result, ctx context.Context) store.RunEnd {
 	switch res.Status {
 	case runner.Cancelled:
-		return store.StatusCancelled, ""
+		reason := "cancelled"
+		if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
+			reason = cause.Error()
+		}
+		return store.RunEnd{Status: store.StatusCancelled, Reason: reason}
 	case runner.Error:
-		return store.StatusError, fmt.Sprint(res.Err)
+		return store.RunEnd{Status: store.StatusError, Error: fmt.Sprint(res.Err)}
 	default: // failed or timed out
-		return store.StatusFailed, ""
+		return store.RunEnd{Status: store.StatusFailed}
 	}
 }
 

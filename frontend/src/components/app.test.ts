@@ -148,6 +148,14 @@ describe('App', () => {
 });
 
 describe('run detail', () => {
+  it('says why a run was cancelled', async () => {
+    start({ Runs: () => [run({ id: 5, status: 'cancelled', reason: 'cancelled by the user', steps: [step({ status: 'cancelled' })] })] });
+    await settle();
+    await fireEvent.click(screen.getAllByTestId('run-row')[0]);
+    await settle();
+    expect(screen.getByTestId('run-reason').textContent).toBe('cancelled by the user');
+  });
+
   it('shows the steps and the log of the step worth seeing, live', async () => {
     const steps = [
       step({ id: 10, name: 'build', status: 'passed', log_bytes: 2048 }),

@@ -74,6 +74,12 @@ export interface RunInfo {
   finished_at: string;
   duration_ms: number;
   error: string;
+  /** Why the run ended early (e.g. cancelled by the user); "" otherwise. */
+  reason: string;
+  /** For a run started by a file change: the changed paths (at most 100); [] otherwise. */
+  changed_files: string[];
+  /** How many paths changed in all. */
+  changed_count: number;
   steps: StepInfo[];
   tests: TestCounts;
 }
