@@ -47,6 +47,7 @@ type Config struct {
 	Env      map[string]string // project env given to every step (top-level env:)
 	LogLimit int64             // default cap, in bytes, on the output stored per step
 	Steps    []Step            // in order; at least one
+	Watch    Watch             // how `eightfold watch` and the UI rerun on change (top-level watch:)
 
 	logLimitSet bool // LogLimit was written in the file, not defaulted
 }

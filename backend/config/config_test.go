@@ -55,8 +55,98 @@ var badConfigs = []struct {
 		want: "eightfold.yaml:2:5: steps[0]: missing key \"run\"; every step needs a name and a run command\n" +
 			`eightfold.yaml:3:5: steps[0]: unknown key "command" (did you mean "run"?); allowed keys: name, run, timeout, env, report, artifacts, log_limit`},
 	{name: "unknown top-level key",
-		src:  "steps:\n  - {name: test, run: make test}\nwatch:\n  debounce: 25ms\n",
-		want: `eightfold.yaml:3:1: unknown key "watch"; allowed keys: env, log_limit, steps`},
+		src:  "steps:\n  - {name: test, run: make test}\nnotify:\n  on: failure\n",
+		want: `eightfold.yaml:3:1: unknown key "notify"; allowed keys: env, log_limit, steps, watch`},
+	{name: "misspelt watch",
+		src:  "steps:\n  - {name: test, run: make test}\nwacth:\n  debounce: 25ms\n",
+		want: `eightfold.yaml:3:1: unknown key "wacth" (did you mean "watch"?); allowed keys: env, log_limit, steps, watch`},
+	{name: "unknown watch key with suggestion",
+		src:  "watch:\n  debounse: 50ms\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:3: watch: unknown key "debounse" (did you mean "debounce"?); allowed keys: ignore, debounce, max_wait, on_change_while_running, affected, poll, auto`},
+	{name: "habitual watch key",
+		src: "watch:\n  exclude: [tmp/]\n  on_change: queue\nsteps:\n  - {name: test, run: make test}\n",
+		want: "eightfold.yaml:2:3: watch: unknown key \"exclude\" (did you mean \"ignore\"?); allowed keys: ignore, debounce, max_wait, on_change_while_running, affected, poll, auto\n" +
+			`eightfold.yaml:3:3: watch: unknown key "on_change" (did you mean "on_change_while_running"?); allowed keys: ignore, debounce, max_wait, on_change_while_running, affected, poll, auto`},
+	{name: "watch is a list",
+		src:  "watch: [tmp/]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:1:8: watch: expected a mapping of watch settings (keys: ignore, debounce, max_wait, on_change_while_running, affected, poll, auto), got a list`},
+	{name: "watch left empty",
+		src:  "watch:\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:1:1: watch: expected a mapping of watch settings (keys: ignore, debounce, max_wait, on_change_while_running, affected, poll, auto), got nothing (null)`},
+	{name: "debounce below the minimum",
+		src:  "watch:\n  debounce: 2ms\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:13: watch.debounce: "2ms" is below the minimum of 5ms; a shorter quiet window splits one editor save into several runs; expected at least 5ms, such as 25ms (the default)`},
+	{name: "debounce below the minimum in seconds", loaderOnly: true,
+		src:  "watch:\n  debounce: 0.001s\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:13: watch.debounce: "0.001s" is below the minimum of 5ms; a shorter quiet window splits one editor save into several runs; expected at least 5ms, such as 25ms (the default)`},
+	{name: "zero debounce",
+		src:  "watch:\n  debounce: 0s\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:13: watch.debounce: "0s" is below the minimum of 5ms; a shorter quiet window splits one editor save into several runs; expected at least 5ms, such as 25ms (the default)`},
+	{name: "debounce without unit",
+		src:  "watch:\n  debounce: 25\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:13: watch.debounce: 25 is not a duration; expected a Go duration such as 25ms, 50ms or 1s (a number needs a unit: 25ms or 25s)`},
+	{name: "max_wait below the default debounce", loaderOnly: true,
+		src:  "watch:\n  max_wait: 10ms\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:13: watch.max_wait: "10ms" is shorter than watch.debounce (25ms, the default); expected at least the debounce window, such as 5s (the default)`},
+	{name: "max_wait below debounce", loaderOnly: true,
+		src:  "watch:\n  max_wait: 1s\n  debounce: 2s\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:13: watch.max_wait: "1s" is shorter than watch.debounce (2s); expected at least the debounce window, such as 5s (the default)`},
+	{name: "max_wait is a word",
+		src:  "watch:\n  max_wait: forever\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:13: watch.max_wait: "forever" is not a duration; expected a Go duration such as 5s, 10s or 1m`},
+	{name: "bad on_change_while_running",
+		src:  "watch:\n  on_change_while_running: ignore\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:28: watch.on_change_while_running: "ignore" is not allowed; expected restart (cancel the run and start again) or queue (let it finish, then run once)`},
+	{name: "on_change_while_running typo",
+		src:  "watch:\n  on_change_while_running: restrat\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:28: watch.on_change_while_running: "restrat" is not allowed (did you mean restart?); expected restart (cancel the run and start again) or queue (let it finish, then run once)`},
+	{name: "on_change_while_running habit",
+		src:  "watch:\n  on_change_while_running: wait\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:28: watch.on_change_while_running: "wait" is not allowed (did you mean queue?); expected restart (cancel the run and start again) or queue (let it finish, then run once)`},
+	{name: "on_change_while_running is a boolean",
+		src:  "watch:\n  on_change_while_running: true\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:28: watch.on_change_while_running: expected restart (cancel the run and start again) or queue (let it finish, then run once), got a boolean; to use it as text, put it in quotes: "true"`},
+	{name: "affected is yes",
+		src:  "watch:\n  affected: yes\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:13: watch.affected: expected true or false, got a string; write true (yes and on are text in YAML 1.2)`},
+	{name: "auto is quoted",
+		src:  "watch:\n  auto: \"false\"\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:9: watch.auto: expected true or false, got a string; write it without quotes`},
+	{name: "auto is a number",
+		src:  "watch:\n  auto: 0\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:9: watch.auto: expected true or false, got an integer`},
+	{name: "poll below the minimum",
+		src:  "watch:\n  poll: 10ms\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:9: watch.poll: "10ms" is below the minimum of 100ms; polling more often costs CPU on large trees; expected at least 100ms, such as 1s`},
+	{name: "poll is true",
+		src:  "watch:\n  poll: true\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:9: watch.poll: true is not a duration; expected a Go duration such as 500ms, 1s or 2s (poll takes the interval: write poll: 1s to poll, or leave it out to use inotify)`},
+	{name: "ignore is a string",
+		src:  "watch:\n  ignore: tmp/\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:11: watch.ignore: expected a list of gitignore patterns relative to the repository root, such as [tmp/, "*.log"], got a string`},
+	{name: "ignore pattern is a number",
+		src:  "watch:\n  ignore: [tmp/, 42]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:18: watch.ignore[1]: expected a gitignore pattern relative to the repository root, such as tmp/ or *.log (a string), got an integer; to use it as text, put it in quotes: "42"`},
+	{name: "ignore pattern is a mapping",
+		src:  "watch:\n  ignore:\n    - path: tmp/\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:3:7: watch.ignore[0]: expected a gitignore pattern relative to the repository root, such as tmp/ or *.log (a string), got a mapping`},
+	{name: "ignore pattern leaves the repository",
+		src:  "watch:\n  ignore: [build/../../out]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: watch.ignore[0]: "build/../../out" leaves the repository (..); expected a gitignore pattern relative to the repository root, such as tmp/ or *.log`},
+	{name: "empty ignore pattern",
+		src:  "watch:\n  ignore: [\"  \"]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: watch.ignore[0]: "  " is empty; expected a gitignore pattern relative to the repository root, such as tmp/ or *.log`},
+	{name: "ignore pattern is a comment",
+		src:  "watch:\n  ignore: [\"#scratch\"]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: watch.ignore[0]: "#scratch" is a comment in gitignore syntax and would ignore nothing; to match names starting with #, write \#scratch`},
+	{name: "bad ignore glob", loaderOnly: true,
+		src:  "watch:\n  ignore: [\"tmp/[a\"]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: watch.ignore[0]: "tmp/[a" is not a valid pattern (syntax error in pattern); expected a gitignore pattern relative to the repository root, such as tmp/ or *.log`},
+	{name: "several watch problems in file order",
+		src: "watch:\n  poll: 1\n  debounce: 1ms\n  auto: on\nsteps:\n  - {name: test, run: make test}\n",
+		want: "eightfold.yaml:2:9: watch.poll: 1 is not a duration; expected a Go duration such as 500ms, 1s or 2s (a number needs a unit: 1s or 1ms)\n" +
+			"eightfold.yaml:3:13: watch.debounce: \"1ms\" is below the minimum of 5ms; a shorter quiet window splits one editor save into several runs; expected at least 5ms, such as 25ms (the default)\n" +
+			`eightfold.yaml:4:9: watch.auto: expected true or false, got a string; write true (yes and on are text in YAML 1.2)`},
 	{name: "steps is a mapping",
 		src:  "steps:\n  name: test\n  run: make test\n",
 		want: `eightfold.yaml:2:3: steps: expected a list of steps, got a mapping`},
@@ -132,10 +222,10 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:1:12: log_limit: "9EiB" is too large; expected at most 8EiB`},
 	{name: "list at top level",
 		src:  "- name: test\n  run: make test\n",
-		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps), got a list`},
+		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch), got a list`},
 	{name: "string at top level",
 		src:  "make test\n",
-		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps), got a string`},
+		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch), got a string`},
 	{name: "empty file",
 		src:  "",
 		want: `eightfold.yaml:1:1: the file is empty; expected a mapping with a steps list, such as: steps: [{name: test, run: make test}]`},
@@ -164,7 +254,7 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:3:10: steps[0].run: expected a command line (a string), got *cmd, an alias to an undefined anchor`},
 	{name: "error inside an anchor points at the anchor",
 		src: "x-env: &common\n  A: [1]\nsteps:\n  - name: a\n    run: b\n    env: *common\n",
-		want: "eightfold.yaml:1:1: unknown key \"x-env\" (did you mean \"env\"?); allowed keys: env, log_limit, steps\n" +
+		want: "eightfold.yaml:1:1: unknown key \"x-env\" (did you mean \"env\"?); allowed keys: env, log_limit, steps, watch\n" +
 			`eightfold.yaml:2:6: steps[0].env.A: expected a string, number or boolean, got a list`},
 }
 
@@ -223,6 +313,7 @@ steps:
 		Env:         map[string]string{"GOFLAGS": "-mod=mod", "DEBUG": "1"},
 		LogLimit:    10 << 20,
 		logLimitSet: true,
+		Watch:       DefaultWatch(),
 		Steps: []Step{
 			{Name: "build", Run: "go build -o bin/app ./cmd/app", Timeout: DefaultTimeout,
 				Env: map[string]string{"CGO_ENABLED": "0"}, Artifacts: []string{"bin/app", "dist/*.tar.gz"},
@@ -241,6 +332,76 @@ steps:
 	}
 	if got := cfg.LogLimitFor(cfg.Steps[1]); got != 1<<20 {
 		t.Errorf("LogLimitFor(test) = %d, want the step limit", got)
+	}
+}
+
+func TestParseWatch(t *testing.T) {
+	tests := []struct {
+		name, watch string
+		want        Watch
+	}{
+		{"absent", "", DefaultWatch()},
+		{"empty", "watch: {}\n", DefaultWatch()},
+		{"every key", `watch:
+  ignore: [tmp/, "*.log", "!keep.log"]
+  debounce: 50ms
+  max_wait: 2s
+  on_change_while_running: queue
+  affected: false
+  poll: 1s
+  auto: false
+`, Watch{Ignore: []string{"tmp/", "*.log", "!keep.log"}, Debounce: 50 * time.Millisecond, MaxWait: 2 * time.Second,
+			OnChange: OnChangeQueue, Poll: time.Second}},
+		{"limits", "watch:\n  debounce: 5ms\n  max_wait: 5ms\n  poll: 100ms\n",
+			Watch{Debounce: MinDebounce, MaxWait: MinDebounce, Poll: MinPoll, OnChange: OnChangeRestart, Affected: true, Auto: true}},
+		{"max_wait above a long debounce", "watch:\n  debounce: 2s\n  max_wait: 1m\n",
+			Watch{Debounce: 2 * time.Second, MaxWait: time.Minute, OnChange: OnChangeRestart, Affected: true, Auto: true}},
+		{"ignore empty list", "watch: {ignore: []}\n", DefaultWatch()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Parse("eightfold.yaml", []byte("steps:\n  - {name: a, run: b}\n"+tc.watch))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := cfg.Watch
+			got.set = nil
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Watch:\n got %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+
+	// A detected pipeline gets the defaults.
+	cfg, err := Load(writeFiles(t, map[string]string{"go.mod": "module x\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg.Watch, DefaultWatch()) {
+		t.Errorf("detected Watch = %+v, want the defaults", cfg.Watch)
+	}
+	if w := DefaultWatch(); w.Debounce != 25*time.Millisecond || w.MaxWait != 5*time.Second || MinDebounce != 5*time.Millisecond || MinPoll != 100*time.Millisecond {
+		t.Errorf("defaults changed: %+v", w)
+	}
+}
+
+func TestDurationText(t *testing.T) {
+	tests := map[time.Duration]string{
+		30 * time.Minute:               "30m",
+		90 * time.Minute:               "1h30m",
+		time.Hour:                      "1h",
+		2*time.Minute + 10*time.Second: "2m10s",
+		90 * time.Second:               "1m30s",
+		5 * time.Millisecond:           "5ms",
+		100 * time.Millisecond:         "100ms",
+		1500 * time.Millisecond:        "1.5s",
+		time.Hour + 10*time.Second:     "1h0m10s",
+		3*time.Hour + 20*time.Minute:   "3h20m",
+	}
+	for d, want := range tests {
+		if got := durationText(d); got != want {
+			t.Errorf("durationText(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
 
@@ -334,6 +495,12 @@ steps:
     timeout: 10m
     report: go-test-json
     log_limit: 100MiB
+watch:
+  ignore: [tmp/, "*.log", "my notes.txt"]
+  debounce: 50ms
+  on_change_while_running: queue
+  poll: 1s
+  auto: false
 `}},
 		{"detected-go", map[string]string{"go.mod": "module x\n", "Makefile": "all:\n\tgo build\n"}},
 		{"detected-pnpm", map[string]string{"pnpm-lock.yaml": "", "package.json": `{"scripts": {"build": "vite build", "test": "vitest run"}}`}},

@@ -16,8 +16,9 @@ import (
 
 // Keys the loader understands, in the order messages list them.
 var (
-	topKeys  = []string{"env", "log_limit", "steps"}
-	stepKeys = []string{"name", "run", "timeout", "env", "report", "artifacts", "log_limit"}
+	topKeys   = []string{"env", "log_limit", "steps", "watch"}
+	stepKeys  = []string{"name", "run", "timeout", "env", "report", "artifacts", "log_limit"}
+	watchKeys = []string{"ignore", "debounce", "max_wait", "on_change_while_running", "affected", "poll", "auto"}
 )
 
 // keyHabits maps keys other tools use to the eightfold key meaning the same.
@@ -25,6 +26,11 @@ var keyHabits = map[string]string{
 	"cmd": "run", "command": "run", "script": "run", "sh": "run",
 	"environment": "env", "variables": "env", "vars": "env",
 	"jobs": "steps", "tasks": "steps", "stages": "steps", "pipeline": "steps",
+	"exclude": "ignore", "excludes": "ignore", "ignored": "ignore", "ignores": "ignore",
+	"delay": "debounce", "quiet": "debounce", "window": "debounce", "max_delay": "max_wait",
+	"on_change": "on_change_while_running", "on_busy": "on_change_while_running", "while_running": "on_change_while_running",
+	"poll_interval": "poll", "polling": "poll", "interval": "poll",
+	"autorun": "auto", "auto_run": "auto", "enabled": "auto",
 }
 
 // Patterns shared with eightfold.schema.json; a test checks that the schema
@@ -49,13 +55,12 @@ var (
 
 // Descriptions of expected values, shared by the messages.
 const (
-	wantTop      = "a mapping with a steps list (keys: env, log_limit, steps)"
-	wantStep     = "a step: a mapping with at least name and run"
-	wantEnv      = "a mapping of NAME: value"
-	wantDuration = "a Go duration such as 90s, 10m or 1h30m"
-	wantSize     = "a size in bytes: an integer, or a string such as 512KiB, 50MiB or 1GB"
-	wantReport   = "go-test-json, tap or junit:<glob> (such as junit:reports/*.xml)"
-	wantPath     = "a path or glob relative to the repository root"
+	wantTop    = "a mapping with a steps list (keys: env, log_limit, steps, watch)"
+	wantStep   = "a step: a mapping with at least name and run"
+	wantEnv    = "a mapping of NAME: value"
+	wantSize   = "a size in bytes: an integer, or a string such as 512KiB, 50MiB or 1GB"
+	wantReport = "go-test-json, tap or junit:<glob> (such as junit:reports/*.xml)"
+	wantPath   = "a path or glob relative to the repository root"
 )
 
 // Parse reads a config file's contents. name is the file name shown in
@@ -100,7 +105,7 @@ func (d *decoder) wrongType(e entry, path, want string, got scalar) {
 
 // config decodes the top level.
 func (d *decoder) config(root ast.Node) *Config {
-	cfg := &Config{Env: map[string]string{}, LogLimit: DefaultLogLimit}
+	cfg := &Config{Env: map[string]string{}, LogLimit: DefaultLogLimit, Watch: DefaultWatch()}
 	fields, ok := d.fields(entry{value: root, at: root}, "", wantTop, topKeys)
 	if !ok {
 		return cfg
@@ -116,6 +121,8 @@ func (d *decoder) config(root ast.Node) *Config {
 			}
 		case "steps":
 			cfg.Steps, hasSteps = d.steps(e, e.key), true
+		case "watch":
+			cfg.Watch = d.watch(e, e.key)
 		}
 	}
 	if !hasSteps {
@@ -229,7 +236,9 @@ func (d *decoder) step(item entry, path string) (Step, ast.Node) {
 		case "run":
 			s.Run = d.run(e, p)
 		case "timeout":
-			s.Timeout, s.timeoutSet = d.duration(e, p), true
+			if t, ok := d.duration(e, p, timeoutRule); ok {
+				s.Timeout, s.timeoutSet = t, true
+			}
 		case "env":
 			s.Env = d.env(e, p)
 		case "report":
@@ -281,29 +290,48 @@ func (d *decoder) run(e entry, path string) string {
 	return s
 }
 
-// duration decodes a positive Go duration; on error it returns DefaultTimeout.
-func (d *decoder) duration(e entry, path string) time.Duration {
+// durationRule is what a duration key accepts and how its messages read.
+type durationRule struct {
+	examples string        // "90s, 10m or 1h30m"
+	units    [2]string     // units suggested for a bare number
+	min      time.Duration // the smallest value allowed; 0: any positive duration
+	why      string        // after "below the minimum of …; ": why, and what to write
+	boolHint string        // added when the value is true or false
+}
+
+var timeoutRule = durationRule{examples: "90s, 10m or 1h30m", units: [2]string{"s", "m"}}
+
+// duration decodes a Go duration of at least r.min (and always positive).
+// ok is false, and the problem recorded, when it is not one.
+func (d *decoder) duration(e entry, path string, r durationRule) (t time.Duration, ok bool) {
+	want := "a Go duration such as " + r.examples
 	v := d.resolve(e.value)
 	if !v.isScalar {
-		d.wrongType(e, path, wantDuration, v)
-		return DefaultTimeout
+		d.wrongType(e, path, want, v)
+		return 0, false
 	}
 	t, err := time.ParseDuration(v.text)
 	switch {
 	case !v.isText || !durationRE.MatchString(v.text) || err != nil:
-		d.failf(e.at, path, "%s is not a duration; expected %s%s", v.quoted(), wantDuration, unitHint(v.text))
+		hint := unitHint(v.text, r.units)
+		if _, isBool := v.node.(*ast.BoolNode); isBool && !v.isText {
+			hint = r.boolHint
+		}
+		d.failf(e.at, path, "%s is not a duration; expected %s%s", v.quoted(), want, hint)
+	case r.min > 0 && t < r.min:
+		d.failf(e.at, path, "%s is below the minimum of %s; %s", v.quoted(), durationText(r.min), r.why)
 	case t <= 0:
-		d.failf(e.at, path, "%s is zero; expected a positive duration such as 90s, 10m or 1h30m", v.quoted())
+		d.failf(e.at, path, "%s is zero; expected a positive duration such as %s", v.quoted(), r.examples)
 	default:
-		return t
+		return t, true
 	}
-	return DefaultTimeout
+	return 0, false
 }
 
-// unitHint suggests a unit for a bare number.
-func unitHint(s string) string {
+// unitHint suggests units for a bare number.
+func unitHint(s string, units [2]string) string {
 	if s != "" && strings.Trim(s, "0123456789") == "" {
-		return fmt.Sprintf(" (a number needs a unit: %ss or %sm)", s, s)
+		return fmt.Sprintf(" (a number needs a unit: %s%s or %s%s)", s, units[0], s, units[1])
 	}
 	return ""
 }

@@ -20,6 +20,7 @@ func (c *Config) Describe() string {
 	fmt.Fprintf(&b, "source:    %s\n", c.Source)
 	fmt.Fprintf(&b, "log limit: %s\n", defaulted(humanize.IBytes(uint64(c.LogLimit))+" per step", !c.logLimitSet, "default"))
 	fmt.Fprintf(&b, "env:       %s\n", envText(c.Env, strings.Repeat(" ", 11)))
+	fmt.Fprintf(&b, "watch:     %s\n", c.Watch.describe(strings.Repeat(" ", 11)))
 	fmt.Fprintf(&b, "steps:     %d\n", len(c.Steps))
 	for i, s := range c.Steps {
 		b.WriteString("\n")
@@ -44,6 +45,43 @@ func (c *Config) describeStep(b *strings.Builder, n int, s Step) {
 	field("log limit", sizeText(c.LogLimitFor(s), s.LogLimit == 0, "project default"))
 }
 
+// describe shows the watch settings one per line, by their YAML names,
+// defaults marked as such; lines after the first start with indent.
+func (w Watch) describe(indent string) string {
+	var lines []string
+	field := func(key, value string) {
+		lines = append(lines, fmt.Sprintf("%-24s %s", key+":", defaulted(value, !w.set[key], "default")))
+	}
+	ignore := ".gitignore files and built-ins only"
+	if len(w.Ignore) > 0 {
+		quoted := make([]string, len(w.Ignore))
+		for i, p := range w.Ignore {
+			quoted[i] = patternText(p)
+		}
+		ignore = strings.Join(quoted, ", ") + " (on top of .gitignore files and built-ins)"
+	}
+	lines = append(lines, fmt.Sprintf("%-24s %s", "ignore:", ignore))
+	field("debounce", durationText(w.Debounce))
+	field("max_wait", durationText(w.MaxWait))
+	field("on_change_while_running", w.OnChange)
+	field("affected", strconv.FormatBool(w.Affected))
+	poll := "off"
+	if w.Poll > 0 {
+		poll = "every " + durationText(w.Poll)
+	}
+	field("poll", poll)
+	field("auto", strconv.FormatBool(w.Auto))
+	return strings.Join(lines, "\n"+indent)
+}
+
+// patternText quotes an ignore pattern that would not read as one item of a list.
+func patternText(p string) string {
+	if strings.ContainsAny(p, " ,\t\"") {
+		return strconv.Quote(p)
+	}
+	return p
+}
+
 // defaulted marks a value that was not written in the config.
 func defaulted(value string, isDefault bool, label string) string {
 	if isDefault {
@@ -60,7 +98,7 @@ func sizeText(n int64, isDefault bool, label string) string {
 // durationText shows a duration without trailing zero units: 30m, 1h30m, 90s.
 func durationText(d time.Duration) string {
 	s := d.String()
-	if strings.ContainsAny(s, "hm") {
+	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")
 	}
 	if strings.HasSuffix(s, "h0m") {

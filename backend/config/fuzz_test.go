@@ -58,6 +58,16 @@ func checkFuzzConfig(t *testing.T, cfg *Config) {
 		}
 		names[s.Name] = true
 	}
+	w := cfg.Watch
+	if w.Debounce < MinDebounce || w.MaxWait < w.Debounce || w.Poll != 0 && w.Poll < MinPoll ||
+		(w.OnChange != OnChangeRestart && w.OnChange != OnChangeQueue) {
+		t.Fatalf("accepted bad watch settings: %#v", w)
+	}
+	for _, p := range w.Ignore {
+		if badIgnore(p) != "" {
+			t.Fatalf("accepted a bad ignore pattern %q", p)
+		}
+	}
 	_ = cfg.Describe()
 }
 

@@ -7,7 +7,9 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +140,7 @@ func TestSchemaKnowsEveryKey(t *testing.T) {
 	}{
 		{"top level", at(t, doc, "properties"), topKeys},
 		{"step", at(t, doc, "$defs", "step", "properties"), stepKeys},
+		{"watch", at(t, doc, "$defs", "watch", "properties"), watchKeys},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,6 +190,11 @@ func TestSchemaPatternsMatchLoader(t *testing.T) {
 		{"duration", at(t, doc, "$defs", "duration", "pattern"), durationPattern},
 		{"size", at(t, doc, "$defs", "size", "oneOf", 1, "pattern"), sizePattern},
 		{"path escaping the repository", at(t, doc, "$defs", "relativePath", "not", "anyOf", 1, "pattern"), escapePattern},
+		{"empty ignore pattern", at(t, doc, "$defs", "ignorePattern", "not", "anyOf", 0, "pattern"), ignoreEmptyPattern},
+		{"ignore comment", at(t, doc, "$defs", "ignorePattern", "not", "anyOf", 1, "pattern"), ignoreCommentPattern},
+		{"ignore pattern escaping the repository", at(t, doc, "$defs", "ignorePattern", "not", "anyOf", 2, "pattern"), ignoreEscapePattern},
+		{"debounce below the minimum", at(t, doc, "$defs", "watch", "properties", "debounce", "not", "pattern"), belowMinDebouncePattern},
+		{"poll below the minimum", at(t, doc, "$defs", "watch", "properties", "poll", "not", "pattern"), belowMinPollPattern},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,5 +214,74 @@ func TestSchemaDefaultsMatchLoader(t *testing.T) {
 	limit, err := humanize.ParseBytes(at(t, doc, "properties", "log_limit", "default").(string))
 	if err != nil || limit != DefaultLogLimit {
 		t.Errorf("schema log_limit default %v (%v), loader %v", limit, err, DefaultLogLimit)
+	}
+
+	watch := at(t, doc, "$defs", "watch", "properties")
+	def := DefaultWatch()
+	for key, want := range map[string]time.Duration{"debounce": def.Debounce, "max_wait": def.MaxWait} {
+		got, err := time.ParseDuration(at(t, watch, key, "default").(string))
+		if err != nil || got != want {
+			t.Errorf("schema watch.%s default %v (%v), loader %v", key, got, err, want)
+		}
+	}
+	if got := at(t, watch, "on_change_while_running", "default"); got != def.OnChange {
+		t.Errorf("schema on_change_while_running default %v, loader %v", got, def.OnChange)
+	}
+	if got := at(t, watch, "on_change_while_running", "enum"); !slices.Equal(toStrings(got), onChangeValues) {
+		t.Errorf("schema on_change_while_running values %v, loader %v", got, onChangeValues)
+	}
+	for key, want := range map[string]bool{"affected": def.Affected, "auto": def.Auto} {
+		if got := at(t, watch, key, "default"); got != want {
+			t.Errorf("schema watch.%s default %v, loader %v", key, got, want)
+		}
+	}
+	if _, ok := watch.(map[string]any)["poll"].(map[string]any)["default"]; ok || def.Poll != 0 {
+		t.Errorf("watch.poll: want no default in the schema and polling off in the loader (%v)", def.Poll)
+	}
+}
+
+// toStrings converts a decoded JSON list of strings.
+func toStrings(v any) []string {
+	var out []string
+	for _, s := range v.([]any) {
+		out = append(out, s.(string))
+	}
+	return out
+}
+
+// The schema's below-the-minimum patterns are partial, so they must be
+// sound: every duration they reject is one the loader rejects too. This
+// checks it on every value of one ns, us, µs, μs or ms term up to 9999.9,
+// and that the usual too-short values are caught.
+func TestSchemaMinimumsAreSound(t *testing.T) {
+	tests := []struct {
+		key     string
+		pattern string
+		min     time.Duration
+		caught  []string
+	}{
+		{"debounce", belowMinDebouncePattern, MinDebounce, []string{"1ms", "2ms", "4ms", "4.9ms", ".5ms", "0.5ms", "999us", "500µs", "10ns"}},
+		{"poll", belowMinPollPattern, MinPoll, []string{"1ms", "10ms", "50ms", "99ms", "99.9ms", ".5ms", "999us"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.key, func(t *testing.T) {
+			re := regexp.MustCompile(tc.pattern)
+			for n := range 10000 {
+				for _, num := range []string{strconv.Itoa(n), strconv.Itoa(n) + ".", strconv.Itoa(n) + ".9", strconv.Itoa(n) + ".99", "." + strconv.Itoa(n)} {
+					for _, unit := range []string{"ns", "us", "µs", "μs", "ms", "s"} {
+						s := num + unit
+						d, err := time.ParseDuration(s)
+						if re.MatchString(s) && (err != nil || d >= tc.min) {
+							t.Fatalf("schema rejects %s (%v, %v) as below %v", s, d, err, tc.min)
+						}
+					}
+				}
+			}
+			for _, s := range tc.caught {
+				if !re.MatchString(s) {
+					t.Errorf("schema accepts %s for watch.%s", s, tc.key)
+				}
+			}
+		})
 	}
 }
