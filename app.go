@@ -93,3 +93,20 @@ func (a *App) StepLog(stepID, afterSeq int64, maxBytes int) (workbench.LogPage, 
 	}
 	return a.project.StepLog(stepID, afterSeq, maxBytes)
 }
+
+// WatchState says whether the repository is watched, how many directories, whether changes
+// start runs, and what is pending.
+func (a *App) WatchState() (workbench.WatchState, error) {
+	if err := a.ready(); err != nil {
+		return workbench.WatchState{}, err
+	}
+	return a.project.WatchState(), nil
+}
+
+// SetAutoRun turns starting runs on file changes on or off.
+func (a *App) SetAutoRun(on bool) error {
+	if err := a.ready(); err != nil {
+		return err
+	}
+	return a.project.SetAutoRun(on)
+}

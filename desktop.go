@@ -25,10 +25,11 @@ import (
 
 // desktop is the desktop face: it owns the store and the project for the window's lifetime.
 type desktop struct {
-	app  *App
-	dir  string
-	home string
-	ctx  context.Context
+	app       *App
+	dir       string
+	home      string
+	ctx       context.Context
+	stopWatch func() // ends the watch loop and waits for it
 }
 
 // runDesktop opens the window on dir and blocks until it closes. Without a display it
@@ -84,6 +85,7 @@ func (d *desktop) open() error {
 		return err
 	}
 	d.app.project = p
+	d.stopWatch = p.WatchInBackground(workbench.WatchOptions{})
 	last := ""
 	if runs, err := p.Runs(1); err == nil && len(runs) > 0 {
 		last = runs[0].Status
@@ -108,6 +110,9 @@ func (d *desktop) setTitle(status string) {
 }
 
 func (d *desktop) shutdown(context.Context) {
+	if d.stopWatch != nil {
+		d.stopWatch()
+	}
 	if d.app.project != nil {
 		d.app.project.Close()
 	}

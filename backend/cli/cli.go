@@ -47,6 +47,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run the pipeline once and record it", cmdRun},
+		{"watch", "run the pipeline now and again on every change", cmdWatch},
 		{"history", "list recorded runs, newest first", cmdHistory},
 		{"logs", "print a run's stored output", cmdLogs},
 		{"config", "print the effective pipeline and where each part came from", cmdConfig},

@@ -83,7 +83,7 @@ var (
 	testKeys = []string{"failed", "passed", "skipped", "total"}
 )
 
-func keys(m map[string]any) []string {
+func jsonKeys(m map[string]any) []string {
 	var ks []string
 	for k := range m {
 		ks = append(ks, k)
@@ -113,10 +113,10 @@ func TestRunJSON(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &raw); err != nil {
 				t.Fatalf("stdout is not one JSON object: %v\n%s", err, out)
 			}
-			if got := keys(raw); !reflect.DeepEqual(got, runKeys) {
+			if got := jsonKeys(raw); !reflect.DeepEqual(got, runKeys) {
 				t.Errorf("run keys %v, want %v", got, runKeys)
 			}
-			if got := keys(raw["tests"].(map[string]any)); !reflect.DeepEqual(got, testKeys) {
+			if got := jsonKeys(raw["tests"].(map[string]any)); !reflect.DeepEqual(got, testKeys) {
 				t.Errorf("tests keys %v", got)
 			}
 			want := map[string]any{"id": 1.0, "project": dir, "status": "passed", "trigger": "manual",
@@ -132,7 +132,7 @@ func TestRunJSON(t *testing.T) {
 			}
 			for i, s := range steps {
 				step := s.(map[string]any)
-				if got := keys(step); !reflect.DeepEqual(got, stepKeys) {
+				if got := jsonKeys(step); !reflect.DeepEqual(got, stepKeys) {
 					t.Errorf("step keys %v", got)
 				}
 				if step["command"] != c.commands[i] || step["status"] != "passed" || step["exit_code"] != 0.0 {
@@ -187,7 +187,7 @@ func TestHistoryJSON(t *testing.T) {
 	if len(runs) != 2 || runs[0]["id"] != 3.0 || runs[1]["id"] != 2.0 {
 		t.Errorf("want runs 3 and 2, got %v", runs)
 	}
-	if got := keys(runs[0]); !reflect.DeepEqual(got, runKeys) {
+	if got := jsonKeys(runs[0]); !reflect.DeepEqual(got, runKeys) {
 		t.Errorf("keys %v", got)
 	}
 	code, out, _ = eightfold(t, home, "history", "--dir", dir)

@@ -16,6 +16,7 @@ func cmdServe(e *env) error {
 	fs, c := e.flags("serve", "serve [--dir D] [--addr 127.0.0.1:0] [--public] [--home DIR]", true)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0: any free port)")
 	public := fs.Bool("public", false, "allow a non-loopback --addr (anyone who can reach it and has the token gets in)")
+	watching := fs.Bool("watch", true, "watch the repository and run on changes (auto-run can be paused in the page)")
 	if _, err := parse(fs, e.args); err != nil {
 		return err
 	}
@@ -37,6 +38,9 @@ func cmdServe(e *env) error {
 	defer stop()
 	fmt.Fprintf(e.stdout, "Eightfold serving on %s\n", srv.URL())
 	fmt.Fprintf(e.stdout, "Project %s; data in %s. Press Ctrl+C to stop.\n", p.Dir(), p.DatabasePath())
+	if *watching {
+		defer p.WatchInBackground(workbench.WatchOptions{})()
+	}
 	return srv.Serve(ctx)
 }
 

@@ -74,6 +74,11 @@ type Project struct {
 	closed bool
 
 	ownStore bool // Close closes the store too (OpenInDataDir)
+
+	watchMu    sync.Mutex // guards watchState and watching
+	watchState WatchState
+	watching   bool
+	watchCmds  chan func(*watchLoop) // work for the Watch goroutine
 }
 
 type activeRun struct {
@@ -100,7 +105,7 @@ func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
 		return nil, err
 	}
 	return &Project{dir: abs, name: name, id: rec.ID, store: s, emit: emit, now: time.Now,
-		active: map[int64]*activeRun{}}, nil
+		active: map[int64]*activeRun{}, watchCmds: make(chan func(*watchLoop), 8)}, nil
 }
 
 // OpenInDataDir opens the data dir (the --home flag's value; "" means $EIGHTFOLD_HOME or the

@@ -21,13 +21,24 @@ type Reporter interface {
 	StepFinished(step StepInfo)
 }
 
-// Trigger names why a run started.
-const TriggerManual = "manual"
+// Triggers name why a run started.
+const (
+	TriggerManual = "manual" // the Run button, `eightfold run`
+	TriggerStart  = "start"  // `eightfold watch` runs once when it starts
+	TriggerChange = "change" // files changed while watching
+)
+
+// Cause is why a run starts: its trigger and, for a change, the changed paths.
+type Cause struct {
+	Trigger string
+	Files   []string // relative to the repository, at most the first 100 are kept
+	Count   int      // all changed paths
+}
 
 // StartRun starts the pipeline in the background and returns the new run at once. It is a
 // conflict to start a run while another one of this project is going.
 func (p *Project) StartRun(trigger string) (RunInfo, error) {
-	r, plan, err := p.begin(trigger)
+	r, plan, err := p.begin(Cause{Trigger: trigger})
 	if err != nil || plan == nil {
 		return r, err
 	}
@@ -37,7 +48,7 @@ func (p *Project) StartRun(trigger string) (RunInfo, error) {
 
 // RunNow runs the pipeline and returns the finished run. Cancelling ctx cancels the run.
 func (p *Project) RunNow(ctx context.Context, trigger string, rep Reporter) (RunInfo, error) {
-	r, plan, err := p.begin(trigger)
+	r, plan, err := p.begin(Cause{Trigger: trigger})
 	if err != nil || plan == nil {
 		return r, err
 	}
@@ -80,7 +91,7 @@ type plan struct {
 // begin records a new run. A config that does not load still makes a run, one that ends at
 // once in "error" with the config's message, so the history shows why nothing ran; plan is
 // nil then.
-func (p *Project) begin(trigger string) (RunInfo, *plan, error) {
+func (p *Project) begin(cause Cause) (RunInfo, *plan, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -99,8 +110,8 @@ func (p *Project) begin(trigger string) (RunInfo, *plan, error) {
 	if err != nil {
 		git = vcs.State{} // a broken .git must not stop the build: record the run without git state
 	}
-	nr := store.NewRun{ProjectID: p.id, Trigger: trigger, Commit: git.Commit, Branch: git.Branch,
-		Dirty: git.Dirty, StartedMs: p.now().UnixMilli()}
+	nr := store.NewRun{ProjectID: p.id, Trigger: cause.Trigger, Commit: git.Commit, Branch: git.Branch,
+		Dirty: git.Dirty, StartedMs: p.now().UnixMilli(), Changed: cause.Files, ChangedN: cause.Count}
 	if cfgErr == nil {
 		for _, s := range cfg.Steps {
 			nr.Steps = append(nr.Steps, store.NewStep{Name: s.Name, Command: s.Run})
@@ -139,6 +150,7 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	p.mu.Unlock()
 	final := p.finish(r.ID, end)
 	p.announceProject()
+	p.runEnded()
 	return final
 }
 

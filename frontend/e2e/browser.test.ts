@@ -1,7 +1,8 @@
 // End to end: the real `eightfold serve` on temp projects, driven by Debian's Chromium.
 // Run with `EIGHTFOLD_BIN=/path/to/eightfold npm run test:e2e` (the Makefile's `test-e2e`).
 
-import { basename } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProjectInfo, RunStatus } from '../src/lib/types';
@@ -526,6 +527,46 @@ describe.skipIf(availability.skip)(
         expect(await page.getByTestId('run-button').getAttribute('data-state')).toBe('run');
 
         await page.screenshot({ path: artifactPath('browser-failed.png') });
+        await page.close();
+        expect(errors, 'uncaught errors in the page').toEqual([]);
+      });
+    });
+
+    describe('watch mode', () => {
+      let ws: Workspace;
+
+      beforeAll(async () => {
+        ws = await openWorkspace(browser, bin, 'watch', (dir) =>
+          yamlProject(dir, ['steps:', '  - name: check', '    run: cat notes.txt', ''].join('\n')),
+        );
+      });
+      afterAll(() => closeWorkspace(ws));
+
+      it('runs on a saved file, shows why, and holds changes while auto-run is off', async () => {
+        const page = await ws.context.newPage();
+        const errors = pageErrors(page);
+        await openApp(page, ws.server, basename(ws.dir));
+        const watching = page.getByTestId('watch-state');
+        await expect.poll(() => watching.getAttribute('data-watching'), { timeout: UI_TIMEOUT_MS }).toBe('true');
+
+        // A save starts a run by itself, and the row says which file changed.
+        writeFileSync(join(ws.dir, 'notes.txt'), 'first save\n');
+        const row = runRow(page, 'passed').first();
+        await row.waitFor({ timeout: RUN_TIMEOUT_MS });
+        expect(await row.getByTestId('run-cause').textContent()).toContain('notes.txt');
+        await row.click();
+        expect(await page.getByTestId('changed-files').textContent()).toContain('notes.txt');
+
+        // With auto-run off a save only shows as pending; turning it on runs it.
+        await page.getByTestId('auto-run').uncheck();
+        await expect.poll(() => page.getByTestId('auto-run').isChecked()).toBe(false);
+        writeFileSync(join(ws.dir, 'notes.txt'), 'second save\n');
+        await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: UI_TIMEOUT_MS }).toContain('1 change pending');
+        expect(await page.getByTestId('run-row').count()).toBe(1);
+        await page.getByTestId('auto-run').check();
+        await expect.poll(() => runRow(page, 'passed').count(), { timeout: RUN_TIMEOUT_MS }).toBe(2);
+
+        await page.screenshot({ path: artifactPath('browser-watch.png') });
         await page.close();
         expect(errors, 'uncaught errors in the page').toEqual([]);
       });

@@ -3,7 +3,7 @@ import { tick } from 'svelte';
 import { beforeEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import { Workbench } from '../lib/workbench.svelte';
-import { FakeGo, chunk, project, run, step } from '../testing/fake';
+import { FakeGo, chunk, project, run, step, watchState } from '../testing/fake';
 
 const settle = async () => {
   await new Promise((r) => setTimeout(r, 0));
@@ -11,7 +11,7 @@ const settle = async () => {
 };
 
 function start(handlers: ConstructorParameters<typeof FakeGo>[0]) {
-  const go = new FakeGo({ Project: () => project(), Runs: () => [], ...handlers });
+  const go = new FakeGo({ Project: () => project(), Runs: () => [], WatchState: () => watchState(), ...handlers });
   const wb = new Workbench(go.api());
   render(App, { wb });
   return { go, wb };
@@ -144,6 +144,7 @@ describe('App', () => {
     await settle();
     expect(screen.queryByTestId('connection')).toBeNull();
     expect(go.calls.filter((c) => c.method === 'Runs')).toHaveLength(2);
+    expect(go.calls.filter((c) => c.method === 'WatchState')).toHaveLength(2);
   });
 });
 

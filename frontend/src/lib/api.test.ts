@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, createApi, httpTransport, toApiError, type Connection } from './api';
+import { ApiError, createApi, httpTransport, isDesktop, toApiError, type Connection } from './api';
 import type { RunInfo } from './types';
 
 describe('toApiError', () => {
@@ -31,6 +31,8 @@ describe('Wails face', () => {
       StepLog: vi.fn(async () => ({ chunks: [], nextSeq: 0, more: false })),
       CancelRun: vi.fn(async () => Promise.reject({ code: 'conflict', message: 'run 3 is not running' })),
       StartRun: vi.fn(async () => Promise.reject('config invalid: eightfold.yaml:3:5')),
+      WatchState: vi.fn(async () => ({ watching: true, dirs: 4, auto: true, pending: 0, loop: '', error: '' })),
+      SetAutoRun: vi.fn(async () => null),
     };
     const runtime = {
       EventsOn: vi.fn((topic: string, cb: (...data: unknown[]) => void) => {
@@ -72,6 +74,16 @@ describe('Wails face', () => {
     off();
     emit('run.updated', { id: 5 });
     expect(seen).toEqual([{ id: 4 }]);
+  });
+
+  it('calls the watch methods and says it is the desktop face', async () => {
+    expect(isDesktop()).toBe(false);
+    const { app } = fakeWails();
+    expect(isDesktop()).toBe(true);
+    const api = createApi();
+    await expect(api.WatchState()).resolves.toMatchObject({ watching: true, dirs: 4 });
+    await expect(api.SetAutoRun(false)).resolves.toBeUndefined();
+    expect(app.SetAutoRun).toHaveBeenCalledWith(false);
   });
 
   it('is always connected and opens links in the system browser', () => {

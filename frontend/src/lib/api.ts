@@ -2,7 +2,7 @@
 // (window.go.main.App); in a browser the same methods are called over HTTP and events arrive
 // as server-sent events from /api/events. See docs/api.md.
 
-import type { EventMap, LogPage, ProjectInfo, RunInfo, Topic } from './types';
+import type { EventMap, LogPage, ProjectInfo, RunInfo, Topic, WatchState } from './types';
 
 type BoundMethod = (...args: unknown[]) => Promise<unknown>;
 
@@ -235,6 +235,15 @@ export class Api {
     return this.#t.call('StepLog', [stepId, afterSeq, maxBytes]) as Promise<LogPage>;
   }
 
+  WatchState(): Promise<WatchState> {
+    return this.#t.call('WatchState', []) as Promise<WatchState>;
+  }
+
+  /** Turns starting runs on file changes on or off; `conflict` when the project is not watched. */
+  async SetAutoRun(on: boolean): Promise<void> {
+    await this.#t.call('SetAutoRun', [on]);
+  }
+
   /** Subscribes to an event topic; returns the unsubscribe function. */
   on<T extends Topic>(topic: T, callback: (payload: EventMap[T]) => void): () => void {
     return this.#t.on(topic, callback as (payload: unknown) => void);
@@ -249,6 +258,11 @@ export class Api {
   openURL(url: string): void {
     this.#t.openURL(url);
   }
+}
+
+/** True in the desktop window (Wails bindings present), false in the browser face. */
+export function isDesktop(win: Window = window): boolean {
+  return Boolean(win.go?.main?.App && win.runtime);
 }
 
 /** The API for this window: Wails bindings when present, else HTTP + EventSource. */

@@ -62,11 +62,15 @@ export interface StepInfo {
   truncated: boolean;
 }
 
+/** Why a run started: the Run button or `eightfold run`, `eightfold watch` starting, a file change. */
+export type Trigger = 'manual' | 'start' | 'change';
+
 export interface RunInfo {
   id: number;
   project: string;
   status: RunStatus;
-  trigger: string;
+  /** A Trigger; other words may come from newer versions. */
+  trigger: Trigger | (string & {});
   commit: string;
   branch: string;
   dirty: boolean;
@@ -105,6 +109,22 @@ export interface LogAppended {
   seq: number;
 }
 
+/** What the faces show about watching the repository. */
+export interface WatchState {
+  /** The repository is watched. */
+  watching: boolean;
+  /** Directories watched. */
+  dirs: number;
+  /** Changes start runs. */
+  auto: boolean;
+  /** Changed paths waiting for a run (auto-run off, or queued behind a run). */
+  pending: number;
+  /** Non-empty: auto-run was paused because the pipeline retriggers itself; says which files to ignore. */
+  loop: string;
+  /** Why watching failed or is degraded (e.g. an inotify limit, with the command to raise it). */
+  error: string;
+}
+
 /** Event topics and their payloads. */
 export interface EventMap {
   'run.started': RunInfo;
@@ -112,6 +132,7 @@ export interface EventMap {
   'run.finished': RunInfo;
   'log.appended': LogAppended;
   'project.changed': ProjectInfo;
+  'watch.state': WatchState;
 }
 
 export type Topic = keyof EventMap;

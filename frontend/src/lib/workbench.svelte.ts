@@ -2,7 +2,7 @@
 // state of the event stream. Everything live arrives through events; nothing polls.
 
 import { toApiError, type Api, type Connection } from './api';
-import type { PlaceId, ProjectInfo, RunInfo } from './types';
+import type { PlaceId, ProjectInfo, RunInfo, WatchState } from './types';
 
 export interface Notice {
   id: number;
@@ -37,11 +37,19 @@ export class Workbench {
   starting = $state(false);
   place = $state<PlaceId>('build');
   selectedRunId = $state<number | null>(null);
+  /** What the watcher is doing; null until loaded. */
+  watch = $state.raw<WatchState | null>(null);
+  /** The loop warning the user dismissed; it shows again when a new one comes. */
+  loopDismissed = $state('');
 
   readonly activeRun = $derived(this.runs.find((r) => r.status === 'running') ?? null);
   readonly selectedRun = $derived(this.runs.find((r) => r.id === this.selectedRunId) ?? null);
+  /** The loop warning to show, "" for none. */
+  readonly loopWarning = $derived(this.watch?.loop && this.watch.loop !== this.loopDismissed ? this.watch.loop : '');
 
   #noticeId = 0;
+  /** Counts watch states that arrived, so a slower WatchState reply does not undo a newer event. */
+  #watchSeq = 0;
 
   constructor(api: Api) {
     this.api = api;
@@ -54,6 +62,7 @@ export class Workbench {
       this.api.on('run.updated', (run) => this.upsert(run)),
       this.api.on('run.finished', (run) => this.upsert(run)),
       this.api.on('project.changed', (project) => (this.project = project)),
+      this.api.on('watch.state', (state) => this.#setWatch(state)),
       this.api.onConnection((state) => {
         const back = state === 'open' && this.connection === 'reconnecting';
         this.connection = state;
@@ -68,7 +77,23 @@ export class Workbench {
   }
 
   async load(): Promise<void> {
-    await Promise.all([this.#loadProject(), this.#loadRuns()]);
+    await Promise.all([this.#loadProject(), this.#loadRuns(), this.#loadWatch()]);
+  }
+
+  async #loadWatch(): Promise<void> {
+    const seq = this.#watchSeq;
+    try {
+      const state = await this.api.WatchState();
+      if (seq === this.#watchSeq) this.#setWatch(state);
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  #setWatch(state: WatchState): void {
+    this.#watchSeq++;
+    this.watch = state;
+    if (!state.loop) this.loopDismissed = '';
   }
 
   async #loadProject(): Promise<void> {
@@ -137,6 +162,24 @@ export class Workbench {
     } catch (err) {
       this.report(err);
     }
+  }
+
+  /** Turns auto-run on or off; the switch moves at once and moves back if Go refuses. */
+  async setAutoRun(on: boolean): Promise<void> {
+    const before = this.watch;
+    if (before) this.#setWatch({ ...before, auto: on, loop: on ? '' : before.loop });
+    const seq = this.#watchSeq;
+    try {
+      await this.api.SetAutoRun(on);
+    } catch (err) {
+      // Unless Go has said something newer since.
+      if (before && seq === this.#watchSeq) this.#setWatch(before);
+      this.report(err);
+    }
+  }
+
+  dismissLoop(): void {
+    this.loopDismissed = this.watch?.loop ?? '';
   }
 
   /** Shows an error in the banner. */

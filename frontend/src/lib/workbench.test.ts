@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeGo, project, run, step } from '../testing/fake';
+import { FakeGo, project, run, step, watchState } from '../testing/fake';
 import { Workbench } from './workbench.svelte';
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -60,5 +60,61 @@ describe('Workbench', () => {
     const wb = new Workbench(new FakeGo({}).api());
     for (let i = 0; i < 8; i++) wb.report(`error ${i}`);
     expect(wb.notices.map((n) => n.message)).toEqual(['error 3', 'error 4', 'error 5', 'error 6', 'error 7']);
+  });
+});
+
+describe('Workbench watch state', () => {
+  it('loads the watch state and follows watch.state events', async () => {
+    const go = new FakeGo({ Project: () => project(), Runs: () => [], WatchState: () => watchState({ dirs: 3 }) });
+    const wb = new Workbench(go.api());
+    wb.start();
+    await settle();
+    expect(wb.watch).toEqual(watchState({ dirs: 3 }));
+    go.emit('watch.state', watchState({ dirs: 4, pending: 2 }));
+    expect(wb.watch?.pending).toBe(2);
+  });
+
+  it('keeps an event that arrives before a slower WatchState reply', async () => {
+    let answer: (s: unknown) => void = () => {};
+    const go = new FakeGo({ Project: () => project(), Runs: () => [], WatchState: () => new Promise((r) => (answer = r)) });
+    const wb = new Workbench(go.api());
+    wb.start();
+    go.emit('watch.state', watchState({ auto: false }));
+    answer(watchState({ auto: true }));
+    await settle();
+    expect(wb.watch?.auto).toBe(false);
+  });
+
+  it('moves the switch at once and back when Go refuses', async () => {
+    const go = new FakeGo({
+      SetAutoRun: () => {
+        throw { code: 'conflict', message: '/home/dev/demo is not being watched' };
+      },
+    });
+    const wb = new Workbench(go.api());
+    wb.start();
+    go.emit('watch.state', watchState({ auto: true }));
+    const pending = wb.setAutoRun(false);
+    expect(wb.watch?.auto).toBe(false);
+    await pending;
+    expect(wb.watch?.auto).toBe(true);
+    expect(go.calls.find((c) => c.method === 'SetAutoRun')?.args).toEqual([false]);
+    expect(wb.notices.at(-1)).toMatchObject({ code: 'conflict', message: '/home/dev/demo is not being watched' });
+  });
+
+  it('shows a dismissed loop warning again only when a new loop is detected', () => {
+    const go = new FakeGo({});
+    const wb = new Workbench(go.api());
+    wb.start();
+    const loop = 'Auto-run paused: the last 3 runs were started by files the pipeline itself writes (out/gen.go).';
+    go.emit('watch.state', watchState({ auto: false, loop }));
+    expect(wb.loopWarning).toBe(loop);
+    wb.dismissLoop();
+    expect(wb.loopWarning).toBe('');
+    go.emit('watch.state', watchState({ auto: false, loop, pending: 1 }));
+    expect(wb.loopWarning).toBe('');
+    go.emit('watch.state', watchState({ auto: true }));
+    go.emit('watch.state', watchState({ auto: false, loop }));
+    expect(wb.loopWarning).toBe(loop);
   });
 });

@@ -1,7 +1,7 @@
 // A stand-in for the Go side in tests: answers calls from a table and emits events on demand.
 
 import { Api, type Connection, type Transport } from '../lib/api';
-import type { EventMap, LogChunk, ProjectInfo, RunInfo, StepInfo, Topic } from '../lib/types';
+import type { EventMap, LogChunk, ProjectInfo, RunInfo, StepInfo, Topic, WatchState } from '../lib/types';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -115,4 +115,8 @@ export function run(over: Partial<RunInfo> = {}): RunInfo {
 
 export function chunk(seq: number, text: string, stream: LogChunk['stream'] = 'stdout'): LogChunk {
   return { seq, ts: 0, stream, text };
+}
+
+export function watchState(over: Partial<WatchState> = {}): WatchState {
+  return { watching: true, dirs: 12, auto: true, pending: 0, loop: '', error: '', ...over };
 }

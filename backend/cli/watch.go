@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+
+	"eightfold/backend/runner"
+	"eightfold/backend/workbench"
+)
+
+func cmdWatch(e *env) error {
+	fs, c := e.flags("watch", "watch [--dir D] [--home DIR]", true)
+	if _, err := parse(fs, e.args); err != nil {
+		return err
+	}
+	out := newWatchPrinter(e.stdout)
+	p, err := c.openWriter(workbench.EmitFunc(out.event))
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	signal.Ignore(syscall.SIGPIPE)
+	keys := startKeys(ctx, stop, p, out)
+	defer keys.restore()
+	fmt.Fprintf(e.stdout, "Watching %s. %s\n", p.Dir(), keys.help())
+	return p.Watch(ctx, workbench.WatchOptions{RunAtStart: true, Reporter: out})
+}
+
+// watchPrinter prints one line per run and the full output of the steps that fail; it is
+// the Reporter of the runs and the Emitter of the project's events.
+type watchPrinter struct {
+	mu    sync.Mutex
+	w     io.Writer
+	color bool
+	step  bytes.Buffer // output of the step in progress, shown only if it fails
+	lastW workbench.WatchState
+}
+
+// stepOutputCap bounds the output kept for a step in case it fails; the tail is kept.
+const stepOutputCap = 1 << 20
+
+func newWatchPrinter(w io.Writer) *watchPrinter {
+	return &watchPrinter{w: w, color: isTerminal(w)}
+}
+
+// StepStarted starts collecting the step's output.
+func (o *watchPrinter) StepStarted(workbench.StepInfo) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.step.Reset()
+}
+
+// Output collects output, keeping the last stepOutputCap bytes.
+func (o *watchPrinter) Output(_ workbench.StepInfo, c runner.Chunk) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.step.Write(c.Data)
+	if extra := o.step.Len() - stepOutputCap; extra > 0 {
+		o.step.Next(extra)
+	}
+}
+
+// StepFinished prints the output of a step that failed.
+func (o *watchPrinter) StepFinished(s workbench.StepInfo) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if s.Status != "failed" && s.Status != "timeout" && s.Status != "error" {
+		return
+	}
+	fmt.Fprintf(o.w, "%s\n", paint(o.color, "1;31", fmt.Sprintf("── %s %s (exit %d):", s.Name, s.Status, s.ExitCode)))
+	text := o.step.Bytes()
+	if o.color {
+		text = []byte(workbench.SafeText(text))
+	}
+	o.w.Write(text)
+}
+
+// event prints a line when a run starts or ends, and news from the watcher.
+func (o *watchPrinter) event(topic string, payload any) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch v := payload.(type) {
+	case workbench.RunInfo:
+		if topic == workbench.TopicRunStarted && v.Status == "running" {
+			fmt.Fprintf(o.w, "%s\n", paint(o.color, "36", fmt.Sprintf("… #%d %s", v.ID, causeText(v))))
+		}
+		if topic == workbench.TopicRunFinished {
+			o.runLine(v)
+		}
+	case workbench.WatchState:
+		o.watchNews(v)
+	}
+}
+
+func (o *watchPrinter) runLine(r workbench.RunInfo) {
+	mark, code := statusMark(r.Status)
+	line := fmt.Sprintf("%s #%d %s in %s", mark, r.ID, r.Status, fmtDuration(r.DurationMs))
+	for _, extra := range []string{r.Reason, r.Error} {
+		if extra != "" {
+			line += ": " + extra
+		}
+	}
+	fmt.Fprintln(o.w, paint(o.color, code, line))
+}
+
+// watchNews prints what changed in the watcher's state that the user must know.
+func (o *watchPrinter) watchNews(s workbench.WatchState) {
+	if s.Loop != "" && s.Loop != o.lastW.Loop {
+		fmt.Fprintln(o.w, paint(o.color, "33", s.Loop+" Press p to turn auto-run back on."))
+	}
+	if s.Error != "" && s.Error != o.lastW.Error {
+		fmt.Fprintln(o.w, paint(o.color, "31", "watch: "+s.Error))
+	}
+	if s.Auto != o.lastW.Auto && o.lastW.Watching {
+		fmt.Fprintf(o.w, "auto-run %s\n", map[bool]string{true: "on", false: "off"}[s.Auto])
+	}
+	o.lastW = s
+}
+
+func causeText(r workbench.RunInfo) string {
+	if r.Trigger != workbench.TriggerChange {
+		return r.Trigger
+	}
+	files := r.Changed[:min(len(r.Changed), 3)]
+	text := "changed: " + strings.Join(files, ", ")
+	if more := r.ChangedN - len(files); more > 0 {
+		text += fmt.Sprintf(" and %d more", more)
+	}
+	return text
+}

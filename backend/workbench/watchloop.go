@@ -1,0 +1,255 @@
+package workbench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"eightfold/backend/config"
+	"eightfold/backend/watch"
+)
+
+// TopicWatchState carries WatchState whenever it changes.
+const TopicWatchState = "watch.state"
+
+// WatchState is what the faces show about watching the repository.
+type WatchState struct {
+	Watching bool   `json:"watching"`
+	Dirs     int    `json:"dirs"`    // directories watched
+	Auto     bool   `json:"auto"`    // changes start runs
+	Pending  int    `json:"pending"` // changed paths waiting for a run (auto off, or queued)
+	Loop     string `json:"loop"`    // why auto-running stopped: the pipeline retriggers itself
+	Error    string `json:"error"`   // why watching failed or is degraded
+}
+
+// WatchOptions tune Watch.
+type WatchOptions struct {
+	RunAtStart bool     // run once at once (`eightfold watch`), with trigger "start"
+	Reporter   Reporter // sees every run it starts (nil: none)
+}
+
+// loopRuns is how many runs in a row triggered by the pipeline's own writes count as a loop.
+const loopRuns = 3
+
+// watchLoop is the state of one Watch call; only its goroutine touches it.
+type watchLoop struct {
+	p       *Project
+	cfg     config.Watch
+	rep     Reporter
+	w       *watch.Watcher
+	state   WatchState
+	pending map[string]bool // changed paths not yet run (auto off, or waiting for a run to end)
+	extra   int             // changed paths beyond those kept in pending
+	run     *watchedRun     // the run in progress, started by this loop
+	last    *watchedRun     // the run before, for loop detection
+	self    int             // consecutive runs triggered only by the previous run's own writes
+}
+
+// watchedRun is a run that the loop started.
+type watchedRun struct {
+	id       int64
+	plan     *plan
+	files    []string // what triggered it
+	started  time.Time
+	finished time.Time
+}
+
+// Watch watches the repository and starts runs on changes until ctx is done; it cancels its
+// run then. Settings come from eightfold.yaml's watch: section (defaults when it does not
+// load, so that fixing the file is itself a change that runs).
+func (p *Project) Watch(ctx context.Context, opts WatchOptions) error {
+	cfg := config.DefaultWatch()
+	if c, err := config.Load(p.dir); err == nil {
+		cfg = c.Watch
+	}
+	w, err := watch.New(watch.Options{Root: p.dir, Ignore: cfg.Ignore, Debounce: cfg.Debounce, MaxWait: cfg.MaxWait})
+	if err != nil {
+		p.setWatchState(WatchState{Error: err.Error()})
+		return err
+	}
+	defer w.Close()
+	l := &watchLoop{p: p, cfg: cfg, rep: opts.Reporter, w: w, pending: map[string]bool{},
+		state: WatchState{Watching: true, Dirs: w.Dirs(), Auto: cfg.Auto}}
+	p.watchCtl(l)
+	defer p.watchCtl(nil)
+	l.publish()
+	if opts.RunAtStart {
+		l.start(Cause{Trigger: TriggerStart})
+	}
+	return l.loop(ctx)
+}
+
+func (l *watchLoop) loop(ctx context.Context) error {
+	for {
+		var done <-chan struct{}
+		if l.run != nil {
+			done = l.run.plan.done
+		}
+		select {
+		case <-ctx.Done():
+			l.stopRun(errors.New("watching stopped"))
+			l.state.Watching = false
+			l.publish()
+			return nil
+		case b, ok := <-l.w.Batches():
+			if !ok {
+				return errors.New("the file watcher stopped")
+			}
+			l.onBatch(b)
+		case <-done:
+			l.onRunEnd()
+		case f := <-l.p.watchCmds:
+			f(l)
+		}
+	}
+}
+
+// onBatch handles one burst of changes.
+func (l *watchLoop) onBatch(b watch.Batch) {
+	l.state.Dirs = l.w.Dirs()
+	if b.Err != nil {
+		l.state.Error = b.Err.Error()
+	}
+	l.remember(b)
+	if l.selfTriggered(b) {
+		l.self++
+	} else {
+		l.self = 0
+	}
+	switch {
+	case l.self >= loopRuns:
+		l.pauseForLoop(b)
+	case !l.state.Auto:
+	case l.run == nil:
+		l.startPending()
+	case l.cfg.OnChange == config.OnChangeRestart:
+		l.stopRun(fmt.Errorf("superseded: %s changed", describeFiles(b.Files, b.Count, b.Overflow)))
+		l.startPending()
+	}
+	l.publish()
+}
+
+// selfTriggered reports whether a burst looks written by the pipeline itself: it began while
+// the last run was going (or just after) and changed the same paths as the burst before.
+func (l *watchLoop) selfTriggered(b watch.Batch) bool {
+	r := l.run
+	if r == nil {
+		r = l.last
+	}
+	if r == nil || b.First.Before(r.started) {
+		return false
+	}
+	if !r.finished.IsZero() && b.First.After(r.finished.Add(2*l.cfg.Debounce+100*time.Millisecond)) {
+		return false
+	}
+	return r.files == nil || slices.Equal(r.files, b.Files)
+}
+
+func (l *watchLoop) pauseForLoop(b watch.Batch) {
+	l.state.Auto = false
+	l.state.Loop = fmt.Sprintf("Auto-run paused: the last %d runs were started by files the pipeline itself writes (%s). "+
+		"Add them to watch.ignore in eightfold.yaml or to .gitignore, then turn auto-run back on.",
+		loopRuns, describeFiles(b.Files, b.Count, b.Overflow))
+}
+
+func (l *watchLoop) remember(b watch.Batch) {
+	for _, f := range b.Files {
+		l.pending[f] = true
+	}
+	l.extra += b.Count - len(b.Files)
+	l.state.Pending = len(l.pending) + l.extra
+}
+
+// startPending starts a run for the changes gathered so far.
+func (l *watchLoop) startPending() {
+	if len(l.pending)+l.extra == 0 {
+		return
+	}
+	files := make([]string, 0, len(l.pending))
+	for f := range l.pending {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	if l.start(Cause{Trigger: TriggerChange, Files: files, Count: len(files) + l.extra}) {
+		clear(l.pending)
+		l.extra, l.state.Pending = 0, 0
+	}
+}
+
+// start begins a run and reports whether it did; when another run is going (started from a
+// face), the changes stay pending until it ends.
+func (l *watchLoop) start(cause Cause) bool {
+	r, pl, err := l.p.begin(cause)
+	var coded *Error
+	if errors.As(err, &coded) && coded.Code() == CodeConflict {
+		return false
+	}
+	if err != nil {
+		l.state.Error = err.Error()
+		return false
+	}
+	l.state.Error = ""
+	if pl == nil {
+		return true // the config does not load: begin recorded an error run
+	}
+	l.run = &watchedRun{id: r.ID, plan: pl, files: cause.Files, started: l.p.now()}
+	go l.p.execute(r, pl, l.rep)
+	return true
+}
+
+// stopRun cancels the loop's run with a reason and waits until it is recorded.
+func (l *watchLoop) stopRun(reason error) {
+	if l.run == nil {
+		return
+	}
+	l.run.plan.cancel(reason)
+	<-l.run.plan.done
+	l.onRunEnd()
+}
+
+func (l *watchLoop) onRunEnd() {
+	l.run.finished = l.p.now()
+	l.last, l.run = l.run, nil
+	if l.state.Auto {
+		l.startPending() // queued changes
+	}
+	l.publish()
+}
+
+func (l *watchLoop) publish() { l.p.setWatchState(l.state) }
+
+// setAuto turns auto-running on or off; on clears a loop warning and runs what is pending.
+func (l *watchLoop) setAuto(on bool) {
+	l.state.Auto = on
+	if on {
+		l.state.Loop, l.self = "", 0
+		if l.run == nil {
+			l.startPending()
+		}
+	}
+	l.publish()
+}
+
+// otherRunEnded runs pending changes once a run that the loop did not start is over.
+func (l *watchLoop) otherRunEnded() {
+	if l.run == nil && l.state.Auto {
+		l.startPending()
+		l.publish()
+	}
+}
+
+// describeFiles names a few changed paths for messages.
+func describeFiles(files []string, count int, overflow bool) string {
+	if overflow {
+		return "many files (the change queue overflowed)"
+	}
+	shown := files[:min(len(files), 3)]
+	text := strings.Join(shown, ", ")
+	if more := count - len(shown); more > 0 {
+		text += fmt.Sprintf(" and %d more", more)
+	}
+	return text
+}
