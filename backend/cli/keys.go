@@ -11,7 +11,8 @@ import (
 )
 
 // keys reads single key presses from a terminal while `eightfold watch` runs: q quits,
-// r runs again, p pauses or resumes auto-running. Ctrl+C keeps working (ISIG stays on), and
+// r runs again (the same Go packages as the last run), a runs everything, p pauses or resumes
+// auto-running. Ctrl+C keeps working (ISIG stays on), and
 // output keeps its line endings (only ICANON and ECHO are turned off, unlike raw mode).
 type keys struct {
 	fd    int
@@ -53,6 +54,8 @@ func (k *keys) press(key byte, quit func(), p *workbench.Project) error {
 		quit()
 	case 'r', 'R':
 		return p.RunAgain()
+	case 'a', 'A':
+		return p.RunAll()
 	case 'p', 'P':
 		return p.SetAutoRun(!p.WatchState().Auto)
 	}
@@ -64,7 +67,7 @@ func (k *keys) help() string {
 	if k.saved == nil {
 		return "Ctrl+C quits."
 	}
-	return "Keys: r run again, p pause/resume auto-run, q quit."
+	return "Keys: r run again, a run everything, p pause/resume auto-run, q quit."
 }
 
 // restore gives the terminal its settings back.

@@ -127,13 +127,16 @@ func (o *watchPrinter) watchNews(s workbench.WatchState) {
 }
 
 func causeText(r workbench.RunInfo) string {
-	if r.Trigger != workbench.TriggerChange {
-		return r.Trigger
+	text := r.Trigger
+	if r.Trigger == workbench.TriggerChange {
+		files := r.Changed[:min(len(r.Changed), 3)]
+		text = "changed: " + strings.Join(files, ", ")
+		if more := r.ChangedN - len(files); more > 0 {
+			text += fmt.Sprintf(" and %d more", more)
+		}
 	}
-	files := r.Changed[:min(len(r.Changed), 3)]
-	text := "changed: " + strings.Join(files, ", ")
-	if more := r.ChangedN - len(files); more > 0 {
-		text += fmt.Sprintf(" and %d more", more)
+	if r.Scope != nil {
+		text += " (" + r.Scope.Reason + ")"
 	}
 	return text
 }

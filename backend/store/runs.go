@@ -45,6 +45,7 @@ type Run struct {
 	Reason      string   // why the run ended early, e.g. superseded by a newer change
 	Changed     []string // the changed paths that triggered it (at most 100)
 	ChangedN    int      // how many paths changed in all
+	Scope       string   // JSON: what a narrowed run tested and why; "" when it ran as configured
 	StartedMs   int64
 	FinishedMs  int64 // 0 while running
 	Steps       []Step
@@ -81,6 +82,7 @@ type NewRun struct {
 	StartedMs int64
 	Changed   []string // the changed paths that triggered it; only the first 100 are kept
 	ChangedN  int      // how many paths changed in all
+	Scope     string   // JSON: what a narrowed run tests and why
 	Steps     []NewStep
 }
 
@@ -135,9 +137,9 @@ func (s *Store) CreateRun(ctx context.Context, nr NewRun) (Run, error) {
 		return Run{}, err
 	}
 	res, err := tx.ExecContext(ctx,
-		`INSERT INTO runs(project_id, trigger, commit_sha, branch, dirty, status, started_ms, changed_files, changed_count)
-		 VALUES(?,?,?,?,?,?,?,?,?)`,
-		nr.ProjectID, nr.Trigger, nr.Commit, nr.Branch, nr.Dirty, StatusRunning, nr.StartedMs, string(changed), max(nr.ChangedN, len(nr.Changed)))
+		`INSERT INTO runs(project_id, trigger, commit_sha, branch, dirty, status, started_ms, changed_files, changed_count, scope)
+		 VALUES(?,?,?,?,?,?,?,?,?,?)`,
+		nr.ProjectID, nr.Trigger, nr.Commit, nr.Branch, nr.Dirty, StatusRunning, nr.StartedMs, string(changed), max(nr.ChangedN, len(nr.Changed)), nr.Scope)
 	if err != nil {
 		return Run{}, fmt.Errorf("record run: %w", err)
 	}
@@ -161,6 +163,11 @@ func (s *Store) CreateRun(ctx context.Context, nr NewRun) (Run, error) {
 // StartStep marks a step running.
 func (s *Store) StartStep(ctx context.Context, stepID, startedMs int64) error {
 	return s.exec1(ctx, `UPDATE steps SET status = ?, started_ms = ? WHERE id = ?`, StatusRunning, startedMs, stepID)
+}
+
+// SkipStep records that a step did not run because the run's scope leaves nothing for it.
+func (s *Store) SkipStep(ctx context.Context, stepID int64) error {
+	return s.exec1(ctx, `UPDATE steps SET status = ? WHERE id = ?`, StatusSkipped, stepID)
 }
 
 // FinishStep records how a step ended.
@@ -277,7 +284,7 @@ func (s *Store) exec1(ctx context.Context, query string, args ...any) error {
 }
 
 const runColumns = `r.id, r.project_id, p.path, r.trigger, r.commit_sha, r.branch, r.dirty, r.status, r.error, r.reason,
- r.changed_files, r.changed_count, r.started_ms, r.finished_ms,
+ r.changed_files, r.changed_count, r.scope, r.started_ms, r.finished_ms,
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id),
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status = 'passed'),
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status IN ('failed', 'errored')),
@@ -287,7 +294,7 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	var r Run
 	var changed string
 	err := row.Scan(&r.ID, &r.ProjectID, &r.ProjectPath, &r.Trigger, &r.Commit, &r.Branch, &r.Dirty,
-		&r.Status, &r.Error, &r.Reason, &changed, &r.ChangedN, &r.StartedMs, &r.FinishedMs,
+		&r.Status, &r.Error, &r.Reason, &changed, &r.ChangedN, &r.Scope, &r.StartedMs, &r.FinishedMs,
 		&r.Tests.Total, &r.Tests.Passed, &r.Tests.Failed, &r.Tests.Skipped)
 	if err == nil {
 		err = json.Unmarshal([]byte(changed), &r.Changed)

@@ -1,8 +1,10 @@
 package workbench
 
 import (
+	"encoding/json"
 	"time"
 
+	"eightfold/backend/affected"
 	"eightfold/backend/store"
 )
 
@@ -39,22 +41,25 @@ type Place struct {
 // RunInfo is a run as every face shows it; its JSON is the documented `eightfold run --json`
 // object (docs/cli.md).
 type RunInfo struct {
-	ID         int64      `json:"id"`
-	Project    string     `json:"project"`
-	Status     string     `json:"status"`
-	Trigger    string     `json:"trigger"`
-	Commit     string     `json:"commit"`
-	Branch     string     `json:"branch"`
-	Dirty      bool       `json:"dirty"`
-	StartedAt  string     `json:"started_at"`
-	FinishedAt string     `json:"finished_at"`
-	DurationMs int64      `json:"duration_ms"`
-	Error      string     `json:"error"`
-	Reason     string     `json:"reason"`
-	Changed    []string   `json:"changed_files"`
-	ChangedN   int        `json:"changed_count"`
-	Steps      []StepInfo `json:"steps"`
-	Tests      TestCounts `json:"tests"`
+	ID         int64    `json:"id"`
+	Project    string   `json:"project"`
+	Status     string   `json:"status"`
+	Trigger    string   `json:"trigger"`
+	Commit     string   `json:"commit"`
+	Branch     string   `json:"branch"`
+	Dirty      bool     `json:"dirty"`
+	StartedAt  string   `json:"started_at"`
+	FinishedAt string   `json:"finished_at"`
+	DurationMs int64    `json:"duration_ms"`
+	Error      string   `json:"error"`
+	Reason     string   `json:"reason"`
+	Changed    []string `json:"changed_files"`
+	ChangedN   int      `json:"changed_count"`
+	// Scope is what a narrowed run tested and why (watch mode, Go): null when the run ran
+	// the pipeline as configured.
+	Scope *affected.Selection `json:"scope"`
+	Steps []StepInfo          `json:"steps"`
+	Tests TestCounts          `json:"tests"`
 }
 
 // StepInfo is one step of a run.
@@ -123,7 +128,7 @@ func runInfo(r store.Run, now time.Time) RunInfo {
 		Commit: r.Commit, Branch: r.Branch, Dirty: r.Dirty,
 		StartedAt: rfc3339(r.StartedMs), FinishedAt: rfc3339(r.FinishedMs),
 		DurationMs: elapsed(r.StartedMs, r.FinishedMs, r.Status == store.StatusRunning, now), Error: r.Error,
-		Reason: r.Reason, Changed: r.Changed, ChangedN: r.ChangedN,
+		Reason: r.Reason, Changed: r.Changed, ChangedN: r.ChangedN, Scope: parseScope(r.Scope),
 		Steps: make([]StepInfo, 0, len(r.Steps)),
 		Tests: TestCounts(r.Tests),
 	}
@@ -131,6 +136,18 @@ func runInfo(r store.Run, now time.Time) RunInfo {
 		ri.Steps = append(ri.Steps, stepInfo(st, now))
 	}
 	return ri
+}
+
+// parseScope reads a recorded scope; "" (or a damaged value) is no scope.
+func parseScope(s string) *affected.Selection {
+	if s == "" {
+		return nil
+	}
+	var sel affected.Selection
+	if json.Unmarshal([]byte(s), &sel) != nil {
+		return nil
+	}
+	return &sel
 }
 
 func stepInfo(st store.Step, now time.Time) StepInfo {

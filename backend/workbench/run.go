@@ -2,11 +2,14 @@ package workbench
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 
+	"eightfold/backend/affected"
 	"eightfold/backend/config"
 	"eightfold/backend/runner"
 	"eightfold/backend/store"
@@ -31,8 +34,9 @@ const (
 // Cause is why a run starts: its trigger and, for a change, the changed paths.
 type Cause struct {
 	Trigger string
-	Files   []string // relative to the repository, at most the first 100 are kept
-	Count   int      // all changed paths
+	Files   []string            // relative to the repository, at most the first 100 are kept
+	Count   int                 // all changed paths
+	Scope   *affected.Selection // Go packages to test (nil: run the pipeline as configured)
 }
 
 // StartRun starts the pipeline in the background and returns the new run at once. It is a
@@ -83,6 +87,7 @@ var (
 // plan is a started run's pipeline and its cancel handle.
 type plan struct {
 	cfg    *config.Config
+	skip   map[int]bool // steps the run's scope leaves nothing to do for
 	ctx    context.Context
 	cancel context.CancelCauseFunc // the cause is recorded as the run's reason
 	done   chan struct{}
@@ -112,7 +117,9 @@ func (p *Project) begin(cause Cause) (RunInfo, *plan, error) {
 	}
 	nr := store.NewRun{ProjectID: p.id, Trigger: cause.Trigger, Commit: git.Commit, Branch: git.Branch,
 		Dirty: git.Dirty, StartedMs: p.now().UnixMilli(), Changed: cause.Files, ChangedN: cause.Count}
+	var skip map[int]bool
 	if cfgErr == nil {
+		cfg, skip, nr.Scope = narrow(cfg, cause.Scope)
 		for _, s := range cfg.Steps {
 			nr.Steps = append(nr.Steps, store.NewStep{Name: s.Name, Command: s.Run})
 		}
@@ -126,7 +133,7 @@ func (p *Project) begin(cause Cause) (RunInfo, *plan, error) {
 		return p.finish(rec.ID, store.RunEnd{Status: store.StatusError, Error: cfgErr.Error()}), nil, nil
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
-	pl := &plan{cfg: cfg, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	pl := &plan{cfg: cfg, skip: skip, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	p.active[rec.ID] = &activeRun{cancel: cancel, done: pl.done}
 	p.wg.Add(1)
 	return runInfo(rec, p.now()), pl, nil
@@ -139,6 +146,10 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	defer pl.cancel(nil)
 	end := store.RunEnd{Status: store.StatusPassed}
 	for i, step := range pl.cfg.Steps {
+		if pl.skip[i] {
+			_ = p.store.SkipStep(context.Background(), r.Steps[i].ID)
+			continue
+		}
 		res := p.runStep(pl, r, r.Steps[i].ID, step, rep)
 		if res.Status != runner.Passed {
 			end = runEnd(res, pl.ctx)
@@ -152,6 +163,36 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	p.announceProject()
 	p.runEnded()
 	return final
+}
+
+// narrow applies a Go test scope to the pipeline: `go test ./...` steps test only the
+// selected packages, and a step left with none is skipped. It returns the pipeline to run,
+// the steps to skip, and the scope as recorded ("" when nothing was narrowed).
+func narrow(cfg *config.Config, scope *affected.Selection) (*config.Config, map[int]bool, string) {
+	if scope == nil || scope.All {
+		return cfg, nil, ""
+	}
+	out := *cfg
+	out.Steps = slices.Clone(cfg.Steps)
+	skip := map[int]bool{}
+	narrowed := false
+	for i, s := range out.Steps {
+		cmd, ok := affected.Narrow(s.Run, *scope)
+		if !ok {
+			continue
+		}
+		narrowed = true
+		if cmd == "" {
+			skip[i] = true
+			continue
+		}
+		out.Steps[i].Run = cmd
+	}
+	if !narrowed {
+		return cfg, nil, ""
+	}
+	b, _ := json.Marshal(scope)
+	return &out, skip, string(b)
 }
 
 // announceProject sends the project's state after a run (a build may have changed files); it

@@ -2,7 +2,6 @@ package workbench
 
 import (
 	"context"
-	"errors"
 )
 
 // WatchState says whether the project is being watched and what the watcher is doing.
@@ -53,13 +52,16 @@ func (p *Project) runEnded() {
 	_ = p.toWatch(func(l *watchLoop) { l.otherRunEnded() })
 }
 
-// RunAgain starts a manual run from the Watch loop, cancelling the one in progress.
+// RunAgain starts a manual run from the Watch loop with the scope of the last one (the same
+// Go packages), cancelling the run in progress.
 func (p *Project) RunAgain() error {
-	return p.toWatch(func(l *watchLoop) {
-		l.stopRun(errors.New("a new run was asked for"))
-		l.start(Cause{Trigger: TriggerManual})
-		l.publish()
-	})
+	return p.toWatch(func(l *watchLoop) { l.restart(Cause{Trigger: TriggerManual, Scope: l.scope}) })
+}
+
+// RunAll starts a manual run of the whole pipeline from the Watch loop, cancelling the run
+// in progress.
+func (p *Project) RunAll() error {
+	return p.toWatch(func(l *watchLoop) { l.restart(Cause{Trigger: TriggerManual}) })
 }
 
 // WatchInBackground runs Watch in a goroutine; the returned function stops it and waits for

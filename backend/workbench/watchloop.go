@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"eightfold/backend/affected"
 	"eightfold/backend/config"
 	"eightfold/backend/watch"
 )
@@ -36,16 +39,20 @@ const loopRuns = 3
 
 // watchLoop is the state of one Watch call; only its goroutine touches it.
 type watchLoop struct {
+	ctx     context.Context
 	p       *Project
+	tracker *affected.Tracker // the Go import graph, when watch.affected is on in a Go module
 	cfg     config.Watch
 	rep     Reporter
 	w       *watch.Watcher
 	state   WatchState
-	pending map[string]bool // changed paths not yet run (auto off, or waiting for a run to end)
-	extra   int             // changed paths beyond those kept in pending
-	run     *watchedRun     // the run in progress, started by this loop
-	last    *watchedRun     // the run before, for loop detection
-	self    int             // consecutive runs triggered only by the previous run's own writes
+	pending map[string]bool     // changed paths not yet run (auto off, or waiting for a run to end)
+	extra   int                 // changed paths beyond those kept in pending
+	lost    bool                // the change queue overflowed: which files changed is unknown
+	scope   *affected.Selection // the scope of the last run started, for RunAgain
+	run     *watchedRun         // the run in progress, started by this loop
+	last    *watchedRun         // the run before, for loop detection
+	self    int                 // consecutive runs triggered only by the previous run's own writes
 }
 
 // watchedRun is a run that the loop started.
@@ -71,8 +78,12 @@ func (p *Project) Watch(ctx context.Context, opts WatchOptions) error {
 		return err
 	}
 	defer w.Close()
-	l := &watchLoop{p: p, cfg: cfg, rep: opts.Reporter, w: w, pending: map[string]bool{},
+	l := &watchLoop{ctx: ctx, p: p, cfg: cfg, rep: opts.Reporter, w: w, pending: map[string]bool{},
 		state: WatchState{Watching: true, Dirs: w.Dirs(), Auto: cfg.Auto}}
+	if cfg.Affected && isFile(filepath.Join(p.dir, "go.mod")) {
+		l.tracker = affected.NewTracker(p.dir)
+		go l.tracker.Warm(ctx) // the first run tests everything; the next one finds the graph ready
+	}
 	p.watchCtl(l)
 	defer p.watchCtl(nil)
 	l.publish()
@@ -160,7 +171,18 @@ func (l *watchLoop) remember(b watch.Batch) {
 		l.pending[f] = true
 	}
 	l.extra += b.Count - len(b.Files)
+	l.lost = l.lost || b.Overflow
 	l.state.Pending = len(l.pending) + l.extra
+}
+
+// scopeFor selects the Go packages that files can affect; nil (everything) without a graph
+// or when not every changed file is known.
+func (l *watchLoop) scopeFor(files []string) *affected.Selection {
+	if l.tracker == nil || l.extra > 0 || l.lost {
+		return nil
+	}
+	sel := l.tracker.Select(l.ctx, files)
+	return &sel
 }
 
 // startPending starts a run for the changes gathered so far.
@@ -173,9 +195,10 @@ func (l *watchLoop) startPending() {
 		files = append(files, f)
 	}
 	slices.Sort(files)
-	if l.start(Cause{Trigger: TriggerChange, Files: files, Count: len(files) + l.extra}) {
+	cause := Cause{Trigger: TriggerChange, Files: files, Count: len(files) + l.extra, Scope: l.scopeFor(files)}
+	if l.start(cause) {
 		clear(l.pending)
-		l.extra, l.state.Pending = 0, 0
+		l.extra, l.state.Pending, l.lost = 0, 0, false
 	}
 }
 
@@ -196,6 +219,7 @@ func (l *watchLoop) start(cause Cause) bool {
 		return true // the config does not load: begin recorded an error run
 	}
 	l.run = &watchedRun{id: r.ID, plan: pl, files: cause.Files, started: l.p.now()}
+	l.scope = cause.Scope
 	go l.p.execute(r, pl, l.rep)
 	return true
 }
@@ -233,6 +257,13 @@ func (l *watchLoop) setAuto(on bool) {
 	l.publish()
 }
 
+// restart cancels the run in progress and starts one for cause.
+func (l *watchLoop) restart(cause Cause) {
+	l.stopRun(errors.New("a new run was asked for"))
+	l.start(cause)
+	l.publish()
+}
+
 // otherRunEnded runs pending changes once a run that the loop did not start is over.
 func (l *watchLoop) otherRunEnded() {
 	if l.run == nil && l.state.Auto {
@@ -252,4 +283,9 @@ func describeFiles(files []string, count int, overflow bool) string {
 		text += fmt.Sprintf(" and %d more", more)
 	}
 	return text
+}
+
+func isFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }

@@ -65,6 +65,15 @@ export interface StepInfo {
 /** Why a run started: the Run button or `eightfold run`, `eightfold watch` starting, a file change. */
 export type Trigger = 'manual' | 'start' | 'change';
 
+/** Which Go packages a run tested, and why each (see docs/api.md). */
+export interface TestScope {
+  all: boolean;
+  reason: string;
+  packages: string[];
+  /** Import path → "changed", "imports P" or "test imports P". */
+  why: Record<string, string>;
+}
+
 export interface RunInfo {
   id: number;
   project: string;
@@ -84,6 +93,8 @@ export interface RunInfo {
   changed_files: string[];
   /** How many paths changed in all. */
   changed_count: number;
+  /** Watch mode in a Go module: the packages this run tested and why; null: the pipeline as configured. */
+  scope: TestScope | null;
   steps: StepInfo[];
   tests: TestCounts;
 }

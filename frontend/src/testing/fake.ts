@@ -107,6 +107,7 @@ export function run(over: Partial<RunInfo> = {}): RunInfo {
     reason: '',
     changed_files: [],
     changed_count: 0,
+    scope: null,
     steps: [step()],
     tests: { total: 0, passed: 0, failed: 0, skipped: 0 },
     ...over,
