@@ -29,13 +29,17 @@ func (e *LimitError) Error() string {
 	if errors.Is(e.Err, syscall.ENOSPC) {
 		return fmt.Sprintf("cannot watch %s: the inotify watch limit is reached "+
 			"(%s = %s; this watcher holds %d watches, other programs the rest). %s. "+
-			"Ignoring big generated directories (watch.ignore in eightfold.yaml) also helps",
-			e.Path, e.Setting, e.Current, e.Watched, raise)
+			"Ignoring big generated directories (watch.ignore in eightfold.yaml) also helps. %s",
+			e.Path, e.Setting, e.Current, e.Watched, raise, pollHint)
 	}
 	return fmt.Sprintf("cannot watch %s: too many inotify instances or open files "+
-		"(%s = %s, or the open files limit shown by `ulimit -n`). %s",
-		e.Path, e.Setting, e.Current, raise)
+		"(%s = %s, or the open files limit shown by `ulimit -n`). %s. %s",
+		e.Path, e.Setting, e.Current, raise, pollHint)
 }
+
+// pollHint is the alternative to raising a limit that every LimitError offers.
+const pollHint = "Or poll instead of using inotify: `watch: {poll: 1s}` in eightfold.yaml " +
+	"(changes are seen up to a second late and scans cost CPU on big trees)"
 
 // Unwrap returns Err.
 func (e *LimitError) Unwrap() error { return e.Err }

@@ -51,6 +51,7 @@ func TestLimitErrors(t *testing.T) {
 				fmt.Sprintf("fs.inotify.%s = %s", tt.setting, current),
 				fmt.Sprintf("`sudo sysctl fs.inotify.%s=%d`", tt.setting, lerr.Raise),
 				fmt.Sprintf("echo fs.inotify.%s=%d | sudo tee -a /etc/sysctl.d/90-inotify.conf", tt.setting, lerr.Raise),
+				"`watch: {poll: 1s}`",
 			} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("message lacks %q:\n%s", want, msg)

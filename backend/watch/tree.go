@@ -19,6 +19,11 @@ type dirNode struct {
 	rules    []gitignore.Pattern // patterns that apply inside, lowest priority first
 	children map[string]*dirNode // watched subdirectories by name
 	skipped  map[string]bool     // names of ignored subdirectories
+
+	// When polling (Options.Poll), what the last scan saw.
+	files      map[string]fileStat // files by name; ignoredFile for ignored ones
+	ignoreAt   fileStat            // the .gitignore that rules were read from, or noFile
+	ignoreSeen fileStat            // the .gitignore of the last scan, or noFile
 }
 
 // child returns a new, not yet watched node for the subdirectory name of n.
@@ -192,7 +197,9 @@ func (w *Watcher) drop(n *dirNode) {
 	for _, c := range n.children {
 		w.drop(c)
 	}
-	_ = w.fs.Remove(n.path) // fails harmlessly when the kernel dropped the watch already
+	if w.fs != nil {
+		_ = w.fs.Remove(n.path) // fails harmlessly when the kernel dropped the watch already
+	}
 	delete(w.dirs, n.path)
 	if n.parent != nil {
 		delete(n.parent.children, n.name)

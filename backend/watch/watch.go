@@ -15,6 +15,10 @@
 // burst or a checkout that touches thousands of files each give one Batch.
 // When the kernel's event queue overflows, the watcher rescans the tree and
 // reports a Batch with Overflow set.
+//
+// On filesystems that deliver no inotify events (WSL's /mnt, NFS, Docker bind
+// mounts), Options.Poll makes the watcher scan the tree on an interval
+// instead, with the same ignore rules and the same Batch values.
 package watch
 
 import (
@@ -33,10 +37,11 @@ import (
 
 // Defaults and limits of Options and Batch.
 const (
-	DefaultDebounce = 25 * time.Millisecond // Options.Debounce when zero
-	MinDebounce     = 5 * time.Millisecond  // smaller debounce values are raised to this
-	DefaultMaxWait  = 5 * time.Second       // Options.MaxWait when zero or negative
-	MaxFiles        = 100                   // most paths listed in Batch.Files
+	DefaultDebounce = 25 * time.Millisecond  // Options.Debounce when zero
+	MinDebounce     = 5 * time.Millisecond   // smaller debounce values are raised to this
+	DefaultMaxWait  = 5 * time.Second        // Options.MaxWait when zero or negative
+	MaxFiles        = 100                    // most paths listed in Batch.Files
+	MinPoll         = 100 * time.Millisecond // smaller positive Poll values are raised to this
 )
 
 // drainMax bounds the events handled at once when the debounce timer fires,
@@ -57,6 +62,12 @@ type Options struct {
 	// MaxWait bounds a burst: a continuous stream of changes still yields a
 	// Batch this long after its first change. Zero means DefaultMaxWait.
 	MaxWait time.Duration
+	// Poll, when positive, replaces inotify by scanning the tree on this
+	// interval, comparing each file's size, modification time and mode with
+	// the previous scan: for filesystems without inotify. A change is seen
+	// up to Poll late. Values below MinPoll are raised to it; zero or
+	// negative means inotify.
+	Poll time.Duration
 }
 
 // Batch is one debounced burst of changes.
@@ -84,9 +95,12 @@ type Batch struct {
 // Batches; stop it with Close.
 type Watcher struct {
 	opts     Options
-	prefix   string // Root with a trailing separator, cut from event paths
-	fs       *fsnotify.Watcher
+	prefix   string            // Root with a trailing separator, cut from event paths
+	fs       *fsnotify.Watcher // nil when polling
 	addWatch func(dir string) error
+
+	pollTimer *time.Timer // the next scan, when polling
+	rootGone  bool        // the last scan could not read Root
 
 	base     []gitignore.Pattern // built-ins, global excludes, .git/info/exclude
 	override []gitignore.Pattern // Options.Ignore
@@ -101,6 +115,7 @@ type Watcher struct {
 	timer   *time.Timer
 
 	batches   chan Batch
+	stop      chan struct{} // closed by Close
 	done      chan struct{}
 	closeOnce sync.Once
 	closeErr  error
@@ -109,7 +124,9 @@ type Watcher struct {
 // New watches opts.Root and everything below it that is not ignored. It
 // returns once every watch is in place. When the kernel refuses a watch
 // because an inotify limit is reached, the error is a *LimitError whose
-// message says how to raise the limit.
+// message says how to raise the limit (or to poll instead); New does not
+// fall back to polling by itself. With Options.Poll, New returns after the
+// first scan and uses no inotify at all.
 func New(opts Options) (*Watcher, error) {
 	return start(opts, nil)
 }
@@ -117,9 +134,39 @@ func New(opts Options) (*Watcher, error) {
 // start is New with a seam for tests: wrap, when not nil, wraps the function
 // that adds one inotify watch.
 func start(opts Options, wrap func(add func(dir string) error) func(dir string) error) (*Watcher, error) {
+	w, err := prepare(opts, wrap)
+	if err != nil {
+		return nil, err
+	}
+	go w.run()
+	return w, nil
+}
+
+// prepare is start without starting the goroutine.
+func prepare(opts Options, wrap func(add func(dir string) error) func(dir string) error) (*Watcher, error) {
 	opts, err := normalize(opts)
 	if err != nil {
 		return nil, err
+	}
+	w := &Watcher{
+		opts:     opts,
+		prefix:   strings.TrimSuffix(opts.Root, string(filepath.Separator)) + string(filepath.Separator),
+		base:     baseRules(opts.Root),
+		override: parsePatterns(opts.Ignore, nil),
+		dirs:     make(map[string]*dirNode),
+		stale:    make(map[*dirNode]bool),
+		timer:    time.NewTimer(time.Hour),
+		batches:  make(chan Batch),
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	w.timer.Stop()
+	w.root = &dirNode{path: opts.Root}
+	if opts.Poll > 0 {
+		if err := w.startPolling(); err != nil {
+			return nil, err
+		}
+		return w, nil
 	}
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -128,29 +175,14 @@ func start(opts Options, wrap func(add func(dir string) error) func(dir string) 
 		}
 		return nil, fmt.Errorf("watch %s: %w", opts.Root, err)
 	}
-	w := &Watcher{
-		opts:     opts,
-		prefix:   strings.TrimSuffix(opts.Root, string(filepath.Separator)) + string(filepath.Separator),
-		fs:       fw,
-		addWatch: fw.Add,
-		base:     baseRules(opts.Root),
-		override: parsePatterns(opts.Ignore, nil),
-		dirs:     make(map[string]*dirNode),
-		stale:    make(map[*dirNode]bool),
-		timer:    time.NewTimer(time.Hour),
-		batches:  make(chan Batch),
-		done:     make(chan struct{}),
-	}
-	w.timer.Stop()
+	w.fs, w.addWatch = fw, fw.Add
 	if wrap != nil {
 		w.addWatch = wrap(w.addWatch)
 	}
-	w.root = &dirNode{path: opts.Root}
 	if err := w.sync(w.root, true, false); err != nil {
 		fw.Close()
 		return nil, err
 	}
-	go w.run()
 	return w, nil
 }
 
@@ -177,6 +209,12 @@ func normalize(opts Options) (Options, error) {
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = DefaultMaxWait
 	}
+	switch {
+	case opts.Poll < 0:
+		opts.Poll = 0
+	case opts.Poll > 0 && opts.Poll < MinPoll:
+		opts.Poll = MinPoll
+	}
 	return opts, nil
 }
 
@@ -186,36 +224,60 @@ func normalize(opts Options) (Options, error) {
 // closed by Close.
 func (w *Watcher) Batches() <-chan Batch { return w.batches }
 
-// Dirs returns the number of directories watched now.
+// Dirs returns the number of directories watched now: when polling, the
+// number of directories the last scan went through.
 func (w *Watcher) Dirs() int { return int(w.ndirs.Load()) }
 
 // Close stops watching, drops a Batch that was not taken and closes the
-// Batches channel. It is safe to call more than once.
+// Batches channel. A scan in progress stops at its next directory. It is
+// safe to call more than once.
 func (w *Watcher) Close() error {
 	w.closeOnce.Do(func() {
-		w.closeErr = w.fs.Close()
+		close(w.stop)
+		if w.fs != nil {
+			w.closeErr = w.fs.Close()
+		}
 		<-w.done
 	})
 	return w.closeErr
 }
 
 // run is the watcher's only goroutine after New: it owns the tree and the
-// bursts, and ends when fsnotify's channels close.
+// bursts, and ends when Close is called or fsnotify's channels close.
 func (w *Watcher) run() {
 	defer close(w.done)
 	defer close(w.batches)
+	var (
+		events <-chan fsnotify.Event
+		errs   <-chan error
+		tick   <-chan time.Time
+	)
+	if w.fs != nil {
+		events, errs = w.fs.Events, w.fs.Errors
+	}
+	if w.pollTimer != nil {
+		defer w.pollTimer.Stop()
+		tick = w.pollTimer.C
+	}
 	for {
 		var out chan<- Batch
 		if w.ready != nil {
 			out = w.batches
 		}
 		select {
-		case ev, ok := <-w.fs.Events:
+		case <-w.stop:
+			return
+		case <-tick:
+			if w.pending.first.IsZero() { // else the scan before the burst ends comes first
+				w.scan()
+			}
+			w.pollTimer.Reset(w.opts.Poll)
+		case ev, ok := <-events:
 			if !ok {
 				return
 			}
 			w.handle(ev)
-		case err, ok := <-w.fs.Errors:
+		case err, ok := <-errs:
 			if !ok {
 				return
 			}
@@ -232,6 +294,9 @@ func (w *Watcher) run() {
 // drain handles the events fsnotify holds ready, a bounded number of them,
 // so that a burst is not cut short only because this goroutine ran late.
 func (w *Watcher) drain() {
+	if w.fs == nil {
+		return
+	}
 	for range drainMax {
 		select {
 		case ev, ok := <-w.fs.Events:
@@ -285,7 +350,16 @@ func (w *Watcher) flush(now time.Time) {
 		return
 	}
 	w.resyncStale() // files it finds push the burst's end back
-	if at := due(w.pending.first, w.pending.last, w.opts.Debounce, w.opts.MaxWait); now.Before(at) {
+	at := due(w.pending.first, w.pending.last, w.opts.Debounce, w.opts.MaxWait)
+	if w.polling() && !now.Before(at) && now.Before(w.pending.first.Add(w.opts.MaxWait)) {
+		// A scan sees a burst only in snapshots: look once more, so that a
+		// burst still going on is not cut in two. Changes it finds push the
+		// end back.
+		w.scan()
+		now = time.Now()
+		at = due(w.pending.first, w.pending.last, w.opts.Debounce, w.opts.MaxWait)
+	}
+	if now.Before(at) {
 		w.timer.Reset(at.Sub(now))
 		return
 	}

@@ -72,7 +72,7 @@ func (p *Project) Watch(ctx context.Context, opts WatchOptions) error {
 	if c, err := config.Load(p.dir); err == nil {
 		cfg = c.Watch
 	}
-	w, err := watch.New(watch.Options{Root: p.dir, Ignore: cfg.Ignore, Debounce: cfg.Debounce, MaxWait: cfg.MaxWait})
+	w, err := watch.New(watch.Options{Root: p.dir, Ignore: cfg.Ignore, Debounce: cfg.Debounce, MaxWait: cfg.MaxWait, Poll: cfg.Poll})
 	if err != nil {
 		p.setWatchState(WatchState{Error: err.Error()})
 		return err
