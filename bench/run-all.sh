@@ -4,12 +4,17 @@
 #   bench/run-overhead.sh BIN   what `eightfold run` adds to a Go pipeline and to a trivial one
 #   bench/log-ingest-e2e.sh BIN recording 1,000,000 lines (~100 MB) end to end
 #   bench/desktop-start.sh BIN  binary size, cold start to window and first paint under Xvfb
+#   bench/watch-latency.sh BIN  save → command starts: eightfold watch vs entr, air, gotestsum --watch
+#   bench/watch-burst.sh BIN    runs per 1,000-write burst, the same tools
+#   bench/watch-setup.sh BIN    watching 100,000 files + a 50,000-file node_modules: ready, RSS, idle CPU
 # A benchmark that fails is reported and the others still run; the exit status is 1 then.
 #
 # Usage: bench/run-all.sh BIN    (BIN: the desktop build, build/bin/eightfold, so that every
 #                                 benchmark can use it; a headless build skips nothing but makes
 #                                 desktop-start.sh fail)
-# Needs what each script needs: go, git, awk, /usr/bin/python3, Xvfb, xdotool, xdpyinfo, ImageMagick.
+# Needs what each script needs: go, git, awk, /usr/bin/python3, Xvfb, xdotool, xdpyinfo, ImageMagick,
+# setsid and ps, and for the watch peers entr (Debian), air and gotestsum (`go install`, see
+# bench/watch-lib.sh).
 set -euo pipefail
 
 if [[ $# -ne 1 || ! -x "$1" ]]; then
@@ -43,6 +48,9 @@ section "Log ingest, runner package only" "$here/log-ingest.sh"
 section "Run overhead" "$here/run-overhead.sh" "$bin"
 section "Log ingest, end to end" "$here/log-ingest-e2e.sh" "$bin"
 section "Desktop size and start" "$here/desktop-start.sh" "$bin"
+section "Watch latency" "$here/watch-latency.sh" "$bin"
+section "Watch bursts" "$here/watch-burst.sh" "$bin"
+section "Watch setup" "$here/watch-setup.sh" "$bin"
 
 if ((${#failed[@]})); then
 	echo >&2

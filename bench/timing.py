@@ -11,6 +11,11 @@ Called through `bt` from bench/lib.sh, as `/usr/bin/python3 bench/timing.py MODE
   median OUT label [wall|cpu|rss]   median of that column for label (default wall)
   range OUT label [wall|cpu|rss]    min–max of that column for label (default wall)
   pairdiff OUT A B                  median over rounds of wall(B) - wall(A)
+  percentile OUT label P [col]      P-th percentile of that column (linear interpolation
+                                    between closest ranks, statistics.quantiles "inclusive")
+  values OUT label [col]            every value of that column, in round order, comma-separated
+  count OUT label                   how many rows label has
+  sum OUT label [col]               sum of that column
   diff X Y                          X - Y
   ratio X Y                         X / Y
   pct X Y                           (X / Y - 1) in %
@@ -71,6 +76,17 @@ def value_range(*args):
     return f"{min(v):.0f}–{max(v):.0f}"
 
 
+def values(*args):
+    return [float(r[column(args, 2)]) for r in rows(args[0], args[1])]
+
+
+def percentile(out, label, p, *col):
+    v = values(out, label, *col)
+    if len(v) < 2:
+        return f"{v[0]:.1f}" if v else "–"
+    return f"{statistics.quantiles(v, n=100, method='inclusive')[int(p) - 1]:.1f}"
+
+
 def pairdiff(out, label_a, label_b):
     a = {r[1]: float(r[2]) for r in rows(out, label_a)}
     b = {r[1]: float(r[2]) for r in rows(out, label_b)}
@@ -92,6 +108,10 @@ MODES = {
     "median": median,
     "range": value_range,
     "pairdiff": pairdiff,
+    "percentile": percentile,
+    "values": lambda *a: ", ".join(f"{x:g}" for x in values(*a)),
+    "count": lambda out, label: str(len(rows(out, label))),
+    "sum": lambda *a: f"{sum(values(*a)):g}",
     "diff": lambda x, y: f"{float(x) - float(y):.1f}",
     "ratio": lambda x, y: f"{float(x) / float(y):.2f}",
     "pct": lambda x, y: f"{(float(x) / float(y) - 1) * 100:+.0f} %",

@@ -30,7 +30,7 @@ import (
 // fileStat is what a scan remembers of one file.
 type fileStat struct {
 	size  int64
-	mtime int64 // nanoseconds since the Unix epoch
+	mtime int64       // nanoseconds since the Unix epoch
 	mode  fs.FileMode // the type bits only: a chmod is no change
 }
 
