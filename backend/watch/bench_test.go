@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -19,13 +18,7 @@ import (
 //
 //	go test -run '^$' -bench Setup -benchtime 10x ./backend/watch/
 func BenchmarkSetup(b *testing.B) {
-	dirs, modules := 1_000, 5_000
-	if os.Getenv("EIGHTFOLD_BENCH_FULL") == "1" {
-		dirs, modules = 10_000, 50_000
-	}
-	root := b.TempDir()
-	generateRepo(b, root, dirs, modules)
-	syscall.Sync() // time the watcher, not the writeback of the new tree
+	root, dirs := benchRepo(b)
 	var w *Watcher
 	for b.Loop() {
 		var err error

@@ -54,8 +54,7 @@ func TestBuiltinIgnores(t *testing.T) {
 
 func TestEditorFilesMakeNoBatch(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "main.go")
+	root := newTree(t, "main.go")
 	w := watchTree(t, root, Options{})
 	for _, name := range []string{
 		".main.go.swp", ".main.go.swx", "4913", "main.go~", // vim
@@ -79,16 +78,13 @@ func TestEditorFilesMakeNoBatch(t *testing.T) {
 
 func TestGitignoreFiles(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root,
+	root := newTree(t,
 		".gitignore", "sub/.gitignore", "bin/app", "node_modules/left-pad/index.js", ".git/HEAD",
 		"sub/deep/", "docs/")
 	writeFile(t, filepath.Join(root, ".gitignore"), "# build output\nbin/\n*.log\n!keep.log\n")
 	writeFile(t, filepath.Join(root, "sub/.gitignore"), "gen/\r\n*.out\r\n/only-here.txt\r\n")
 	w := watchTree(t, root, Options{})
-	if got := w.Dirs(); got != 4 { // root, sub, sub/deep, docs
-		t.Fatalf("Dirs() = %d, want 4", got)
-	}
+	expectDirs(t, w, 4) // root, sub, sub/deep, docs
 	for _, rel := range []string{
 		"bin/app", "bin/new/x", "node_modules/left-pad/index.js", ".git/HEAD", ".git/objects/ab/cdef",
 		"x.log", "sub/x.log", "sub/y.out", "sub/deep/z.out", "sub/gen/a.go", "sub/deep/gen/b.go",
@@ -103,66 +99,45 @@ func TestGitignoreFiles(t *testing.T) {
 	writeFile(t, filepath.Join(root, "sub/deep/only-here.txt"), "x")
 	writeFile(t, filepath.Join(root, "keep.log"), "x")
 	collect(t, w, "y.out", "sub/deep/only-here.txt", "keep.log", sentinel(t, root))
-	if got := w.Dirs(); got != 4 {
-		t.Fatalf("Dirs() = %d, want 4 (ignored directories are not watched)", got)
-	}
+	expectDirs(t, w, 4, "ignored directories are not watched")
 }
 
 func TestGitignoreChangeIsReread(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "docs/a.md", "docs/img/")
+	root := newTree(t, "docs/a.md", "docs/img/")
 	w := watchTree(t, root, Options{})
 	waitDirs(t, w, 3)
 
 	writeFile(t, filepath.Join(root, ".gitignore"), "docs/\n")
 	collect(t, w, ".gitignore")
-	if got := w.Dirs(); got != 1 {
-		t.Fatalf("after ignoring docs/: Dirs() = %d, want 1", got)
-	}
+	expectDirs(t, w, 1, "after ignoring docs/")
 	writeFile(t, filepath.Join(root, "docs/b.md"), "x")
 	collect(t, w, sentinel(t, root))
 
 	// Un-ignored directories are watched again; their files count as changed.
 	must(t, os.Remove(filepath.Join(root, ".gitignore")))
 	collect(t, w, ".gitignore", "docs/a.md", "docs/b.md")
-	if got := w.Dirs(); got != 3 {
-		t.Fatalf("after removing .gitignore: Dirs() = %d, want 3", got)
-	}
-	writeFile(t, filepath.Join(root, "docs/img/c.png"), "x")
-	collect(t, w, "docs/img/c.png")
+	expectDirs(t, w, 3, "after removing .gitignore")
+	expectNewFiles(t, w, root, "docs/img/c.png")
 }
 
 func TestGitignoreIsReadWhenTheBurstEnds(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "big/a/x.js", "big/b/y.js", "src/")
-	writeFile(t, filepath.Join(root, ".gitignore"), "big/\n")
+	root := bigIgnoredTree(t)
 	w := watchTree(t, root, Options{Debounce: burstDebounce})
-	// An editor that saves in place truncates the file, then writes it.
-	f, err := os.OpenFile(filepath.Join(root, ".gitignore"), os.O_WRONLY|os.O_TRUNC, 0)
-	must(t, err)
-	time.Sleep(10 * time.Millisecond)
-	_, err = f.WriteString("big/\n")
-	must(t, err)
-	must(t, f.Close())
+	saveInPlace(t, filepath.Join(root, ".gitignore"), "big/\n", 10*time.Millisecond)
 	collect(t, w, ".gitignore")
-	if got := w.Dirs(); got != 2 {
-		t.Fatalf("Dirs() = %d, want 2: big/ was watched while .gitignore was empty", got)
-	}
+	expectDirs(t, w, 2, "big/ was watched while .gitignore was empty")
 }
 
 func TestExcludeAndExtraPatterns(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, ".git/info/", "tmp/", "src/")
+	root := newTree(t, ".git/info/", "tmp/", "src/")
 	writeFile(t, filepath.Join(root, ".git/info/exclude"), "secret.txt\n")
 	// Options.Ignore beats the repository's own rules.
 	writeFile(t, filepath.Join(root, ".gitignore"), "!keep.bak\n")
 	w := watchTree(t, root, Options{Ignore: []string{"tmp/", "*.bak", "/top-only.txt", "", "# comment"}})
-	if got := w.Dirs(); got != 2 { // root, src
-		t.Fatalf("Dirs() = %d, want 2", got)
-	}
+	expectDirs(t, w, 2) // root, src
 	for _, rel := range []string{"secret.txt", "src/secret.txt", "tmp/x", "a.bak", "keep.bak", "top-only.txt"} {
 		writeFile(t, filepath.Join(root, rel), "x")
 	}

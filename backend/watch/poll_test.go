@@ -5,9 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -38,8 +35,7 @@ func pollTree(t testing.TB, root string, opts Options) *Watcher {
 
 func TestPollCreateModifyDelete(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "keep.txt", "run.sh")
+	root := newTree(t, "keep.txt", "run.sh")
 	w := pollTree(t, root, Options{})
 	quiet := 3 * pollEvery
 
@@ -79,19 +75,14 @@ func TestPollCreateModifyDelete(t *testing.T) {
 
 func TestPollNewAndRemovedDirectories(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "a/b/c/", "p/q/x.go", "keep/", "node_modules/m/i.js", ".git/HEAD")
+	root := newTree(t, "a/b/c/", "p/q/x.go", "keep/", "node_modules/m/i.js", ".git/HEAD")
 	w := pollTree(t, root, Options{})
-	if got := w.Dirs(); got != 7 { // root, a, a/b, a/b/c, p, p/q, keep
-		t.Fatalf("Dirs() = %d, want 7", got)
-	}
+	expectDirs(t, w, 7) // root, a, a/b, a/b/c, p, p/q, keep
 
 	must(t, os.MkdirAll(filepath.Join(root, "n/m/o"), 0o755))
-	writeFile(t, filepath.Join(root, "n/m/o/x.go"), "package o")
-	collect(t, w, "n/m/o/x.go") // directories are not listed
+	expectNewFiles(t, w, root, "n/m/o/x.go") // directories are not listed
 	waitDirs(t, w, 10)
-	writeFile(t, filepath.Join(root, "n/m/o/y.go"), "package o")
-	collect(t, w, "n/m/o/y.go")
+	expectNewFiles(t, w, root, "n/m/o/y.go")
 
 	// A directory that goes away lists itself and everything known inside.
 	must(t, os.RemoveAll(filepath.Join(root, "a")))
@@ -100,19 +91,15 @@ func TestPollNewAndRemovedDirectories(t *testing.T) {
 	must(t, os.Rename(filepath.Join(root, "p"), filepath.Join(root, "keep/r")))
 	collect(t, w, "p", "p/q", "p/q/x.go", "keep/r/q/x.go")
 	waitDirs(t, w, 7)
-	writeFile(t, filepath.Join(root, "keep/r/q/z.go"), "package q")
-	collect(t, w, "keep/r/q/z.go")
+	expectNewFiles(t, w, root, "keep/r/q/z.go")
 }
 
 func TestPollIgnoresWhatGitIgnores(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "build/out.bin", "node_modules/left-pad/index.js", ".git/HEAD", "src/main.go")
+	root := newTree(t, "build/out.bin", "node_modules/left-pad/index.js", ".git/HEAD", "src/main.go")
 	writeFile(t, filepath.Join(root, ".gitignore"), "build/\n*.log\n")
 	w := pollTree(t, root, Options{Ignore: []string{"tmp/"}})
-	if got := w.Dirs(); got != 2 { // root, src: ignored directories are not scanned
-		t.Fatalf("Dirs() = %d, want 2", got)
-	}
+	expectDirs(t, w, 2) // root, src: ignored directories are not scanned
 	for _, rel := range []string{
 		"build/out.bin", "build/new/x.o", "node_modules/left-pad/index.js", ".git/objects/ab/cd",
 		"x.log", "src/y.log", "tmp/a/b", "src/.main.go.swp", "src/main.go~",
@@ -122,15 +109,25 @@ func TestPollIgnoresWhatGitIgnores(t *testing.T) {
 	must(t, os.RemoveAll(filepath.Join(root, "build")))
 	must(t, os.Remove(filepath.Join(root, "x.log")))
 	collect(t, w, sentinel(t, root))
-	if got := w.Dirs(); got != 2 {
-		t.Fatalf("Dirs() = %d, want 2", got)
+	expectDirs(t, w, 2)
+}
+
+func TestPollGitignoreIsReadWhenStable(t *testing.T) {
+	t.Parallel()
+	root := bigIgnoredTree(t)
+	// Saved in place, the file is empty for a scan, but the write comes within
+	// the quiet window.
+	w := pollTree(t, root, Options{Debounce: 4 * pollEvery})
+	for range 3 {
+		saveInPlace(t, filepath.Join(root, ".gitignore"), "big/\n", pollEvery+pollEvery/2)
+		collect(t, w, ".gitignore")
+		expectDirs(t, w, 2, "big/ was scanned while .gitignore was empty")
 	}
 }
 
 func TestPollGitignoreChangeIsReread(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "docs/a.md", "docs/img/", "x.log")
+	root := newTree(t, "docs/a.md", "docs/img/", "x.log")
 	w := pollTree(t, root, Options{})
 	waitDirs(t, w, 3)
 
@@ -151,66 +148,14 @@ func TestPollGitignoreChangeIsReread(t *testing.T) {
 	collect(t, w, "docs/img/c.png", "x.log")
 }
 
-func TestPollGitignoreIsReadWhenStable(t *testing.T) {
-	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "big/a/x.js", "big/b/y.js", "src/")
-	writeFile(t, filepath.Join(root, ".gitignore"), "big/\n")
-	// An editor that saves in place truncates the file, then writes it; a
-	// scan sees it empty, but the write comes within the quiet window.
-	w := pollTree(t, root, Options{Debounce: 4 * pollEvery})
-	for range 3 {
-		f, err := os.OpenFile(filepath.Join(root, ".gitignore"), os.O_WRONLY|os.O_TRUNC, 0)
-		must(t, err)
-		time.Sleep(pollEvery + pollEvery/2)
-		_, err = f.WriteString("big/\n")
-		must(t, err)
-		must(t, f.Close())
-		collect(t, w, ".gitignore")
-		if got := w.Dirs(); got != 2 {
-			t.Fatalf("Dirs() = %d, want 2: big/ was scanned while .gitignore was empty", got)
-		}
-	}
-}
-
 func TestPollBurstIsOneBatch(t *testing.T) {
 	t.Parallel()
-	t.Run("1,000 writes to one file", func(t *testing.T) {
-		t.Parallel()
-		root := t.TempDir()
-		w := pollTree(t, root, Options{Debounce: pollBurstDebounce})
-		f, err := os.Create(filepath.Join(root, "out.txt"))
-		must(t, err)
-		for i := range 1000 {
-			_, err := fmt.Fprintf(f, "line %d\n", i)
-			must(t, err)
-		}
-		must(t, f.Close())
-		b := expectFiles(t, w, "out.txt")
-		if b.Count != 1 || b.Overflow || b.Err != nil {
-			t.Fatalf("batch = %+v, want Count 1 and nothing else", b)
-		}
-		noBatch(t, w, time.Second)
-	})
-	t.Run("1,000 new files", func(t *testing.T) {
-		t.Parallel()
-		root := t.TempDir()
-		w := pollTree(t, root, Options{Debounce: pollBurstDebounce})
-		var want []string
-		for i := range 1000 {
-			rel := fmt.Sprintf("d%d/f%04d.txt", i/100, i)
-			writeFile(t, filepath.Join(root, rel), "x")
-			want = append(want, rel)
-		}
-		b := next(t, w)
-		if b.Count != 1000 || !slices.Equal(b.Files, want[:MaxFiles]) || b.Err != nil {
-			t.Fatalf("batch has Count %d, files %q… and error %v; want Count 1000 and the first %d names",
-				b.Count, b.Files[:min(3, len(b.Files))], b.Err, MaxFiles)
-		}
-		noBatch(t, w, time.Second)
-		if got := w.Dirs(); got != 11 {
-			t.Fatalf("Dirs() = %d, want 11", got)
-		}
+	testBursts(t, bursts{
+		watch: func(t testing.TB, root string) *Watcher {
+			return pollTree(t, root, Options{Debounce: pollBurstDebounce})
+		},
+		name:  func(i int) string { return fmt.Sprintf("d%d/f%04d.txt", i/100, i) },
+		check: func(t *testing.T, w *Watcher, _ Batch) { expectDirs(t, w, 11) },
 	})
 }
 
@@ -220,14 +165,7 @@ func TestPollRootRemovedIsAnError(t *testing.T) {
 	mkTree(t, root, "main.go", "sub/x.go")
 	w := pollTree(t, root, Options{})
 	must(t, os.RemoveAll(root))
-	for {
-		if b := next(t, w); b.Err != nil {
-			if !strings.Contains(b.Err.Error(), "removed or moved away") {
-				t.Fatalf("batch error = %v, want the root removed", b.Err)
-			}
-			break
-		}
-	}
+	expectRootRemoved(t, w)
 	noBatch(t, w, 3*pollEvery) // reported once
 	mkTree(t, root, "main.go")
 	b := expectFiles(t, w, "main.go")
@@ -238,8 +176,7 @@ func TestPollRootRemovedIsAnError(t *testing.T) {
 
 func TestPollClose(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "a/x.go")
+	root := newTree(t, "a/x.go")
 	w, err := New(Options{Root: root, Poll: pollEvery})
 	must(t, err)
 	writeFile(t, filepath.Join(root, "a/y.go"), "package a") // a burst that Close cuts short
@@ -278,13 +215,7 @@ func TestPollOptions(t *testing.T) {
 //
 //	go test -run '^$' -bench PollScan ./backend/watch/
 func BenchmarkPollScan(b *testing.B) {
-	dirs, modules := 1_000, 5_000
-	if os.Getenv("EIGHTFOLD_BENCH_FULL") == "1" {
-		dirs, modules = 10_000, 50_000
-	}
-	root := b.TempDir()
-	generateRepo(b, root, dirs, modules)
-	syscall.Sync()
+	root, dirs := benchRepo(b)
 	before := heapMB()
 	w, err := prepare(Options{Root: root, Poll: time.Hour}, nil)
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -53,8 +51,7 @@ func TestAtomicSaveIsOneBatch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			root := t.TempDir()
-			mkTree(t, root, "main.go")
+			root := newTree(t, "main.go")
 			w := watchTree(t, root, Options{}) // the default debounce
 			tt.save(t, filepath.Join(root, "main.go"))
 			expectFiles(t, w, tt.want...)
@@ -70,11 +67,9 @@ func TestNewDirectoriesAreWatched(t *testing.T) {
 		root := t.TempDir()
 		w := watchTree(t, root, Options{})
 		must(t, os.MkdirAll(filepath.Join(root, "a/b/c"), 0o755))
-		writeFile(t, filepath.Join(root, "a/b/c/x.go"), "package c")
-		collect(t, w, "a/b/c/x.go") // directories are not listed
+		expectNewFiles(t, w, root, "a/b/c/x.go") // directories are not listed
 		waitDirs(t, w, 4)
-		writeFile(t, filepath.Join(root, "a/b/c/y.go"), "package c")
-		collect(t, w, "a/b/c/y.go")
+		expectNewFiles(t, w, root, "a/b/c/y.go")
 	})
 	t.Run("a tree moved in from outside", func(t *testing.T) {
 		t.Parallel()
@@ -89,42 +84,30 @@ func TestNewDirectoriesAreWatched(t *testing.T) {
 
 func TestRemovedAndRenamedDirectories(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "a/b/c/", "p/q/x.go", "keep/")
+	root := newTree(t, "a/b/c/", "p/q/x.go", "keep/")
 	w := watchTree(t, root, Options{})
-	if got := w.Dirs(); got != 7 {
-		t.Fatalf("Dirs() = %d, want 7", got)
-	}
+	expectDirs(t, w, 7)
 
 	must(t, os.RemoveAll(filepath.Join(root, "a")))
 	collect(t, w, "a", "a/b", "a/b/c")
-	if got := w.Dirs(); got != 4 {
-		t.Fatalf("after rm -rf a: Dirs() = %d, want 4", got)
-	}
+	expectDirs(t, w, 4, "after rm -rf a")
 
 	must(t, os.Rename(filepath.Join(root, "p"), filepath.Join(root, "r")))
 	collect(t, w, "p", "r/q/x.go")
-	if got := w.Dirs(); got != 4 {
-		t.Fatalf("after mv p r: Dirs() = %d, want 4", got)
-	}
+	expectDirs(t, w, 4, "after mv p r")
 	// The kernel keeps one watch descriptor per inode: the events from the
 	// renamed tree must carry the new path.
-	writeFile(t, filepath.Join(root, "r/q/y.go"), "package q")
-	collect(t, w, "r/q/y.go")
+	expectNewFiles(t, w, root, "r/q/y.go")
 
 	must(t, os.Rename(filepath.Join(root, "r"), filepath.Join(root, "keep/r")))
 	collect(t, w, "keep/r/q/x.go", "keep/r/q/y.go", "r")
-	writeFile(t, filepath.Join(root, "keep/r/q/z.go"), "package q")
-	collect(t, w, "keep/r/q/z.go")
-	if got := w.Dirs(); got != 4 {
-		t.Fatalf("after mv r keep/r: Dirs() = %d, want 4", got)
-	}
+	expectNewFiles(t, w, root, "keep/r/q/z.go")
+	expectDirs(t, w, 4, "after mv r keep/r")
 }
 
 func TestChmodOnlyIsDropped(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "run.sh", "sub/")
+	root := newTree(t, "run.sh", "sub/")
 	w := watchTree(t, root, Options{})
 	must(t, os.Chmod(filepath.Join(root, "run.sh"), 0o755))
 	must(t, os.Chmod(filepath.Join(root, "sub"), 0o700))
@@ -134,42 +117,16 @@ func TestChmodOnlyIsDropped(t *testing.T) {
 
 func TestBurstIsOneBatch(t *testing.T) {
 	t.Parallel()
-	t.Run("1,000 writes to one file", func(t *testing.T) {
-		t.Parallel()
-		root := t.TempDir()
-		w := watchTree(t, root, Options{Debounce: burstDebounce})
-		f, err := os.Create(filepath.Join(root, "out.txt"))
-		must(t, err)
-		for i := range 1000 {
-			_, err := fmt.Fprintf(f, "line %d\n", i)
-			must(t, err)
-		}
-		must(t, f.Close())
-		b := expectFiles(t, w, "out.txt")
-		if b.Count != 1 || b.Overflow || b.Err != nil {
-			t.Fatalf("batch = %+v, want Count 1 and nothing else", b)
-		}
-		noBatch(t, w, time.Second)
-	})
-	t.Run("1,000 new files", func(t *testing.T) {
-		t.Parallel()
-		root := t.TempDir()
-		w := watchTree(t, root, Options{Debounce: burstDebounce})
-		var want []string
-		for i := range 1000 {
-			rel := fmt.Sprintf("f%04d.txt", i)
-			writeFile(t, filepath.Join(root, rel), "x")
-			want = append(want, rel)
-		}
-		b := next(t, w)
-		if b.Count != 1000 || !slices.Equal(b.Files, want[:MaxFiles]) {
-			t.Fatalf("batch has Count %d and files %q…, want Count 1000 and the first %d names",
-				b.Count, b.Files[:min(3, len(b.Files))], MaxFiles)
-		}
-		if !b.First.Before(b.Last) {
-			t.Fatalf("First %v is not before Last %v", b.First, b.Last)
-		}
-		noBatch(t, w, time.Second)
+	testBursts(t, bursts{
+		watch: func(t testing.TB, root string) *Watcher {
+			return watchTree(t, root, Options{Debounce: burstDebounce})
+		},
+		name: func(i int) string { return fmt.Sprintf("f%04d.txt", i) },
+		check: func(t *testing.T, _ *Watcher, b Batch) {
+			if !b.First.Before(b.Last) {
+				t.Fatalf("First %v is not before Last %v", b.First, b.Last)
+			}
+		},
 	})
 }
 
@@ -221,8 +178,7 @@ func TestSlowReaderGetsMergedBatch(t *testing.T) {
 
 func TestOverflowRescans(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	mkTree(t, root, "src/main.go")
+	root := newTree(t, "src/main.go")
 	var refuse atomic.Bool
 	refuse.Store(true)
 	w, err := start(Options{Root: root}, func(add func(string) error) func(string) error {
@@ -238,9 +194,7 @@ func TestOverflowRescans(t *testing.T) {
 
 	must(t, os.Mkdir(filepath.Join(root, "late"), 0o755))
 	collect(t, w, sentinel(t, root))
-	if got := w.Dirs(); got != 2 {
-		t.Fatalf("Dirs() = %d, want 2 (late/ refused)", got)
-	}
+	expectDirs(t, w, 2, "late/ refused")
 
 	// Events were lost: the rescan must find late/ and keep the rest.
 	refuse.Store(false)
@@ -249,9 +203,7 @@ func TestOverflowRescans(t *testing.T) {
 	if !b.Overflow || b.Err != nil {
 		t.Fatalf("batch = %+v, want Overflow and no error", b)
 	}
-	if got := w.Dirs(); got != 3 {
-		t.Fatalf("after the rescan Dirs() = %d, want 3", got)
-	}
+	expectDirs(t, w, 3, "after the rescan")
 	writeFile(t, filepath.Join(root, "late/x.go"), "package late")
 	writeFile(t, filepath.Join(root, "src/main.go"), "package main")
 	collect(t, w, "late/x.go", "src/main.go")
@@ -263,14 +215,7 @@ func TestRootRemovedIsAnError(t *testing.T) {
 	mkTree(t, root, "main.go")
 	w := watchTree(t, root, Options{})
 	must(t, os.RemoveAll(root))
-	for {
-		if b := next(t, w); b.Err != nil {
-			if !strings.Contains(b.Err.Error(), "removed or moved away") {
-				t.Fatalf("error = %v", b.Err)
-			}
-			return
-		}
-	}
+	expectRootRemoved(t, w)
 }
 
 func TestOtherErrorsTravelWithABatch(t *testing.T) {
