@@ -205,6 +205,7 @@ func (l *watchLoop) startPending() {
 // start begins a run and reports whether it did; when another run is going (started from a
 // face), the changes stay pending until it ends.
 func (l *watchLoop) start(cause Cause) bool {
+	started := l.p.now() // before begin: what it announces may itself be written into the tree
 	r, pl, err := l.p.begin(cause)
 	var coded *Error
 	if errors.As(err, &coded) && coded.Code() == CodeConflict {
@@ -218,7 +219,7 @@ func (l *watchLoop) start(cause Cause) bool {
 	if pl == nil {
 		return true // the config does not load: begin recorded an error run
 	}
-	l.run = &watchedRun{id: r.ID, plan: pl, files: cause.Files, started: l.p.now()}
+	l.run = &watchedRun{id: r.ID, plan: pl, files: cause.Files, started: started}
 	l.scope = cause.Scope
 	go l.p.execute(r, pl, l.rep)
 	return true
