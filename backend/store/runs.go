@@ -165,6 +165,11 @@ func (s *Store) StartStep(ctx context.Context, stepID, startedMs int64) error {
 	return s.exec1(ctx, `UPDATE steps SET status = ?, started_ms = ? WHERE id = ?`, StatusRunning, startedMs, stepID)
 }
 
+// SetRunGit records the git state a run started from.
+func (s *Store) SetRunGit(ctx context.Context, runID int64, commit, branch string, dirty bool) error {
+	return s.exec1(ctx, `UPDATE runs SET commit_sha = ?, branch = ?, dirty = ? WHERE id = ?`, commit, branch, dirty, runID)
+}
+
 // SkipStep records that a step did not run because the run's scope leaves nothing for it.
 func (s *Store) SkipStep(ctx context.Context, stepID int64) error {
 	return s.exec1(ctx, `UPDATE steps SET status = ? WHERE id = ?`, StatusSkipped, stepID)

@@ -125,7 +125,8 @@ steps:
 		t.Errorf("run fields %+v", r)
 	}
 	topics := rec.topics()
-	if topics[0] != TopicRunStarted || rec.count(TopicRunFinished) != 1 || rec.count(TopicRunUpdated) != 4 || rec.count(TopicLogAppended) < 2 {
+	// run.updated: when each of the 2 steps starts and ends, and once the git state is recorded.
+	if topics[0] != TopicRunStarted || rec.count(TopicRunFinished) != 1 || rec.count(TopicRunUpdated) != 5 || rec.count(TopicLogAppended) < 2 {
 		t.Errorf("events %v", topics)
 	}
 	runs, _ := p.Runs(0)

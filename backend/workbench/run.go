@@ -86,11 +86,13 @@ var (
 
 // plan is a started run's pipeline and its cancel handle.
 type plan struct {
-	cfg    *config.Config
-	skip   map[int]bool // steps the run's scope leaves nothing to do for
-	ctx    context.Context
-	cancel context.CancelCauseFunc // the cause is recorded as the run's reason
-	done   chan struct{}
+	cfg  *config.Config
+	skip map[int]bool // steps the run's scope leaves nothing to do for
+	// gitRecorded is closed once the run's git state is stored; the run ends after it.
+	gitRecorded <-chan struct{}
+	ctx         context.Context
+	cancel      context.CancelCauseFunc // the cause is recorded as the run's reason
+	done        chan struct{}
 }
 
 // begin records a new run. A config that does not load still makes a run, one that ends at
@@ -105,18 +107,12 @@ func (p *Project) begin(cause Cause) (RunInfo, *plan, error) {
 	for id := range p.active {
 		return RunInfo{}, nil, errorf(CodeConflict, "run #%d is still going; wait for it or cancel it first", id)
 	}
-	// Reading git state starts a process; load the config meanwhile.
-	gitDone := make(chan struct{})
-	var git vcs.State
-	var err error
-	go func() { git, err = vcs.Read(p.dir); close(gitDone) }()
+	// Reading git state starts a process (`git status`): it goes on while the config loads
+	// and the first step starts, and is recorded on the run when it is there.
+	git := readGit(p.dir)
 	cfg, cfgErr := config.Load(p.dir)
-	<-gitDone
-	if err != nil {
-		git = vcs.State{} // a broken .git must not stop the build: record the run without git state
-	}
-	nr := store.NewRun{ProjectID: p.id, Trigger: cause.Trigger, Commit: git.Commit, Branch: git.Branch,
-		Dirty: git.Dirty, StartedMs: p.now().UnixMilli(), Changed: cause.Files, ChangedN: cause.Count}
+	nr := store.NewRun{ProjectID: p.id, Trigger: cause.Trigger, StartedMs: p.now().UnixMilli(),
+		Changed: cause.Files, ChangedN: cause.Count}
 	var skip map[int]bool
 	if cfgErr == nil {
 		cfg, skip, nr.Scope = narrow(cfg, cause.Scope)
@@ -129,11 +125,13 @@ func (p *Project) begin(cause Cause) (RunInfo, *plan, error) {
 		return RunInfo{}, nil, err
 	}
 	p.emit.Emit(TopicRunStarted, runInfo(rec, p.now()))
+	recorded := p.recordGit(rec.ID, git)
 	if cfgErr != nil {
+		<-recorded
 		return p.finish(rec.ID, store.RunEnd{Status: store.StatusError, Error: cfgErr.Error()}), nil, nil
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
-	pl := &plan{cfg: cfg, skip: skip, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	pl := &plan{cfg: cfg, skip: skip, ctx: ctx, cancel: cancel, done: make(chan struct{}), gitRecorded: recorded}
 	p.active[rec.ID] = &activeRun{cancel: cancel, done: pl.done}
 	p.wg.Add(1)
 	return runInfo(rec, p.now()), pl, nil
@@ -156,6 +154,7 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 			break
 		}
 	}
+	<-pl.gitRecorded
 	p.mu.Lock()
 	delete(p.active, r.ID)
 	p.mu.Unlock()
@@ -163,6 +162,37 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	p.announceProject()
 	p.runEnded()
 	return final
+}
+
+// readGit reads the repository's git state in the background. A broken .git must not stop
+// the build: the run is then recorded without git state.
+func readGit(dir string) <-chan vcs.State {
+	ch := make(chan vcs.State, 1)
+	go func() {
+		st, err := vcs.Read(dir)
+		if err != nil {
+			st = vcs.State{}
+		}
+		ch <- st
+	}()
+	return ch
+}
+
+// recordGit stores the git state on the run once it is read, and announces the run again.
+func (p *Project) recordGit(runID int64, git <-chan vcs.State) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		st := <-git
+		ctx := context.Background()
+		if err := p.store.SetRunGit(ctx, runID, st.Commit, st.Branch, st.Dirty); err != nil {
+			return
+		}
+		if rec, err := p.store.Run(ctx, runID); err == nil {
+			p.emit.Emit(TopicRunUpdated, runInfo(rec, p.now()))
+		}
+	}()
+	return done
 }
 
 // narrow applies a Go test scope to the pipeline: `go test ./...` steps test only the
