@@ -160,9 +160,11 @@ func (s *Store) CreateRun(ctx context.Context, nr NewRun) (Run, error) {
 	return s.Run(ctx, runID)
 }
 
-// StartStep marks a step running.
-func (s *Store) StartStep(ctx context.Context, stepID, startedMs int64) error {
-	return s.exec1(ctx, `UPDATE steps SET status = ?, started_ms = ? WHERE id = ?`, StatusRunning, startedMs, stepID)
+// StartStep marks a step running, with its process group (zero when there is none), so
+// that the group can be killed after a crash.
+func (s *Store) StartStep(ctx context.Context, stepID, startedMs int64, g ProcessGroup) error {
+	return s.exec1(ctx, `UPDATE steps SET status = ?, started_ms = ?, pgid = ?, pg_start = ?, boot_id = ? WHERE id = ?`,
+		StatusRunning, startedMs, g.PGID, int64(g.StartTicks), g.BootID, stepID)
 }
 
 // SetRunGit records the git state a run started from.
@@ -217,12 +219,6 @@ type ProcessGroup struct {
 	PGID       int
 	StartTicks uint64 // the group leader's start, in clock ticks since boot
 	BootID     string // the kernel's boot id then: start ticks mean nothing after a reboot
-}
-
-// SetStepGroup records the process group of a step that started.
-func (s *Store) SetStepGroup(ctx context.Context, g ProcessGroup) error {
-	return s.exec1(ctx, `UPDATE steps SET pgid = ?, pg_start = ?, boot_id = ? WHERE id = ?`,
-		g.PGID, int64(g.StartTicks), g.BootID, g.StepID)
 }
 
 // StaleGroups are the process groups of the steps that RecoverInterrupted found running when

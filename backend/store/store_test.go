@@ -35,7 +35,7 @@ func helperCrashMidRun(dir string) {
 	must(err)
 	r, err := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "manual", StartedMs: 2, Steps: []NewStep{{"build", "make"}, {"test", "make test"}}})
 	must(err)
-	must(s.StartStep(ctx, r.Steps[0].ID, 3))
+	must(s.StartStep(ctx, r.Steps[0].ID, 3, ProcessGroup{}))
 	must(s.AppendLog(ctx, r.Steps[0].ID, []LogChunk{{Seq: 1, TimeMs: 3, Stream: StreamStdout, Data: []byte("compiling\n")}}))
 	// Die without closing anything, as a killed process would.
 	p2, _ := os.FindProcess(os.Getpid())
@@ -221,7 +221,7 @@ func TestRunLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(s.StartStep(ctx, r.Steps[0].ID, 11))
+	must(s.StartStep(ctx, r.Steps[0].ID, 11, ProcessGroup{}))
 	must(s.FinishStep(ctx, r.Steps[0].ID, StepEnd{Status: StatusFailed, ExitCode: 2, FinishedMs: 20, LogBytes: 7, Truncated: true}))
 	must(s.FinishRun(ctx, r.ID, RunEnd{Status: StatusFailed, Reason: "superseded", FinishedMs: 21}))
 	got, err := s.Run(ctx, r.ID)
@@ -238,7 +238,7 @@ func TestRunLifecycle(t *testing.T) {
 	if _, err := s.Run(ctx, 999); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing run: %v", err)
 	}
-	if err := s.StartStep(ctx, 999, 1); !errors.Is(err, ErrNotFound) {
+	if err := s.StartStep(ctx, 999, 1, ProcessGroup{}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing step: %v", err)
 	}
 }

@@ -274,26 +274,34 @@ func runEnd(res runner.Result, ctx context.Context) store.RunEnd {
 // runStep runs one step, streaming its output into the store and the reporter.
 func (p *Project) runStep(pl *plan, r RunInfo, stepID int64, step config.Step, rep Reporter) runner.Result {
 	ctx := context.Background()
-	started := p.now()
-	if err := p.store.StartStep(ctx, stepID, started.UnixMilli()); err != nil {
-		return runner.Result{Status: runner.Error, Err: err}
-	}
-	info := p.stepUpdate(r.ID, stepID)
-	if rep != nil {
-		rep.StepStarted(info)
-	}
 	lw := newLogWriter(p.store, p.emit, r.ID, stepID)
-	spec := p.spec(pl.cfg, r.ID, step)
-	spec.OnStart = func(g runner.Group) {
-		// Best effort: without it, only a crash of eightfold would leave the group unreaped.
-		_ = p.store.SetStepGroup(ctx, store.ProcessGroup{StepID: stepID, PGID: g.PGID, StartTicks: g.StartTicks, BootID: runner.BootID()})
+	var info StepInfo
+	started := false
+	// The step is recorded as started once its process runs (and before any output flows), so
+	// that recording it never delays the command.
+	begin := func(g runner.Group) {
+		started = true
+		group := store.ProcessGroup{StepID: stepID, PGID: g.PGID, StartTicks: g.StartTicks, BootID: runner.BootID()}
+		_ = p.store.StartStep(ctx, stepID, p.now().UnixMilli(), group)
+		info = p.stepUpdate(r.ID, stepID)
+		if rep != nil {
+			rep.StepStarted(info)
+		}
 	}
+	spec := p.spec(pl.cfg, r.ID, step)
+	spec.OnStart = begin
 	res := runner.Run(pl.ctx, spec, func(c runner.Chunk) {
+		if !started {
+			begin(runner.Group{}) // the process never started: its error is the output
+		}
 		lw.Add(c)
 		if rep != nil {
 			rep.Output(info, c)
 		}
 	})
+	if !started {
+		begin(runner.Group{})
+	}
 	logErr := lw.Close()
 	end := store.StepEnd{Status: stepStatus(res.Status), ExitCode: res.ExitCode, FinishedMs: p.now().UnixMilli(),
 		LogBytes: res.OutputBytes, Truncated: res.Truncated}
