@@ -81,5 +81,10 @@ func (k *keys) restore() {
 func (o *watchPrinter) note(msg string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	live := o.live
+	o.clearLive()
 	fmt.Fprintln(o.w, msg)
+	if live != "" {
+		o.showLive(live)
+	}
 }

@@ -36,13 +36,17 @@ func cmdWatch(e *env) error {
 }
 
 // watchPrinter prints one line per run and the full output of the steps that fail; it is
-// the Reporter of the runs and the Emitter of the project's events.
+// the Reporter of the runs and the Emitter of the project's events. On a terminal the run in
+// progress is one live line at the bottom ("… #12 changed: a.go · test") that the result
+// replaces; elsewhere each start and end is a line of its own.
 type watchPrinter struct {
 	mu    sync.Mutex
 	w     io.Writer
-	color bool
+	color bool         // a terminal: colours and the live line
 	step  bytes.Buffer // output of the step in progress, shown only if it fails
 	lastW workbench.WatchState
+	head  string // "… #12 changed: a.go" of the run in progress
+	live  string // the live line shown now, "" when none
 }
 
 // stepOutputCap bounds the output kept for a step in case it fails; the tail is kept.
@@ -52,11 +56,28 @@ func newWatchPrinter(w io.Writer) *watchPrinter {
 	return &watchPrinter{w: w, color: isTerminal(w)}
 }
 
-// StepStarted starts collecting the step's output.
-func (o *watchPrinter) StepStarted(workbench.StepInfo) {
+// StepStarted starts collecting the step's output and shows it in the live line.
+func (o *watchPrinter) StepStarted(s workbench.StepInfo) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.step.Reset()
+	if o.color && o.head != "" {
+		o.showLive(o.head + " · " + s.Name)
+	}
+}
+
+// showLive replaces the live line (terminal only).
+func (o *watchPrinter) showLive(text string) {
+	o.live = text
+	fmt.Fprintf(o.w, "\r\x1b[K%s", paint(true, "36", text))
+}
+
+// clearLive removes the live line, so that whole lines can be printed.
+func (o *watchPrinter) clearLive() {
+	if o.live != "" {
+		io.WriteString(o.w, "\r\x1b[K")
+		o.live = ""
+	}
 }
 
 // Output collects output, keeping the last stepOutputCap bytes.
@@ -76,6 +97,7 @@ func (o *watchPrinter) StepFinished(s workbench.StepInfo) {
 	if s.Status != "failed" && s.Status != "timeout" && s.Status != "error" {
 		return
 	}
+	o.clearLive()
 	fmt.Fprintf(o.w, "%s\n", paint(o.color, "1;31", fmt.Sprintf("── %s %s (exit %d):", s.Name, s.Status, s.ExitCode)))
 	text := o.step.Bytes()
 	if o.color {
@@ -91,7 +113,7 @@ func (o *watchPrinter) event(topic string, payload any) {
 	switch v := payload.(type) {
 	case workbench.RunInfo:
 		if topic == workbench.TopicRunStarted && v.Status == "running" {
-			fmt.Fprintf(o.w, "%s\n", paint(o.color, "36", fmt.Sprintf("… #%d %s", v.ID, causeText(v))))
+			o.runStarted(v)
 		}
 		if topic == workbench.TopicRunFinished {
 			o.runLine(v)
@@ -101,7 +123,18 @@ func (o *watchPrinter) event(topic string, payload any) {
 	}
 }
 
+func (o *watchPrinter) runStarted(r workbench.RunInfo) {
+	o.head = fmt.Sprintf("… #%d %s", r.ID, causeText(r))
+	if o.color {
+		o.showLive(o.head)
+		return
+	}
+	fmt.Fprintln(o.w, o.head)
+}
+
 func (o *watchPrinter) runLine(r workbench.RunInfo) {
+	o.clearLive()
+	o.head = ""
 	mark, code := statusMark(r.Status)
 	line := fmt.Sprintf("%s #%d %s in %s", mark, r.ID, r.Status, fmtDuration(r.DurationMs))
 	for _, extra := range []string{r.Reason, r.Error} {
@@ -114,6 +147,10 @@ func (o *watchPrinter) runLine(r workbench.RunInfo) {
 
 // watchNews prints what changed in the watcher's state that the user must know.
 func (o *watchPrinter) watchNews(s workbench.WatchState) {
+	if live := o.live; live != "" && (s.Loop != o.lastW.Loop || s.Error != o.lastW.Error || s.Auto != o.lastW.Auto) {
+		o.clearLive()
+		defer o.showLive(live)
+	}
 	if s.Loop != "" && s.Loop != o.lastW.Loop {
 		fmt.Fprintln(o.w, paint(o.color, "33", s.Loop+" Press p to turn auto-run back on."))
 	}

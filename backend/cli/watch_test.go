@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"eightfold/backend/runner"
+	"eightfold/backend/workbench"
 )
 
 // TestWatch runs `eightfold watch` on a repository: a run at start, a run per change with its
@@ -53,4 +57,37 @@ func waitOutput(t *testing.T, out *syncBuffer, want string) string {
 	}
 	t.Fatalf("no %q within 30 s in:\n%s", want, out.String())
 	return ""
+}
+
+// TestWatchPrinterLiveLine: on a terminal the run in progress is one line that is rewritten
+// in place (carriage return, erase line) and replaced by the result; a failing step's output
+// comes on lines of its own.
+func TestWatchPrinterLiveLine(t *testing.T) {
+	var buf bytes.Buffer
+	o := &watchPrinter{w: &buf, color: true}
+	run := workbench.RunInfo{ID: 7, Status: "running", Trigger: workbench.TriggerChange, Changed: []string{"a.go"}, ChangedN: 1}
+	o.event(workbench.TopicRunStarted, run)
+	o.StepStarted(workbench.StepInfo{Name: "build"})
+	o.StepFinished(workbench.StepInfo{Name: "build", Status: "passed"})
+	o.StepStarted(workbench.StepInfo{Name: "test"})
+	o.Output(workbench.StepInfo{Name: "test"}, runner.Chunk{Data: []byte("FAIL x\n")})
+	o.StepFinished(workbench.StepInfo{Name: "test", Status: "failed", ExitCode: 1})
+	run.Status = "failed"
+	o.event(workbench.TopicRunFinished, run)
+
+	out := buf.String()
+	for _, want := range []string{
+		"\r\x1b[K\x1b[36m… #7 changed: a.go\x1b[0m",
+		"\r\x1b[K\x1b[36m… #7 changed: a.go · build\x1b[0m",
+		"\r\x1b[K\x1b[36m… #7 changed: a.go · test\x1b[0m\r\x1b[K",
+		"(exit 1):\x1b[0m\nFAIL x\n",
+		"✗ #7 failed",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%q", want, out)
+		}
+	}
+	if strings.Count(out, "\n") != 3 {
+		t.Errorf("want 3 whole lines (failure header, its output, the result), got %q", out)
+	}
 }

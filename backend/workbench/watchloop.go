@@ -12,6 +12,7 @@ import (
 
 	"eightfold/backend/affected"
 	"eightfold/backend/config"
+	"eightfold/backend/store"
 	"eightfold/backend/watch"
 )
 
@@ -72,7 +73,7 @@ func (p *Project) Watch(ctx context.Context, opts WatchOptions) error {
 	if c, err := config.Load(p.dir); err == nil {
 		cfg = c.Watch
 	}
-	w, err := watch.New(watch.Options{Root: p.dir, Ignore: cfg.Ignore, Debounce: cfg.Debounce, MaxWait: cfg.MaxWait, Poll: cfg.Poll})
+	w, err := watch.New(watch.Options{Root: p.dir, Ignore: slices.Concat(cfg.Ignore, p.ownFiles()), Debounce: cfg.Debounce, MaxWait: cfg.MaxWait, Poll: cfg.Poll})
 	if err != nil {
 		p.setWatchState(WatchState{Error: err.Error()})
 		return err
@@ -118,6 +119,20 @@ func (l *watchLoop) loop(ctx context.Context) error {
 	}
 }
 
+// ownFiles are ignore patterns for what eightfold itself writes inside the repository: the
+// data dir, when it lies there (its database changes with every run).
+func (p *Project) ownFiles() []string {
+	rel, err := filepath.Rel(p.dir, filepath.Dir(p.store.Path()))
+	switch {
+	case err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)):
+		return nil
+	case rel == ".":
+		return []string{"/" + store.DBName + "*", "/" + store.LockName}
+	default:
+		return []string{"/" + filepath.ToSlash(rel) + "/"}
+	}
+}
+
 // onBatch handles one burst of changes.
 func (l *watchLoop) onBatch(b watch.Batch) {
 	l.state.Dirs = l.w.Dirs()
@@ -144,16 +159,25 @@ func (l *watchLoop) onBatch(b watch.Batch) {
 }
 
 // selfTriggered reports whether a burst looks written by the pipeline itself: it began while
-// the last run was going (or just after) and changed the same paths as the burst before.
+// the last run was going (or just after it, or during the run it replaced back to back) and
+// changed the same paths as the burst that started that run.
 func (l *watchLoop) selfTriggered(b watch.Batch) bool {
+	slack := 2*l.cfg.Debounce + 100*time.Millisecond
 	r := l.run
 	if r == nil {
 		r = l.last
 	}
-	if r == nil || b.First.Before(r.started) {
+	if r == nil {
 		return false
 	}
-	if !r.finished.IsZero() && b.First.After(r.finished.Add(2*l.cfg.Debounce+100*time.Millisecond)) {
+	since := r.started
+	if l.run != nil && l.last != nil && l.last.finished.Add(slack).After(r.started) {
+		since = l.last.started // what the replaced run wrote as it ended lands in this burst
+	}
+	if b.First.Before(since) {
+		return false
+	}
+	if l.run == nil && b.First.After(r.finished.Add(slack)) {
 		return false
 	}
 	return r.files == nil || slices.Equal(r.files, b.Files)

@@ -146,3 +146,31 @@ func TestSetAutoRunWithoutWatching(t *testing.T) {
 		t.Errorf("want a conflict, got %v", err)
 	}
 }
+
+// TestDataDirInsideTheRepositoryIsNotWatched: eightfold's own database writes must never
+// start runs, wherever the data dir is.
+func TestDataDirInsideTheRepositoryIsNotWatched(t *testing.T) {
+	for _, sub := range []string{".eightfold", "."} {
+		t.Run(sub, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "eightfold.yaml"), []byte("steps:\n  - {name: a, run: 'true'}\n"), 0o644)
+			s, err := store.Open(filepath.Join(dir, sub))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			p, err := Open(s, dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stop := p.WatchInBackground(WatchOptions{RunAtStart: true})
+			waitRuns(t, p, 1)
+			time.Sleep(time.Second) // runs triggered by the database would have started by now
+			stop()
+			p.Close()
+			if runs := finished(t, p); len(runs) != 1 {
+				t.Errorf("%d runs; the database's own writes started runs: %+v", len(runs), runs[len(runs)-1].Changed)
+			}
+		})
+	}
+}
