@@ -3,14 +3,17 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"eightfold/backend/store"
 	"eightfold/backend/workbench"
@@ -206,6 +209,15 @@ func cmdHelp(e *env) error {
 	b.WriteString("Run `eightfold COMMAND -h` for a command's flags. Docs: docs/cli.md.\n")
 	_, err := io.WriteString(e.stdout, b.String())
 	return err
+}
+
+// untilStopped is the context of a long command: it ends on Ctrl+C, SIGTERM or SIGHUP (a
+// closed terminal), so that runs in progress are cancelled and recorded. SIGPIPE is ignored:
+// with `eightfold run | head`, a closed stdout is a write error, not a death mid-run that
+// would orphan the step.
+func untilStopped() (context.Context, context.CancelFunc) {
+	signal.Ignore(syscall.SIGPIPE)
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 }
 
 // isTerminal reports whether w is a character device, so colour makes sense.

@@ -1,13 +1,9 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"eightfold/backend/runner"
@@ -29,11 +25,8 @@ func cmdRun(e *env) error {
 		return err
 	}
 	defer p.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := untilStopped()
 	defer stop()
-	// `eightfold run | head` must not kill eightfold mid-run (and orphan the step): with
-	// SIGPIPE ignored a closed stdout is a write error, and the run goes on being recorded.
-	signal.Ignore(syscall.SIGPIPE)
 	var rep workbench.Reporter
 	if !*asJSON {
 		rep = newTermReporter(e.stdout)

@@ -1,12 +1,8 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"eightfold/backend/server"
 	"eightfold/backend/workbench"
@@ -34,7 +30,7 @@ func cmdServe(e *env) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := untilStopped()
 	defer stop()
 	fmt.Fprintf(e.stdout, "Eightfold serving on %s\n", srv.URL())
 	fmt.Fprintf(e.stdout, "Project %s; data in %s. Press Ctrl+C to stop.\n", p.Dir(), p.DatabasePath())

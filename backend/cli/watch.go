@@ -2,14 +2,10 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 
 	"eightfold/backend/runner"
 	"eightfold/backend/workbench"
@@ -26,9 +22,8 @@ func cmdWatch(e *env) error {
 		return err
 	}
 	defer p.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := untilStopped()
 	defer stop()
-	signal.Ignore(syscall.SIGPIPE)
 	keys := startKeys(ctx, stop, p, out)
 	defer keys.restore()
 	fmt.Fprintf(e.stdout, "Watching %s. %s\n", p.Dir(), keys.help())

@@ -382,11 +382,13 @@ func scanStep(row interface{ Scan(...any) error }) (Step, error) {
 	return st, err
 }
 
-// Step loads one step.
-func (s *Store) Step(ctx context.Context, id int64) (Step, error) {
-	st, err := scanStep(s.db.QueryRowContext(ctx, `SELECT `+stepColumns+` FROM steps WHERE id = ?`, id))
+// StepProject returns the id of the project a step belongs to.
+func (s *Store) StepProject(ctx context.Context, stepID int64) (int64, error) {
+	var projectID int64
+	err := s.db.QueryRowContext(ctx,
+		`SELECT r.project_id FROM steps s JOIN runs r ON r.id = s.run_id WHERE s.id = ?`, stepID).Scan(&projectID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return st, fmt.Errorf("step %d: %w", id, ErrNotFound)
+		return 0, fmt.Errorf("step %d: %w", stepID, ErrNotFound)
 	}
-	return st, err
+	return projectID, err
 }
