@@ -121,15 +121,21 @@ MODES = {
 }
 
 
-def main(mode, args):
-    if mode not in MODES:
-        sys.exit(f"timing.py: unknown mode {mode!r} (see the docstring)")
-    out = MODES[mode](*args)
+def dispatch(modes, script, doc):
+    """Runs the mode named by argv[1] with the other arguments, printing what it returns.
+    Shared by the bench/ Python helpers; Ctrl+C exits with status 130."""
+    if len(sys.argv) < 2:
+        sys.exit(doc)
+    mode = sys.argv[1]
+    if mode not in modes:
+        sys.exit(f"{script}: unknown mode {mode!r} (see the docstring)")
+    try:
+        out = modes[mode](*sys.argv[2:])
+    except KeyboardInterrupt:
+        sys.exit(130)
     if out is not None:
         print(out)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2:])
+    dispatch(MODES, "timing.py", __doc__)

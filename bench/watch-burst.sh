@@ -26,29 +26,9 @@ bench_bin "$@"
 bursts=${BURSTS:-5}
 writes=${WRITES:-1000}
 wait_s=${WAIT_S:-3}
-watch_need
-bench_tmp
-watch_fixture
-
-samples=$tmp/burst.tsv
-: >"$samples"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-started=$(date -u '+%Y-%m-%d %H:%M UTC')
-read -ra order <<<"$tools"
-efjson=()
-for ((r = 0; r < bursts; r++)); do
-	echo "burst $((r + 1))/$bursts" >&2
-	for ((k = 0; k < ${#order[@]}; k++)); do
-		label=${order[(k + r) % ${#order[@]}]}
-		watch_start "$label" "$r"
-		bw burst "$marker" "$trigger" "$kind" "$writes" 1 "$wait_s" "$samples" "$label"
-		if [[ $label == eightfold ]]; then
-			"$bin" history --dir "$repo" --home "$home" --json --limit 10000 >"$tmp/ef-$r.json"
-			efjson+=("$tmp/ef-$r.json")
-		fi
-		bench_stop "$started_pid"
-	done
-done
+watch_setup burst
+burst_one() { bw burst "$marker" "$trigger" "$kind" "$writes" 1 "$wait_s" "$samples" "$1"; }
+watch_rounds "$bursts" burst_one
 
 echo
 echo "Watch bursts ($writes writes, then $wait_s s): $started; $(machine); load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"

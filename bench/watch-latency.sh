@@ -34,30 +34,10 @@ rounds=${ROUNDS:-5}
 saves=${SAVES:-10}
 warmup=${WARMUP:-2}
 gap=${GAP_MS:-300}
-watch_need
-bench_tmp
-watch_fixture
-
-samples=$tmp/latency.tsv
-: >"$samples"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-started=$(date -u '+%Y-%m-%d %H:%M UTC')
-read -ra order <<<"$tools"
-efjson=()
-for ((r = 0; r < rounds; r++)); do
-	echo "round $((r + 1))/$rounds" >&2
-	for ((k = 0; k < ${#order[@]}; k++)); do
-		label=${order[(k + r) % ${#order[@]}]}
-		watch_start "$label" "$r"
-		bw latency "$marker" "$trigger" "$kind" "$saves" "$warmup" "$gap" "$samples" "$label" "$tmp/$label-$r/stamps"
-		if [[ $label == eightfold ]]; then
-			"$bin" history --dir "$repo" --home "$home" --json --limit 1000 >"$tmp/ef-$r.json"
-			efjson+=("$tmp/ef-$r.json")
-			bw breakdown "$tmp/$label-$r/stamps" "$tmp/ef-$r.json" "$samples" eightfold
-		fi
-		bench_stop "$started_pid"
-	done
-done
+watch_setup latency
+saves_one() { bw latency "$marker" "$trigger" "$kind" "$saves" "$warmup" "$gap" "$samples" "$1" "$tmp/$1-$2/stamps"; }
+saves_one_history() { bw breakdown "$tmp/eightfold-$1/stamps" "$tmp/ef-$1.json" "$samples" eightfold; }
+watch_rounds "$rounds" saves_one
 
 p50() { bt percentile "$samples" "$1" 50; }
 p95() { bt percentile "$samples" "$1" 95; }

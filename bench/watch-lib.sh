@@ -160,3 +160,39 @@ watch_start() {
 	fi
 	sleep "$(bt ratio "${SETTLE_MS:-1000}" 1000)"
 }
+
+# watch_rounds N EACH: runs every tool in $tools N times, each started fresh (watch_start) in
+# an order that rotates every round, and calls EACH LABEL ROUND while it runs. For eightfold
+# its history is then kept as $tmp/ef-ROUND.json (listed in efjson) and, when the script
+# defines a function EACH_history, that is called with the round. The tool is stopped after.
+watch_rounds() {
+	local n=$1 each=$2 r k label order
+	read -ra order <<<"$tools"
+	efjson=()
+	for ((r = 0; r < n; r++)); do
+		echo "round $((r + 1))/$n" >&2
+		for ((k = 0; k < ${#order[@]}; k++)); do
+			label=${order[(k + r) % ${#order[@]}]}
+			watch_start "$label" "$r"
+			"$each" "$label" "$r"
+			if [[ $label == eightfold ]]; then
+				"$bin" history --dir "$repo" --home "$home" --json --limit 10000 >"$tmp/ef-$r.json"
+				efjson+=("$tmp/ef-$r.json")
+				if [[ $(type -t "${each}_history") == function ]]; then "${each}_history" "$r"; fi
+			fi
+			bench_stop "$started_pid"
+		done
+	done
+}
+
+# watch_setup NAME: checks the tools, makes the temp dir and the fixture repository, and sets
+# samples ($tmp/NAME.tsv, empty), load_before and started for the report.
+watch_setup() {
+	watch_need
+	bench_tmp
+	watch_fixture
+	samples=$tmp/$1.tsv
+	: >"$samples"
+	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+	started=$(date -u '+%Y-%m-%d %H:%M UTC')
+}

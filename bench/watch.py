@@ -56,6 +56,8 @@ import sys
 import time
 import urllib.request
 
+from timing import dispatch
+
 POLL = 0.001
 
 
@@ -311,18 +313,5 @@ MODES = {
 }
 
 
-def main(mode, args):
-    if mode not in MODES:
-        sys.exit(f"watch.py: unknown mode {mode!r} (see the docstring)")
-    out = MODES[mode](*args)
-    if out is not None:
-        print(out)
-
-
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    try:
-        main(sys.argv[1], sys.argv[2:])
-    except KeyboardInterrupt:
-        sys.exit(130)
+    dispatch(MODES, "watch.py", __doc__)
