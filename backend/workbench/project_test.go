@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -298,5 +299,62 @@ func TestLogEventsAreRateLimitedAndComplete(t *testing.T) {
 	page, _ := p.StepLog(step.ID, 0, 1<<30)
 	if last := events[len(events)-1].Seq; last != page.NextSeq {
 		t.Errorf("the last event announced seq %d, but %d were stored", last, page.NextSeq)
+	}
+}
+
+// gitInit makes dir a repository with one commit of eightfold.yaml, on branch main.
+func gitInit(t *testing.T, dir string) string {
+	t.Helper()
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "eightfold.yaml"},
+		{"-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "init"}} {
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// The git state is read after the first command has started (so the two do not compete for
+// the CPU), yet it is on the run while a long step is still going.
+func TestGitStateIsRecordedWhileTheFirstStepRuns(t *testing.T) {
+	p, _ := newProject(t, "steps: [{name: wait, run: 'while [ ! -e release ]; do sleep 0.01; done'}]\n")
+	head := gitInit(t, p.Dir())
+	if err := os.WriteFile(filepath.Join(p.Dir(), "untracked.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.StartRun(TriggerManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		got, err := p.GetRun(r.ID)
+		return err == nil && got.Commit == head && got.FinishedAt == ""
+	})
+	if err := os.WriteFile(filepath.Join(p.Dir(), "release"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { got, _ := p.GetRun(r.ID); return got.FinishedAt != "" })
+	got, _ := p.GetRun(r.ID)
+	if got.Status != store.StatusPassed || got.Branch != "main" || !got.Dirty {
+		t.Errorf("run %+v: want passed on main, dirty (untracked.txt)", got)
+	}
+}
+
+func TestGitStateIsRecordedOnARunWhoseConfigFails(t *testing.T) {
+	p, _ := newProject(t, "steps: [{name: a, run: true}]\n")
+	head := gitInit(t, p.Dir())
+	if err := os.WriteFile(filepath.Join(p.Dir(), "eightfold.yaml"), []byte("steps: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.RunNow(context.Background(), TriggerManual, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != store.StatusError || r.Commit != head || !r.Dirty {
+		t.Errorf("run %+v: want an error run at %s, dirty", r, head)
 	}
 }

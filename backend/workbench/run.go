@@ -8,6 +8,8 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync"
+	"time"
 
 	"eightfold/backend/affected"
 	"eightfold/backend/config"
@@ -88,11 +90,12 @@ var (
 type plan struct {
 	cfg  *config.Config
 	skip map[int]bool // steps the run's scope leaves nothing to do for
-	// gitRecorded is closed once the run's git state is stored; the run ends after it.
-	gitRecorded <-chan struct{}
-	ctx         context.Context
-	cancel      context.CancelCauseFunc // the cause is recorded as the run's reason
-	done        chan struct{}
+	// recordGit starts reading and storing the run's git state, once; the channel it returns
+	// is closed when that is done, and the run ends after it.
+	recordGit func() <-chan struct{}
+	ctx       context.Context
+	cancel    context.CancelCauseFunc // the cause is recorded as the run's reason
+	done      chan struct{}
 }
 
 // begin records a new run. A config that does not load still makes a run, one that ends at
@@ -107,9 +110,6 @@ func (p *Project) begin(cause Cause) (RunInfo, *plan, error) {
 	for id := range p.active {
 		return RunInfo{}, nil, errorf(CodeConflict, "run #%d is still going; wait for it or cancel it first", id)
 	}
-	// Reading git state starts a process (`git status`): it goes on while the config loads
-	// and the first step starts, and is recorded on the run when it is there.
-	git := readGit(p.dir)
 	cfg, cfgErr := config.Load(p.dir)
 	nr := store.NewRun{ProjectID: p.id, Trigger: cause.Trigger, StartedMs: p.now().UnixMilli(),
 		Changed: cause.Files, ChangedN: cause.Count}
@@ -125,13 +125,16 @@ func (p *Project) begin(cause Cause) (RunInfo, *plan, error) {
 		return RunInfo{}, nil, err
 	}
 	p.emit.Emit(TopicRunStarted, runInfo(rec, p.now()))
-	recorded := p.recordGit(rec.ID, git)
+	// Reading git state starts a process (`git status`). It starts once the first command
+	// has had a head start (gitHeadStart, or its end): on a small machine the two compete for
+	// the CPU, and starting both at once delays the command a developer waits for by 5 ms.
+	recordGit := sync.OnceValue(func() <-chan struct{} { return p.recordGit(rec.ID, readGit(p.dir)) })
 	if cfgErr != nil {
-		<-recorded
+		<-recordGit()
 		return p.finish(rec.ID, store.RunEnd{Status: store.StatusError, Error: cfgErr.Error()}), nil, nil
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
-	pl := &plan{cfg: cfg, skip: skip, ctx: ctx, cancel: cancel, done: make(chan struct{}), gitRecorded: recorded}
+	pl := &plan{cfg: cfg, skip: skip, ctx: ctx, cancel: cancel, done: make(chan struct{}), recordGit: recordGit}
 	p.active[rec.ID] = &activeRun{cancel: cancel, done: pl.done}
 	p.wg.Add(1)
 	return runInfo(rec, p.now()), pl, nil
@@ -154,7 +157,7 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 			break
 		}
 	}
-	<-pl.gitRecorded
+	<-pl.recordGit()
 	p.mu.Lock()
 	delete(p.active, r.ID)
 	p.mu.Unlock()
@@ -163,6 +166,9 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	p.runEnded()
 	return final
 }
+
+// gitHeadStart is how long a run's first command runs before its git state is read.
+const gitHeadStart = 50 * time.Millisecond
 
 // readGit reads the repository's git state in the background. A broken .git must not stop
 // the build: the run is then recorded without git state.
@@ -281,6 +287,7 @@ func (p *Project) runStep(pl *plan, r RunInfo, stepID int64, step config.Step, r
 	// that recording it never delays the command.
 	begin := func(g runner.Group) {
 		started = true
+		time.AfterFunc(gitHeadStart, func() { pl.recordGit() })
 		group := store.ProcessGroup{StepID: stepID, PGID: g.PGID, StartTicks: g.StartTicks, BootID: runner.BootID()}
 		_ = p.store.StartStep(ctx, stepID, p.now().UnixMilli(), group)
 		info = p.stepUpdate(r.ID, stepID)
@@ -302,6 +309,7 @@ func (p *Project) runStep(pl *plan, r RunInfo, stepID int64, step config.Step, r
 	if !started {
 		begin(runner.Group{})
 	}
+	pl.recordGit()
 	logErr := lw.Close()
 	end := store.StepEnd{Status: stepStatus(res.Status), ExitCode: res.ExitCode, FinishedMs: p.now().UnixMilli(),
 		LogBytes: res.OutputBytes, Truncated: res.Truncated}
