@@ -76,7 +76,7 @@ if ((${#efjson[@]})); then
 	echo
 	echo "| part | p50 | p95 |"
 	echo "|---|---:|---:|"
-	for part in "run:save → the run's started_at (inotify, the 25 ms debounce, reading git state and eightfold.yaml)" \
+	for part in "run:save → the run's started_at (inotify, the 25 ms debounce, reading eightfold.yaml)" \
 		"step:run started_at → its step's started_at (creating the run in SQLite)" "cmd:step started_at → \`date\` ran (recording the step's start, spawning sh, sh starting date)"; do
 		printf '| %s | %s ms | %s ms |\n' "${part#*:}" "$(p50 "eightfold/${part%%:*}")" "$(p95 "eightfold/${part%%:*}")"
 	done
