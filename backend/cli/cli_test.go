@@ -80,7 +80,7 @@ var makeProject = map[string]string{
 var (
 	runKeys  = []string{"branch", "changed_count", "changed_files", "commit", "dirty", "duration_ms", "error", "finished_at", "id", "project", "reason", "scope", "started_at", "status", "steps", "tests", "trigger"}
 	stepKeys = []string{"command", "duration_ms", "exit_code", "id", "log_bytes", "name", "started_at", "status", "truncated"}
-	testKeys = []string{"failed", "passed", "skipped", "total"}
+	testKeys = []string{"failed", "flaky", "passed", "skipped", "total"}
 )
 
 func jsonKeys(m map[string]any) []string {

@@ -40,6 +40,7 @@ type Run struct {
 	Commit      string
 	Branch      string
 	Dirty       bool
+	Tree        string // the working tree's content hash; see migration 0004
 	Status      string
 	Error       string
 	Reason      string   // why the run ended early, e.g. superseded by a newer change
@@ -67,9 +68,10 @@ type Step struct {
 	Truncated  bool
 }
 
-// TestCounts sums a run's test results by status.
+// TestCounts sums a run's test results by status. Failed counts errored results too; Flaky
+// counts the passed results that needed a retry (they are in Passed as well).
 type TestCounts struct {
-	Total, Passed, Failed, Skipped int
+	Total, Passed, Failed, Skipped, Flaky int
 }
 
 // NewRun is what CreateRun needs.
@@ -167,9 +169,17 @@ func (s *Store) StartStep(ctx context.Context, stepID, startedMs int64, g Proces
 		StatusRunning, startedMs, g.PGID, int64(g.StartTicks), g.BootID, stepID)
 }
 
+// GitState is the repository state a run started from.
+type GitState struct {
+	Commit, Branch string
+	Dirty          bool
+	Tree           string // content hash of the working tree
+}
+
 // SetRunGit records the git state a run started from.
-func (s *Store) SetRunGit(ctx context.Context, runID int64, commit, branch string, dirty bool) error {
-	return s.exec1(ctx, `UPDATE runs SET commit_sha = ?, branch = ?, dirty = ? WHERE id = ?`, commit, branch, dirty, runID)
+func (s *Store) SetRunGit(ctx context.Context, runID int64, g GitState) error {
+	return s.exec1(ctx, `UPDATE runs SET commit_sha = ?, branch = ?, dirty = ?, tree_sha = ? WHERE id = ?`,
+		g.Commit, g.Branch, g.Dirty, g.Tree, runID)
 }
 
 // SkipStep records that a step did not run because the run's scope leaves nothing for it.
@@ -284,19 +294,20 @@ func (s *Store) exec1(ctx context.Context, query string, args ...any) error {
 	return nil
 }
 
-const runColumns = `r.id, r.project_id, p.path, r.trigger, r.commit_sha, r.branch, r.dirty, r.status, r.error, r.reason,
+const runColumns = `r.id, r.project_id, p.path, r.trigger, r.commit_sha, r.branch, r.dirty, r.tree_sha, r.status, r.error, r.reason,
  r.changed_files, r.changed_count, r.scope, r.started_ms, r.finished_ms,
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id),
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status = 'passed'),
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status IN ('failed', 'errored')),
- (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status = 'skipped')`
+ (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status = 'skipped'),
+ (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status = 'passed' AND t.attempts > 1)`
 
 func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	var r Run
 	var changed string
-	err := row.Scan(&r.ID, &r.ProjectID, &r.ProjectPath, &r.Trigger, &r.Commit, &r.Branch, &r.Dirty,
+	err := row.Scan(&r.ID, &r.ProjectID, &r.ProjectPath, &r.Trigger, &r.Commit, &r.Branch, &r.Dirty, &r.Tree,
 		&r.Status, &r.Error, &r.Reason, &changed, &r.ChangedN, &r.Scope, &r.StartedMs, &r.FinishedMs,
-		&r.Tests.Total, &r.Tests.Passed, &r.Tests.Failed, &r.Tests.Skipped)
+		&r.Tests.Total, &r.Tests.Passed, &r.Tests.Failed, &r.Tests.Skipped, &r.Tests.Flaky)
 	if err == nil {
 		err = json.Unmarshal([]byte(changed), &r.Changed)
 	}

@@ -65,7 +65,7 @@ func helper(t *testing.T, what, dir string) *exec.Cmd {
 	return cmd
 }
 
-func openT(t *testing.T, dir string) *Store {
+func openT(t testing.TB, dir string) *Store {
 	t.Helper()
 	s, err := Open(dir)
 	if err != nil {

@@ -1,5 +1,5 @@
-// Package vcs reads a repository's git state with go-git: the branch, the commit at HEAD and
-// whether the working tree has uncommitted changes.
+// Package vcs reads a repository's git state with go-git: the branch, the commit at HEAD,
+// whether the working tree has uncommitted changes, and a hash of the tree's content.
 //
 // The dirty check asks the git CLI when it is installed: git's index keeps file stat data, so
 // `git status` takes milliseconds where go-git's status hashes and walks far more (about 17 ms
@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5"
@@ -23,6 +24,10 @@ type State struct {
 	Branch string // short branch name; "" when HEAD is detached or there is no repository
 	Commit string // full SHA of HEAD; "" before the first commit
 	Dirty  bool   // tracked files changed or untracked files not ignored
+	// Tree identifies the content of the working tree: git's tree id of HEAD when the tree is
+	// clean, else a hash of that tree id and of every changed path's content. Two states with
+	// the same Tree have the same files (ignored files aside).
+	Tree string
 }
 
 // Read returns the git state of the work tree that contains dir. A directory outside any
@@ -46,48 +51,82 @@ func Read(dir string) (State, error) {
 	if err != nil {
 		return st, fmt.Errorf("open work tree of %s: %w", dir, err)
 	}
-	if st.Dirty, err = dirty(wt); err != nil {
+	changed, err := changedPaths(wt)
+	if err != nil {
 		return st, fmt.Errorf("git status of %s: %w", dir, err)
 	}
+	st.Dirty = len(changed) > 0
+	st.Tree = treeHash(repo, st.Commit, wt.Filesystem.Root(), changed)
 	return st, nil
 }
 
-// dirty reports uncommitted changes, with the git CLI when there is one and it answers (it
-// refuses, for example, a repository owned by another user), else with go-git.
-func dirty(wt *git.Worktree) (bool, error) {
+// changedPaths lists the paths with uncommitted changes (modified, added, deleted, untracked
+// and not ignored), with the git CLI when there is one and it answers (it refuses, for
+// example, a repository owned by another user), else with go-git.
+func changedPaths(wt *git.Worktree) ([]string, error) {
 	if gitCLI, err := exec.LookPath("git"); err == nil {
-		if d, err := dirtyByCLI(gitCLI, wt.Filesystem.Root()); err == nil {
-			return d, nil
+		if paths, err := changedByCLI(gitCLI, wt.Filesystem.Root()); err == nil {
+			return paths, nil
 		}
 	}
-	return dirtyByGoGit(wt)
+	return changedByGoGit(wt)
 }
 
 // statusTimeout bounds `git status`; a hung git must not hold up a run.
 const statusTimeout = 10 * time.Second
 
-// dirtyByCLI asks `git status`. --no-optional-locks keeps it from taking index.lock, so it
+// changedByCLI asks `git status`. --no-optional-locks keeps it from taking index.lock, so it
 // never gets in the way of the user's own git commands; core.fsmonitor=false keeps it from
 // running a hook configured in the repository.
-func dirtyByCLI(gitCLI, root string) (bool, error) {
+func changedByCLI(gitCLI, root string) ([]string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), statusTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, gitCLI, "--no-optional-locks", "-c", "core.fsmonitor=false",
-		"status", "--porcelain", "--untracked-files=normal")
+		"status", "--porcelain=v1", "-z", "--untracked-files=all")
 	cmd.Dir = root
 	out, err := cmd.Output()
 	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-		return false, fmt.Errorf("%w: %s", err, ee.Stderr)
+		return nil, fmt.Errorf("%w: %s", err, ee.Stderr)
 	}
-	return len(out) > 0, err
+	if err != nil {
+		return nil, err
+	}
+	return parsePorcelainZ(out), nil
 }
 
-func dirtyByGoGit(wt *git.Worktree) (bool, error) {
+// parsePorcelainZ reads `git status --porcelain=v1 -z`: "XY path" entries ended by NUL, where
+// a rename or copy is followed by one more entry, its source path.
+func parsePorcelainZ(out []byte) []string {
+	var paths []string
+	fields := strings.Split(string(out), "\x00")
+	for i := 0; i < len(fields); i++ {
+		f := fields[i]
+		if len(f) < 4 {
+			continue
+		}
+		paths = append(paths, f[3:])
+		if f[0] == 'R' || f[0] == 'C' {
+			i++ // the source path
+			if i < len(fields) && fields[i] != "" {
+				paths = append(paths, fields[i])
+			}
+		}
+	}
+	return paths
+}
+
+func changedByGoGit(wt *git.Worktree) ([]string, error) {
 	status, err := wt.StatusWithOptions(git.StatusOptions{Strategy: git.Preload})
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return !status.IsClean(), nil
+	var paths []string
+	for path, fs := range status {
+		if fs.Staging != git.Unmodified || fs.Worktree != git.Unmodified {
+			paths = append(paths, path)
+		}
+	}
+	return paths, nil
 }
 
 func readHead(repo *git.Repository, st *State) error {

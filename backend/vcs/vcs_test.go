@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -103,8 +104,12 @@ func TestRead(t *testing.T) {
 			// Without the git CLI, go-git's status must agree.
 			repo, _ := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
 			wt, _ := repo.Worktree()
-			if d, err := dirtyByGoGit(wt); err != nil || d != c.dirty {
-				t.Errorf("go-git says dirty=%v (%v), want %v", d, err, c.dirty)
+			byGoGit, err := changedByGoGit(wt)
+			byCLI, _ := changedByCLI("git", dir)
+			slices.Sort(byGoGit)
+			slices.Sort(byCLI)
+			if err != nil || !slices.Equal(byGoGit, byCLI) || (len(byGoGit) > 0) != c.dirty {
+				t.Errorf("go-git says changed=%q (%v), the git CLI %q; want dirty=%v", byGoGit, err, byCLI, c.dirty)
 			}
 		})
 	}
@@ -128,5 +133,63 @@ func TestFailingGitCLIFallsBackToGoGit(t *testing.T) {
 	st, err := Read(dir)
 	if err != nil || !st.Dirty || st.Branch != "main" {
 		t.Fatalf("got %+v, %v; want the dirty state from go-git", st, err)
+	}
+}
+
+func TestTreeIdentifiesTheContent(t *testing.T) {
+	clone := func() string {
+		dir := t.TempDir()
+		gitCLI(t, dir, "init", "-q", "-b", "main")
+		write(t, filepath.Join(dir, "a.txt"), "a\n")
+		write(t, filepath.Join(dir, ".gitignore"), "build/\n")
+		gitCLI(t, dir, "add", ".")
+		gitCLI(t, dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first")
+		return dir
+	}
+	tree := func(dir string) string {
+		t.Helper()
+		st, err := Read(dir)
+		if err != nil || st.Tree == "" {
+			t.Fatalf("Read(%s) = %+v, %v", dir, st, err)
+		}
+		return st.Tree
+	}
+	one, two := clone(), clone()
+	clean := tree(one)
+	if want := gitCLI(t, one, "rev-parse", "HEAD^{tree}"); clean != want {
+		t.Errorf("clean tree %s, want git's tree id %s", clean, want)
+	}
+	os.Mkdir(filepath.Join(one, "build"), 0o755)
+	write(t, filepath.Join(one, "build", "out.bin"), "ignored output\n")
+	if got := tree(one); got != clean {
+		t.Errorf("an ignored file changed the tree: %s", got)
+	}
+	write(t, filepath.Join(one, "a.txt"), "edited\n")
+	write(t, filepath.Join(one, "new.txt"), "new\n")
+	edited := tree(one)
+	if edited == clean {
+		t.Error("an edit did not change the tree")
+	}
+	write(t, filepath.Join(two, "new.txt"), "new\n")
+	write(t, filepath.Join(two, "a.txt"), "edited\n")
+	if got := tree(two); got != edited {
+		t.Errorf("the same edits in another clone give %s, want %s", got, edited)
+	}
+	write(t, filepath.Join(two, "new.txt"), "other\n")
+	if got := tree(two); got == edited {
+		t.Error("different content gave the same tree")
+	}
+	os.Remove(filepath.Join(one, "new.txt"))
+	write(t, filepath.Join(one, "a.txt"), "a\n")
+	if got := tree(one); got != clean {
+		t.Errorf("undoing the edits gives %s, want the clean tree %s", got, clean)
+	}
+}
+
+func TestParsePorcelainZ(t *testing.T) {
+	out := " M a.txt\x00R  new name.txt\x00old.txt\x00?? dir/x\x00D  gone\x00"
+	want := []string{"a.txt", "new name.txt", "old.txt", "dir/x", "gone"}
+	if got := parsePorcelainZ([]byte(out)); !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

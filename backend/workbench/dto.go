@@ -75,12 +75,14 @@ type StepInfo struct {
 	Truncated  bool   `json:"truncated"`
 }
 
-// TestCounts sums the test results of a run.
+// TestCounts sums the test results of a run. Failed includes errored results; Flaky counts
+// the passed results that needed a retry (they are in Passed too).
 type TestCounts struct {
 	Total   int `json:"total"`
 	Passed  int `json:"passed"`
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
+	Flaky   int `json:"flaky"`
 }
 
 // LogPage is a page of a step's stored output.

@@ -191,7 +191,7 @@ func (p *Project) recordGit(runID int64, git <-chan vcs.State) <-chan struct{} {
 		defer close(done)
 		st := <-git
 		ctx := context.Background()
-		if err := p.store.SetRunGit(ctx, runID, st.Commit, st.Branch, st.Dirty); err != nil {
+		if err := p.store.SetRunGit(ctx, runID, store.GitState{Commit: st.Commit, Branch: st.Branch, Dirty: st.Dirty, Tree: st.Tree}); err != nil {
 			return
 		}
 		if rec, err := p.store.Run(ctx, runID); err == nil {

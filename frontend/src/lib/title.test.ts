@@ -11,7 +11,7 @@ describe('documentTitle', () => {
   });
 
   it('adds test counts when there are some', () => {
-    const tests = { total: 42, passed: 39, failed: 3, skipped: 0 };
+    const tests = { total: 42, passed: 39, failed: 3, skipped: 0, flaky: 0 };
     expect(documentTitle(project(), run({ status: 'passed', tests: { ...tests, failed: 0 } }), null)).toBe('✔ passed · 42 tests — demo');
     expect(documentTitle(project(), run({ status: 'failed', tests }), null)).toBe('✖ failed · 3 of 42 tests — demo');
   });

@@ -48,6 +48,8 @@ export interface TestCounts {
   passed: number;
   failed: number;
   skipped: number;
+  /** passed only on a retry; counted in passed too */
+  flaky: number;
 }
 
 export interface StepInfo {

@@ -109,7 +109,7 @@ export function run(over: Partial<RunInfo> = {}): RunInfo {
     changed_count: 0,
     scope: null,
     steps: [step()],
-    tests: { total: 0, passed: 0, failed: 0, skipped: 0 },
+    tests: { total: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 },
     ...over,
   };
 }

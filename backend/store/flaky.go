@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// Why a test is flaky.
+const (
+	// FlakyRetry: it failed, was retried in the same run, and passed.
+	FlakyRetry = "passed-on-retry"
+	// FlakySameTree: it failed and passed on the same code (the same tree_sha).
+	FlakySameTree = "same-code"
+	// FlakyFlips: on committed code (clean trees) it went from passing to failing or back at
+	// least FlakyMinFlips times. Uncommitted trees are left out: while a developer edits,
+	// a test that fails, is fixed, and fails again is work, not flakiness.
+	FlakyFlips = "flips"
+)
+
+// FlakyMinFlips is how many pass/fail changes on clean trees make a test flaky.
+const FlakyMinFlips = 3
+
+// FlakyWindow is how many of a project's newest runs Flaky looks at by default.
+const FlakyWindow = 50
+
+// FlakyTest is a test that passed and failed without a reason in the code.
+type FlakyTest struct {
+	TestID   int64
+	Suite    string
+	Name     string
+	Reasons  []string // FlakyRetry, FlakySameTree, FlakyFlips, strongest first
+	Evidence []int64  // the runs that show it, oldest first
+	Flips    int      // pass/fail changes on clean trees in the window
+	Failures int      // failed or errored results in the window
+	LastRun  int64    // the newest run it ran in
+}
+
+// flakyRow is one result of a test that failed at least once in the window.
+type flakyRow struct {
+	testID, runID int64
+	suite, name   string
+	status        string
+	attempts      int
+	tree          string
+	dirty         bool
+}
+
+// Flaky finds the flaky tests of a project's newest window runs (≤ 0: FlakyWindow). Only the
+// results of tests that failed or were retried in the window are read.
+func (s *Store) Flaky(ctx context.Context, projectID int64, window int) ([]FlakyTest, error) {
+	if window <= 0 {
+		window = FlakyWindow
+	}
+	rows, err := s.db.QueryContext(ctx, `
+WITH recent AS (SELECT id, tree_sha, dirty FROM runs WHERE project_id = ? AND finished_ms > 0 ORDER BY id DESC LIMIT ?),
+suspects AS (SELECT DISTINCT tr.test_id FROM test_results tr JOIN recent r ON r.id = tr.run_id
+             WHERE tr.status IN ('failed', 'errored') OR tr.attempts > 1)
+SELECT tr.test_id, tr.run_id, t.suite, t.name, tr.status, tr.attempts, r.tree_sha, r.dirty
+FROM suspects su
+JOIN test_results tr ON tr.test_id = su.test_id AND tr.run_id >= (SELECT min(id) FROM recent)
+JOIN recent r ON r.id = tr.run_id
+JOIN tests t ON t.id = tr.test_id
+ORDER BY tr.test_id, tr.run_id, tr.id`, projectID, window)
+	if err != nil {
+		return nil, fmt.Errorf("find flaky tests: %w", err)
+	}
+	defer rows.Close()
+	var all []flakyRow
+	for rows.Next() {
+		var f flakyRow
+		if err := rows.Scan(&f.testID, &f.runID, &f.suite, &f.name, &f.status, &f.attempts, &f.tree, &f.dirty); err != nil {
+			return nil, err
+		}
+		all = append(all, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := []FlakyTest{}
+	for start := 0; start < len(all); {
+		end := start
+		for end < len(all) && all[end].testID == all[start].testID {
+			end++
+		}
+		if ft, ok := judgeFlaky(all[start:end]); ok {
+			out = append(out, ft)
+		}
+		start = end
+	}
+	slices.SortFunc(out, func(a, b FlakyTest) int { return int(b.LastRun - a.LastRun) })
+	return out, nil
+}
+
+// judgeFlaky decides on one test's results in the window, oldest first. It is pure.
+func judgeFlaky(rs []flakyRow) (FlakyTest, bool) {
+	ft := FlakyTest{TestID: rs[0].testID, Suite: rs[0].suite, Name: rs[0].name, LastRun: rs[len(rs)-1].runID}
+	evidence := map[int64]bool{}
+	for _, r := range rs {
+		if r.status == TestPassed && r.attempts > 1 {
+			evidence[r.runID] = true
+		}
+		if isFailure(r.status) {
+			ft.Failures++
+		}
+	}
+	if len(evidence) > 0 {
+		ft.Reasons = append(ft.Reasons, FlakyRetry)
+	}
+	if runs := sameTreeConflicts(rs); len(runs) > 0 {
+		ft.Reasons = append(ft.Reasons, FlakySameTree)
+		for _, id := range runs {
+			evidence[id] = true
+		}
+	}
+	flips, flipRuns := cleanFlips(rs)
+	ft.Flips = flips
+	if flips >= FlakyMinFlips {
+		ft.Reasons = append(ft.Reasons, FlakyFlips)
+		for _, id := range flipRuns {
+			evidence[id] = true
+		}
+	}
+	for id := range evidence {
+		ft.Evidence = append(ft.Evidence, id)
+	}
+	slices.Sort(ft.Evidence)
+	return ft, len(ft.Reasons) > 0
+}
+
+// sameTreeConflicts returns, for each tree the test both passed and failed on, the first run
+// it passed and the first run it failed on that tree.
+func sameTreeConflicts(rs []flakyRow) []int64 {
+	type seen struct{ passed, failed int64 }
+	byTree := map[string]*seen{}
+	var trees []string
+	for _, r := range rs {
+		if r.tree == "" {
+			continue
+		}
+		s := byTree[r.tree]
+		if s == nil {
+			s = &seen{}
+			byTree[r.tree] = s
+			trees = append(trees, r.tree)
+		}
+		switch {
+		case r.status == TestPassed && s.passed == 0:
+			s.passed = r.runID
+		case isFailure(r.status) && s.failed == 0:
+			s.failed = r.runID
+		}
+	}
+	var out []int64
+	for _, t := range trees {
+		if s := byTree[t]; s.passed != 0 && s.failed != 0 {
+			out = append(out, s.passed, s.failed)
+		}
+	}
+	return out
+}
+
+// cleanFlips counts the changes between passing and failing over the results on clean trees,
+// and returns the runs where the test's outcome changed.
+func cleanFlips(rs []flakyRow) (int, []int64) {
+	flips := 0
+	var runs []int64
+	last := ""
+	for _, r := range rs {
+		if r.dirty || r.status == TestSkipped {
+			continue
+		}
+		outcome := "pass"
+		if isFailure(r.status) {
+			outcome = "fail"
+		}
+		if last != "" && outcome != last {
+			flips++
+			runs = append(runs, r.runID)
+		}
+		last = outcome
+	}
+	return flips, runs
+}

@@ -1,0 +1,281 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// crafted is one run of a hand-made history: its tree, whether it was dirty, its status, and
+// its tests as "name=P" (passed), F (failed), E (errored), S (skipped), R (passed on a
+// retry), each optionally with a duration: "name=P:120".
+type crafted struct {
+	tree   string
+	dirty  bool
+	status string
+	tests  string
+}
+
+// history records runs in order; run i gets id i+1 in a fresh store.
+func history(t *testing.T, s *Store, runs []crafted) (projectID int64, ids []int64) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := s.EnsureProject(ctx, "/repo", "repo", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range runs {
+		r, err := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "manual", StartedMs: int64(i + 1),
+			Steps: []NewStep{{"test", "go test ./..."}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetRunGit(ctx, r.ID, GitState{Commit: "c-" + c.tree, Tree: c.tree, Dirty: c.dirty}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddTestResults(ctx, p.ID, r.ID, r.Steps[0].ID, parseCrafted(t, c.tests)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishRun(ctx, r.ID, RunEnd{Status: c.status, FinishedMs: int64(i + 2)}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	return p.ID, ids
+}
+
+func parseCrafted(t *testing.T, spec string) []TestResult {
+	t.Helper()
+	var out []TestResult
+	codes := map[byte]string{'P': TestPassed, 'F': TestFailed, 'E': TestErrored, 'S': TestSkipped, 'R': TestPassed}
+	for _, f := range strings.Fields(spec) {
+		name, code, _ := strings.Cut(f, "=")
+		r := TestResult{Suite: "pkg", Name: name, Status: codes[code[0]], Attempts: 1}
+		if code[0] == 'R' {
+			r.Attempts = 2
+		}
+		if _, d, ok := strings.Cut(code, ":"); ok {
+			for _, ch := range d {
+				r.DurationMs = r.DurationMs*10 + int64(ch-'0')
+			}
+		}
+		if r.Status == "" {
+			t.Fatalf("bad test spec %q", f)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func names(rs []TestResult) []string {
+	out := []string{}
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+func TestRetryMergesIntoOneFlakyResult(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	pid, ids := history(t, s, []crafted{{tree: "t1", status: StatusPassed, tests: "a=P b=F"}})
+	run, _ := s.Run(ctx, ids[0])
+	step := run.Steps[0].ID
+	// A retry of b passes; a duplicate of a in the same attempt fails and keeps the worse status.
+	err := s.AddTestResults(ctx, pid, ids[0], step, []TestResult{
+		{Suite: "pkg", Name: "b", Status: TestPassed, Attempts: 2, DurationMs: 5, Message: ""},
+		{Suite: "pkg", Name: "a", Status: TestFailed, Attempts: 1, Message: "boom"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.RunTests(ctx, ids[0], TestFilter{})
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("results %+v, %v", rs, err)
+	}
+	if a := rs[0]; a.Status != TestFailed || a.Message != "boom" || a.Attempts != 1 {
+		t.Errorf("duplicate of a: %+v, want failed with its message", a)
+	}
+	if b := rs[1]; !b.Flaky() || b.Attempts != 2 || b.DurationMs != 5 {
+		t.Errorf("retried b: %+v, want passed on attempt 2", b)
+	}
+	run, _ = s.Run(ctx, ids[0])
+	if want := (TestCounts{Total: 2, Passed: 1, Failed: 1, Flaky: 1}); run.Tests != want {
+		t.Errorf("counts %+v, want %+v", run.Tests, want)
+	}
+	flaky, _ := s.RunTests(ctx, ids[0], TestFilter{Flaky: true})
+	if got := names(flaky); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("flaky filter gives %v", got)
+	}
+}
+
+func TestHistoryOfATest(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	pid, ids := history(t, s, []crafted{
+		{tree: "t1", status: StatusPassed, tests: "a=P:10"},
+		{tree: "t2", status: StatusPassed, tests: "a=P:12"},
+		{tree: "t3", status: StatusFailed, tests: "a=F:11"},
+		{tree: "t4", status: StatusPassed, tests: "b=P"}, // a did not run
+		{tree: "t5", status: StatusFailed, tests: "a=E:9"},
+	})
+	id, err := s.TestByName(ctx, pid, "pkg", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.History(ctx, id, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range h.Outcomes {
+		got = append(got, o.Status)
+	}
+	if !slices.Equal(got, []string{TestErrored, TestFailed, TestPassed}) || h.Outcomes[0].RunID != ids[4] || h.Outcomes[2].DurationMs != 12 {
+		t.Errorf("outcomes %+v", h.Outcomes)
+	}
+	if h.LastPassedRun != ids[1] || h.FailingSince != ids[2] {
+		t.Errorf("last passed #%d (want #%d), failing since #%d (want #%d)", h.LastPassedRun, ids[1], h.FailingSince, ids[2])
+	}
+	if _, err := s.TestByName(ctx, pid, "pkg", "nope"); err == nil {
+		t.Error("an unknown test was found")
+	}
+	hb, _ := s.History(ctx, mustTest(t, s, pid, "b"), 0)
+	if hb.FailingSince != 0 || hb.LastPassedRun != ids[3] || len(hb.Outcomes) != 1 {
+		t.Errorf("b's history %+v", hb)
+	}
+}
+
+func mustTest(t *testing.T, s *Store, pid int64, name string) int64 {
+	t.Helper()
+	id, err := s.TestByName(context.Background(), pid, "pkg", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestSinceTheLastGreenAndRedRuns(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	pid, ids := history(t, s, []crafted{
+		{tree: "t1", status: StatusPassed, tests: "a=P b=P c=P"},
+		{tree: "t2", status: StatusFailed, tests: "a=F b=P c=P"},
+		{tree: "t3", status: StatusFailed, tests: "a=F b=F c=P d=E e=S"},
+	})
+	green, err := s.LastRunWith(ctx, pid, ids[2], StatusPassed)
+	if err != nil || green.ID != ids[0] {
+		t.Fatalf("last green %+v, %v; want #%d", green, err, ids[0])
+	}
+	newly, _ := s.NewlyFailing(ctx, ids[2], green.ID)
+	// Since the last green run (#1): a, b and the new test d fail.
+	if got := names(newly); !slices.Equal(got, []string{"a", "b", "d"}) {
+		t.Errorf("newly failing since #%d: %v", green.ID, got)
+	}
+	red, _ := s.LastRunWith(ctx, pid, ids[2], StatusFailed)
+	if red.ID != ids[1] {
+		t.Fatalf("last red #%d, want #%d", red.ID, ids[1])
+	}
+	newlySinceRed, _ := s.NewlyFailing(ctx, ids[2], red.ID)
+	if got := names(newlySinceRed); !slices.Equal(got, []string{"b", "d"}) {
+		t.Errorf("newly failing since #%d: %v", red.ID, got)
+	}
+	fixed, _ := s.Fixed(ctx, ids[1], ids[0])
+	if len(fixed) != 0 {
+		t.Errorf("nothing was fixed in #2, got %v", names(fixed))
+	}
+	_, more := history(t, s, []crafted{{tree: "t4", status: StatusFailed, tests: "a=P b=F c=P d=P"}})
+	fixed, _ = s.Fixed(ctx, more[0], ids[2])
+	if got := names(fixed); !slices.Equal(got, []string{"a", "d"}) {
+		t.Errorf("fixed since #%d: %v", ids[2], got)
+	}
+	none, _ := s.LastRunWith(ctx, pid, ids[0], StatusPassed)
+	if none.ID != 0 {
+		t.Errorf("a green run before the first: %+v", none)
+	}
+}
+
+func TestSlowestAndRegressions(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	_, ids := history(t, s, []crafted{
+		{tree: "t1", status: StatusPassed, tests: "slow=P:100 fast=P:1 steady=P:400 new=P:10"},
+		{tree: "t2", status: StatusPassed, tests: "slow=P:120 fast=P:1 steady=P:420"},
+		{tree: "t3", status: StatusPassed, tests: "slow=P:80 fast=P:2 steady=P:380"},
+		// slow: median 100 → 250 is a regression. fast: 1 → 40 is 40× but under the 50 ms
+		// floor. steady: 400 → 790 is under 2×. new: one sample only.
+		{tree: "t4", status: StatusPassed, tests: "slow=P:250 fast=P:40 steady=P:790 new=P:900"},
+	})
+	regs, err := s.Regressions(ctx, ids[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(regs) != 1 || regs[0].Name != "slow" || regs[0].MedianMs != 100 || regs[0].Samples != 3 {
+		t.Errorf("regressions %+v, want slow (median 100 ms of 3)", regs)
+	}
+	top, _ := s.RunTests(ctx, ids[3], TestFilter{BySlowest: true, Limit: 2})
+	if got := names(top); !slices.Equal(got, []string{"new", "steady"}) {
+		t.Errorf("slowest two %v", got)
+	}
+	byName, _ := s.RunTests(ctx, ids[3], TestFilter{Name: "STEA"})
+	if got := names(byName); !slices.Equal(got, []string{"steady"}) {
+		t.Errorf("name filter %v", got)
+	}
+}
+
+func TestFlakyDetection(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	pid, ids := history(t, s, []crafted{
+		{tree: "t1", status: StatusFailed, tests: "same=F flips=P fixed=F work=F retry=P steady=P"},
+		{tree: "t1", status: StatusPassed, tests: "same=P flips=F fixed=F work=P retry=P steady=P"},
+		{tree: "t2", status: StatusPassed, tests: "same=P flips=P fixed=P retry=R steady=P"},
+		{tree: "t3", dirty: true, status: StatusFailed, tests: "same=P flips=P fixed=P work=F steady=P"},
+		{tree: "t4", dirty: true, status: StatusPassed, tests: "same=P flips=P fixed=P work=P steady=P"},
+		{tree: "t5", dirty: true, status: StatusFailed, tests: "same=P flips=P fixed=P work=F steady=P"},
+		{tree: "t6", status: StatusFailed, tests: "same=P flips=F fixed=P work=P steady=P"},
+	})
+	got, err := s.Flaky(ctx, pid, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hand-computed:
+	//  same:  failed in #1 and passed in #2 on tree t1 → same code, evidence #1 #2.
+	//  flips: clean results P F P F (#4-#6 dirty are left out... #1 P, #2 F, #3 P, #7 F) → 3 flips,
+	//         evidence #2 #3 #7; it also failed and passed on t1 (#2 F, #1 P).
+	//  fixed: F F P P… on different trees, 1 flip: a real fix, not flaky.
+	//  work:  F P on t1 (same code!) → flaky; its flips while dirty (#4-#6) do not count.
+	//  retry: passed on a retry in #3.
+	//  steady: never failed: not even read.
+	want := map[string]struct {
+		reasons  []string
+		evidence []int64
+	}{
+		"same":  {[]string{FlakySameTree}, []int64{ids[0], ids[1]}},
+		"flips": {[]string{FlakySameTree, FlakyFlips}, []int64{ids[0], ids[1], ids[2], ids[6]}},
+		"work":  {[]string{FlakySameTree}, []int64{ids[0], ids[1]}},
+		"retry": {[]string{FlakyRetry}, []int64{ids[2]}},
+	}
+	if len(got) != len(want) {
+		t.Errorf("flaky tests %+v, want %d", got, len(want))
+	}
+	for _, f := range got {
+		w, ok := want[f.Name]
+		if !ok {
+			t.Errorf("%s flagged flaky: %+v", f.Name, f)
+			continue
+		}
+		if !slices.Equal(f.Reasons, w.reasons) || !slices.Equal(f.Evidence, w.evidence) {
+			t.Errorf("%s: reasons %v evidence %v, want %v %v", f.Name, f.Reasons, f.Evidence, w.reasons, w.evidence)
+		}
+	}
+	if got[0].LastRun != ids[6] {
+		t.Errorf("newest first: %+v", got[0])
+	}
+	// A window of the newest 3 runs holds no same-tree pair, no retry and too few flips.
+	narrow, _ := s.Flaky(ctx, pid, 3)
+	if len(narrow) != 0 {
+		t.Errorf("window of 3: %+v", narrow)
+	}
+}
