@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 )
 
@@ -59,12 +60,27 @@ type Step struct {
 	Timeout   time.Duration     // > 0; DefaultTimeout unless set
 	Env       map[string]string // added to the project env for this step
 	Report    string            // "", "go-test-json", "tap" or "junit:<glob>"
+	Retries   int               // reruns of failed Go tests (report go-test-json); 0 to 5
 	Artifacts []string          // relative paths or globs inside the repository
 	LogLimit  int64             // cap on stored output in bytes; 0 means Config.LogLimit
 	Origin    string            // "eightfold.yaml:4:5" or "detected from go.mod"
 
 	timeoutSet bool // Timeout was written in the file, not defaulted
 }
+
+// Report formats of a step's test results (see Step.Report).
+const (
+	ReportGoTestJSON = "go-test-json"
+	ReportTAP        = "tap"
+	ReportJUnit      = "junit:" // followed by a glob
+)
+
+// goTestJSON matches a command line that runs `go test` with -json.
+var goTestJSON = regexp.MustCompile(`(^|[\s;&|(])go\s+test(\s+[^;&|\n]*)?\s--?json(=true)?(\s|$)`)
+
+// IsGoTestJSON reports whether a command runs `go test -json`, so that its output is
+// read as test2json without `report:` in the config.
+func IsGoTestJSON(command string) bool { return goTestJSON.MatchString(command) }
 
 // LogLimitFor is the cap on stored output that applies to s.
 func (c *Config) LogLimitFor(s Step) int64 {

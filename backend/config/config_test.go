@@ -49,11 +49,11 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:4:14: steps[0].timeout: "-5m" is not a duration; expected a Go duration such as 90s, 10m or 1h30m`},
 	{name: "unknown step key with suggestion",
 		src:  "steps:\n  - name: test\n    run: go test ./...\n    timout: 5m\n",
-		want: `eightfold.yaml:4:5: steps[0]: unknown key "timout" (did you mean "timeout"?); allowed keys: name, run, timeout, env, report, artifacts, log_limit`},
+		want: `eightfold.yaml:4:5: steps[0]: unknown key "timout" (did you mean "timeout"?); allowed keys: name, run, timeout, env, report, retries, artifacts, log_limit`},
 	{name: "habitual key",
 		src: "steps:\n  - name: test\n    command: go test ./...\n",
 		want: "eightfold.yaml:2:5: steps[0]: missing key \"run\"; every step needs a name and a run command\n" +
-			`eightfold.yaml:3:5: steps[0]: unknown key "command" (did you mean "run"?); allowed keys: name, run, timeout, env, report, artifacts, log_limit`},
+			`eightfold.yaml:3:5: steps[0]: unknown key "command" (did you mean "run"?); allowed keys: name, run, timeout, env, report, retries, artifacts, log_limit`},
 	{name: "unknown top-level key",
 		src:  "steps:\n  - {name: test, run: make test}\nnotify:\n  on: failure\n",
 		want: `eightfold.yaml:3:1: unknown key "notify"; allowed keys: env, log_limit, steps, watch`},
@@ -256,6 +256,17 @@ var badConfigs = []struct {
 		src: "x-env: &common\n  A: [1]\nsteps:\n  - name: a\n    run: b\n    env: *common\n",
 		want: "eightfold.yaml:1:1: unknown key \"x-env\" (did you mean \"env\"?); allowed keys: env, log_limit, steps, watch\n" +
 			`eightfold.yaml:2:6: steps[0].env.A: expected a string, number or boolean, got a list`},
+	{name: "retries without go test -json",
+		src:  "steps:\n  - name: test\n    run: npm test\n    retries: 2\n",
+		want: "eightfold.yaml:4:14: steps[0].retries: retries reruns the failed tests of `go test -json`; this step's report is not set: remove retries, or run go test -json ./... with report: go-test-json",
+		// The schema cannot tell a go test -json command from another.
+		loaderOnly: true},
+	{name: "too many retries",
+		src:  "steps:\n  - name: test\n    run: go test -json ./...\n    retries: 9\n",
+		want: "eightfold.yaml:4:14: steps[0].retries: 9 retries is out of range; expected 0 to 5 (a test that needs more is broken, not flaky)"},
+	{name: "retries as text",
+		src:  "steps:\n  - name: test\n    run: go test -json ./...\n    retries: twice\n",
+		want: "eightfold.yaml:4:14: steps[0].retries: expected a number of retries from 0 to 5, got a string"},
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -552,5 +563,33 @@ func TestSuggest(t *testing.T) {
 				t.Errorf("suggest(%q) = %q, want %q", tc.word, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestGoTestJSONIsDetected(t *testing.T) {
+	for cmd, want := range map[string]bool{
+		"go test -json ./...":                      true,
+		"go test -race -json -count=1 ./...":       true,
+		"CGO_ENABLED=0 go test --json ./pkg/...":   true,
+		"go vet ./... && go test -json=true ./...": true,
+		"go test ./...":                            false,
+		"go test -v ./... | tee out.json":          false,
+		"go test ./... ; echo -json":               false,
+		"gotestsum --jsonfile x.json":              false,
+	} {
+		if got := IsGoTestJSON(cmd); got != want {
+			t.Errorf("IsGoTestJSON(%q) = %v, want %v", cmd, got, want)
+		}
+	}
+	dir := writeFiles(t, map[string]string{"eightfold.yaml": "steps:\n  - {name: test, run: go test -race -json ./..., retries: 2}\n  - {name: tap, run: go test -json ./... | tap, report: tap}\n"})
+	cfg, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := cfg.Steps[0]; s.Report != ReportGoTestJSON || s.Retries != 2 {
+		t.Errorf("step %+v: want report go-test-json detected, 2 retries", s)
+	}
+	if s := cfg.Steps[1]; s.Report != ReportTAP {
+		t.Errorf("an explicit report was replaced: %+v", s)
 	}
 }

@@ -17,7 +17,7 @@ import (
 // Keys the loader understands, in the order messages list them.
 var (
 	topKeys   = []string{"env", "log_limit", "steps", "watch"}
-	stepKeys  = []string{"name", "run", "timeout", "env", "report", "artifacts", "log_limit"}
+	stepKeys  = []string{"name", "run", "timeout", "env", "report", "retries", "artifacts", "log_limit"}
 	watchKeys = []string{"ignore", "debounce", "max_wait", "on_change_while_running", "affected", "poll", "auto"}
 )
 
@@ -227,7 +227,7 @@ func (d *decoder) step(item entry, path string) (Step, ast.Node) {
 	if !ok {
 		return s, nil
 	}
-	var nameAt ast.Node
+	var nameAt, retriesAt ast.Node
 	for _, e := range fields {
 		p := path + "." + e.key
 		switch e.key {
@@ -243,6 +243,8 @@ func (d *decoder) step(item entry, path string) (Step, ast.Node) {
 			s.Env = d.env(e, p)
 		case "report":
 			s.Report = d.report(e, p)
+		case "retries":
+			s.Retries, retriesAt = d.retries(e, p), e.at
 		case "artifacts":
 			s.Artifacts = d.paths(e, p)
 		case "log_limit":
@@ -250,7 +252,39 @@ func (d *decoder) step(item entry, path string) (Step, ast.Node) {
 		}
 	}
 	d.requireStepKeys(item, path, fields, "name", "run")
+	if s.Report == "" && IsGoTestJSON(s.Run) {
+		s.Report = ReportGoTestJSON
+	}
+	if s.Retries > 0 && s.Report != ReportGoTestJSON {
+		d.failf(retriesAt, path+".retries", "retries reruns the failed tests of `go test -json`; this step's report is %s: remove retries, or run go test -json ./... with report: go-test-json", reportName(s.Report))
+	}
 	return s, nameAt
+}
+
+// maxRetries bounds retries: a test that needs more is broken, not flaky.
+const maxRetries = 5
+
+// retries decodes how many times a step's failed tests are rerun.
+func (d *decoder) retries(e entry, path string) int {
+	v := d.resolve(e.value)
+	node, isInt := v.node.(*ast.IntegerNode)
+	if !isInt || v.isText {
+		d.wrongType(e, path, fmt.Sprintf("a number of retries from 0 to %d", maxRetries), v)
+		return 0
+	}
+	n, err := integerValue(node)
+	if err != nil || n > maxRetries {
+		d.failf(e.at, path, "%s retries is out of range; expected 0 to %d (a test that needs more is broken, not flaky)", v.quoted(), maxRetries)
+		return 0
+	}
+	return int(n)
+}
+
+func reportName(r string) string {
+	if r == "" {
+		return "not set"
+	}
+	return r
 }
 
 // requireStepKeys reports each key of want that fields lacks.
@@ -414,9 +448,9 @@ func (d *decoder) report(e entry, path string) string {
 	if !ok {
 		return ""
 	}
-	glob, isJUnit := strings.CutPrefix(s, "junit:")
+	glob, isJUnit := strings.CutPrefix(s, ReportJUnit)
 	switch {
-	case s == "go-test-json" || s == "tap":
+	case s == ReportGoTestJSON || s == ReportTAP:
 		return s
 	case !isJUnit || glob == "":
 		d.failf(e.at, path, "%q is not a report format; expected %s", s, wantReport)

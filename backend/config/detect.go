@@ -115,7 +115,7 @@ func detectedStep(file, name, run, detail string) Step {
 // goSteps builds and tests every package of a Go module.
 func goSteps(_, file string, _ []byte) ([]Step, error) {
 	test := detectedStep(file, "test", "go test -json ./...", "")
-	test.Report = "go-test-json"
+	test.Report = ReportGoTestJSON
 	return []Step{detectedStep(file, "build", "go build ./...", ""), test}, nil
 }
 
