@@ -110,3 +110,36 @@ func (a *App) SetAutoRun(on bool) error {
 	}
 	return a.project.SetAutoRun(on)
 }
+
+// RunTests lists a run's test results, filtered by q.
+func (a *App) RunTests(runID int64, q workbench.TestQuery) ([]workbench.TestResultInfo, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	return a.project.RunTests(runID, q)
+}
+
+// TestDetail returns one test result with its output and its test's history.
+func (a *App) TestDetail(resultID int64) (workbench.TestDetail, error) {
+	if err := a.ready(); err != nil {
+		return workbench.TestDetail{}, err
+	}
+	return a.project.TestDetail(resultID)
+}
+
+// RunInsights compares a run's tests with the last green and red runs: newly failing, fixed,
+// slowest, slower than usual, and the commits and files since the last green run.
+func (a *App) RunInsights(runID int64) (workbench.RunInsights, error) {
+	if err := a.ready(); err != nil {
+		return workbench.RunInsights{}, err
+	}
+	return a.project.RunInsights(runID)
+}
+
+// FlakyTests lists the flaky tests of the newest window runs (≤ 0: 50), with the evidence.
+func (a *App) FlakyTests(window int) ([]workbench.FlakyInfo, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	return a.project.FlakyTests(window)
+}

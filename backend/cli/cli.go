@@ -53,6 +53,7 @@ func commands() []command {
 		{"watch", "run the pipeline now and again on every change", cmdWatch},
 		{"history", "list recorded runs, newest first", cmdHistory},
 		{"logs", "print a run's stored output", cmdLogs},
+		{"tests", "show a run's test results, flaky tests and slow tests", cmdTests},
 		{"config", "print the effective pipeline and where each part came from", cmdConfig},
 		{"serve", "serve the workbench to a browser on 127.0.0.1", cmdServe},
 		{"open", "open the desktop window on a repository", cmdOpen},

@@ -111,7 +111,7 @@ func statusMark(status string) (mark, color string) {
 	switch status {
 	case "passed":
 		return "✓", "32"
-	case "failed", "timeout", "error":
+	case "failed", "timeout", "error", "errored":
 		return "✗", "31"
 	case "running":
 		return "…", "36"

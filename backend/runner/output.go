@@ -14,6 +14,8 @@ type output struct {
 	total   int64 // bytes written by the process
 	kept    int64 // bytes of process output passed to the sink
 	midLine bool  // the last byte passed to the sink was not a newline
+	cut     bool  // the cap discarded some output
+	filter  func(Stream, []byte) []byte
 }
 
 // newOutput returns an output that feeds sink (nil discards everything).
@@ -30,12 +32,20 @@ func (o *output) write(stream Stream, p []byte) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.total += int64(len(p))
-	if o.limit >= 0 {
-		room := o.limit - o.kept
-		if room <= 0 {
+	if o.filter != nil {
+		if p = o.filter(stream, p); len(p) == 0 {
 			return
 		}
-		p = p[:min(int64(len(p)), room)]
+	}
+	if o.limit >= 0 {
+		room := o.limit - o.kept
+		if int64(len(p)) > room {
+			o.cut = true
+			p = p[:max(room, 0)]
+		}
+		if len(p) == 0 {
+			return
+		}
 	}
 	o.kept += int64(len(p))
 	o.deliver(stream, p)
@@ -67,7 +77,7 @@ func (o *output) deliver(stream Stream, p []byte) {
 func (o *output) counts() (total int64, truncated bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.total, o.limit >= 0 && o.total > o.limit
+	return o.total, o.cut
 }
 
 // humanBytes formats n with binary units: "512 B", "50.0 MiB", "1.2 GiB".

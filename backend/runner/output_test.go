@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"fmt"
 	"os"
@@ -135,5 +136,40 @@ func TestDefaults(t *testing.T) {
 	}
 	if !strings.HasPrefix(humanBytes(DefaultMaxOutput), "50.0 MiB") {
 		t.Errorf("default cap is %s", humanBytes(DefaultMaxOutput))
+	}
+}
+
+// A filter sees all the output, before the cap, and the cap applies to what it returns.
+func TestFilterSeesEverythingBeforeTheCap(t *testing.T) {
+	var seen bytes.Buffer
+	spec := Spec{Name: "filter", Command: "for i in 1 2 3 4 5; do echo line$i; done; echo err >&2", MaxOutput: 8,
+		Filter: func(s Stream, p []byte) []byte {
+			if s != Stdout {
+				return p
+			}
+			seen.Write(p)
+			return bytes.ToUpper(bytes.ReplaceAll(p, []byte("line"), nil))
+		}}
+	var kept bytes.Buffer
+	res := Run(context.Background(), spec, func(c Chunk) {
+		if c.Stream != Meta {
+			kept.Write(c.Data)
+		}
+	})
+	if seen.String() != "line1\nline2\nline3\nline4\nline5\n" {
+		t.Errorf("the filter saw %q", seen.String())
+	}
+	// 10 bytes of filtered stdout ("1\n".."5\n") and 4 of stderr: the cap of 8 keeps 8.
+	if kept.Len() != 8 || !res.Truncated || res.OutputBytes != 34 {
+		t.Errorf("kept %q, truncated %v, total %d", kept.String(), res.Truncated, res.OutputBytes)
+	}
+}
+
+func TestFilterThatShrinksIsNotTruncation(t *testing.T) {
+	spec := Spec{Name: "shrink", Command: "echo aaaaaaaaaaaaaaaaaaaa", MaxOutput: 8,
+		Filter: func(s Stream, p []byte) []byte { return p[:1] }}
+	res := Run(context.Background(), spec, func(Chunk) {})
+	if res.Truncated {
+		t.Error("output a filter shrank under the cap was marked truncated")
 	}
 }

@@ -69,6 +69,11 @@ type Spec struct {
 	// after the process started and before any output reaches the sink. It
 	// is not called for a step that could not start.
 	OnStart func(Group)
+	// Filter, if not nil, sees each piece of process output, in order, before the cap, and
+	// returns what goes on to the cap and the sink (empty: nothing). A test report parser
+	// reads the whole stream through it, however much of it the cap keeps. Calls are
+	// serialised; it must not keep p.
+	Filter func(stream Stream, p []byte) []byte
 }
 
 // withDefaults fills in the zero fields of s.
@@ -136,6 +141,7 @@ type step struct {
 func Run(ctx context.Context, spec Spec, sink func(Chunk)) Result {
 	spec = spec.withDefaults()
 	out := newOutput(sink, spec.MaxOutput)
+	out.filter = spec.Filter
 	if ctx.Err() != nil {
 		out.meta("step %q cancelled before it started%s", spec.Name, causeSuffix(ctx))
 		return notStarted(Cancelled, nil)

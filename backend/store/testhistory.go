@@ -162,7 +162,7 @@ func (s *Store) Regressions(ctx context.Context, runID int64) ([]Regression, err
 		if len(durations) < RegressionMinSamples {
 			continue
 		}
-		med := median(durations)
+		med := Median(durations)
 		if r.DurationMs >= RegressionFactor*med && r.DurationMs-med >= RegressionMinMs {
 			out = append(out, Regression{TestResult: r, MedianMs: med, Samples: len(durations)})
 		}
@@ -188,7 +188,9 @@ func (s *Store) earlierDurations(ctx context.Context, testID, runID int64) ([]in
 	return out, rows.Err()
 }
 
-func median(xs []int64) int64 {
+// Median is the median of xs (the mean of the middle two when len(xs) is even); xs is not
+// changed. It panics on an empty slice.
+func Median(xs []int64) int64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	if len(s)%2 == 1 {

@@ -1,16 +1,13 @@
 package testreport
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// update rewrites golden files: go test ./backend/testreport -update
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+	goldenfile "eightfold/backend/internal/golden"
+)
 
 // render writes cases and warnings in a stable, readable text form for golden files.
 func render(cases []Case, warnings []Warning) string {
@@ -22,6 +19,9 @@ func render(cases []Case, warnings []Warning) string {
 		}
 		if c.Duration > 0 {
 			fmt.Fprintf(&b, " | %s", c.Duration)
+		}
+		if c.Attempts > 1 {
+			fmt.Fprintf(&b, " | %d attempts", c.Attempts)
 		}
 		b.WriteString("\n")
 		writeIndented(&b, "message", c.Message)
@@ -46,21 +46,5 @@ func writeIndented(b *strings.Builder, label, text string) {
 // golden compares got with testdata/<name>, or rewrites that file with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run: go test ./backend/testreport -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from what the parser gives now (if the change is right: go test ./backend/testreport -update)\n--- got ---\n%s", path, got)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }

@@ -54,6 +54,9 @@ type Case struct {
 	Output   string        // what it printed, at most MaxOutput bytes
 	File     string        // source file as the report names it; "" when unknown
 	Line     int           // 1-based line in File; 0 when unknown
+	// Attempts is how many times the report says the test ran, when its runner retries
+	// (cargo-nextest, Maven Surefire): a Passed case with Attempts > 1 is flaky. 0 or 1: once.
+	Attempts int
 }
 
 // Warning is a problem in a report that did not stop parsing: a line that is not the
@@ -81,17 +84,22 @@ type Parser interface {
 }
 
 // Clip caps s at max bytes without splitting a UTF-8 character, marking what was cut.
-func Clip(s string, max int) string {
-	if len(s) <= max {
-		return s
+func Clip(s string, max int) string { return ClipHead(s, len(s), max) }
+
+// ClipHead is Clip for a text of which only the head was kept, as a parser does with
+// output it cannot hold whole: head is the text's first bytes (at least max of them when
+// total > max, ending on a character boundary) and total is its whole length.
+func ClipHead(head string, total, max int) string {
+	if total <= max {
+		return head
 	}
-	marker := fmt.Sprintf("\n… [%d bytes cut]", len(s)-max)
+	marker := fmt.Sprintf("\n… [%d bytes cut]", total-max)
 	keep := max - len(marker)
 	if keep < 0 { // no room for the marker
 		keep, marker = max, ""
 	}
-	for keep > 0 && !utf8.RuneStart(s[keep]) {
+	for keep > 0 && keep < len(head) && !utf8.RuneStart(head[keep]) {
 		keep--
 	}
-	return strings.ToValidUTF8(s[:keep], "\uFFFD") + marker
+	return strings.ToValidUTF8(head[:min(keep, len(head))], "\uFFFD") + marker
 }

@@ -90,6 +90,8 @@ var (
 type plan struct {
 	cfg  *config.Config
 	skip map[int]bool // steps the run's scope leaves nothing to do for
+	// original are the steps as configured, before the scope narrowed their commands.
+	original []config.Step
 	// recordGit starts reading and storing the run's git state, once; the channel it returns
 	// is closed when that is done, and the run ends after it.
 	recordGit func() <-chan struct{}
@@ -114,7 +116,9 @@ func (p *Project) begin(cause Cause) (RunInfo, *plan, error) {
 	nr := store.NewRun{ProjectID: p.id, Trigger: cause.Trigger, StartedMs: p.now().UnixMilli(),
 		Changed: cause.Files, ChangedN: cause.Count}
 	var skip map[int]bool
+	var original []config.Step
 	if cfgErr == nil {
+		original = cfg.Steps
 		cfg, skip, nr.Scope = narrow(cfg, cause.Scope)
 		for _, s := range cfg.Steps {
 			nr.Steps = append(nr.Steps, store.NewStep{Name: s.Name, Command: s.Run})
@@ -134,7 +138,7 @@ func (p *Project) begin(cause Cause) (RunInfo, *plan, error) {
 		return p.finish(rec.ID, store.RunEnd{Status: store.StatusError, Error: cfgErr.Error()}), nil, nil
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
-	pl := &plan{cfg: cfg, skip: skip, ctx: ctx, cancel: cancel, done: make(chan struct{}), recordGit: recordGit}
+	pl := &plan{cfg: cfg, skip: skip, original: original, ctx: ctx, cancel: cancel, done: make(chan struct{}), recordGit: recordGit}
 	p.active[rec.ID] = &activeRun{cancel: cancel, done: pl.done}
 	p.wg.Add(1)
 	return runInfo(rec, p.now()), pl, nil
@@ -146,12 +150,12 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	defer close(pl.done)
 	defer pl.cancel(nil)
 	end := store.RunEnd{Status: store.StatusPassed}
-	for i, step := range pl.cfg.Steps {
+	for i := range pl.cfg.Steps {
 		if pl.skip[i] {
 			_ = p.store.SkipStep(context.Background(), r.Steps[i].ID)
 			continue
 		}
-		res := p.runStep(pl, r, r.Steps[i].ID, step, rep)
+		res := p.runStep(pl, r, i, rep)
 		if res.Status != runner.Passed {
 			end = runEnd(res, pl.ctx)
 			break
@@ -277,9 +281,11 @@ func runEnd(res runner.Result, ctx context.Context) store.RunEnd {
 	}
 }
 
-// runStep runs one step, streaming its output into the store and the reporter.
-func (p *Project) runStep(pl *plan, r RunInfo, stepID int64, step config.Step, rep Reporter) runner.Result {
+// runStep runs step i of the plan, streaming its output into the store and the reporter and
+// its test results into the store; failed Go tests are rerun when the step has retries.
+func (p *Project) runStep(pl *plan, r RunInfo, i int, rep Reporter) runner.Result {
 	ctx := context.Background()
+	step, stepID := pl.cfg.Steps[i], r.Steps[i].ID
 	lw := newLogWriter(p.store, p.emit, r.ID, stepID)
 	var info StepInfo
 	started := false
@@ -295,9 +301,7 @@ func (p *Project) runStep(pl *plan, r RunInfo, stepID int64, step config.Step, r
 			rep.StepStarted(info)
 		}
 	}
-	spec := p.spec(pl.cfg, r.ID, step)
-	spec.OnStart = begin
-	res := runner.Run(pl.ctx, spec, func(c runner.Chunk) {
+	out := func(c runner.Chunk) {
 		if !started {
 			begin(runner.Group{}) // the process never started: its error is the output
 		}
@@ -305,19 +309,22 @@ func (p *Project) runStep(pl *plan, r RunInfo, stepID int64, step config.Step, r
 		if rep != nil {
 			rep.Output(info, c)
 		}
-	})
+	}
+	a := attempt{p: p, pl: pl, runID: r.ID, stepID: stepID, step: step, spec: p.spec(pl.cfg, r.ID, step), out: out}
+	a.spec.OnStart = begin
+	res, reportErr := a.runWithRetries(pl.original[i].Run)
 	if !started {
 		begin(runner.Group{})
 	}
 	pl.recordGit()
 	logErr := lw.Close()
 	end := store.StepEnd{Status: stepStatus(res.Status), ExitCode: res.ExitCode, FinishedMs: p.now().UnixMilli(),
-		LogBytes: res.OutputBytes, Truncated: res.Truncated}
+		LogBytes: a.logBytes, Truncated: a.truncated}
 	if err := p.store.FinishStep(ctx, stepID, end); err != nil {
 		return runner.Result{Status: runner.Error, Err: err}
 	}
-	if logErr != nil {
-		return runner.Result{Status: runner.Error, Err: fmt.Errorf("store the output of step %s: %w", step.Name, logErr)}
+	if err := errors.Join(logErr, reportErr); err != nil {
+		return runner.Result{Status: runner.Error, Err: fmt.Errorf("store the output of step %s: %w", step.Name, err)}
 	}
 	info = p.stepUpdate(r.ID, stepID)
 	if rep != nil {
