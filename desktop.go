@@ -86,27 +86,28 @@ func (d *desktop) open() error {
 	}
 	d.app.project = p
 	d.stopWatch = p.WatchInBackground(workbench.WatchOptions{})
-	last := ""
+	var last *workbench.RunInfo
 	if runs, err := p.Runs(1); err == nil && len(runs) > 0 {
-		last = runs[0].Status
+		last = &runs[0]
 	}
 	d.setTitle(last)
 	return nil
 }
 
-// emit forwards core events to the frontend and keeps the window title current.
+// emit forwards core events to the frontend and keeps the window title current: every run
+// event carries the run's test counts so far.
 func (d *desktop) emit(topic string, payload any) {
 	runtime.EventsEmit(d.ctx, topic, payload)
-	if r, ok := payload.(workbench.RunInfo); ok && (topic == workbench.TopicRunStarted || topic == workbench.TopicRunFinished) {
-		d.setTitle(r.Status)
+	if r, ok := payload.(workbench.RunInfo); ok {
+		d.setTitle(&r)
 	}
 }
 
-func (d *desktop) setTitle(status string) {
+func (d *desktop) setTitle(run *workbench.RunInfo) {
 	if d.app.project == nil {
 		return
 	}
-	runtime.WindowSetTitle(d.ctx, windowTitle(d.app.project.Dir(), status))
+	runtime.WindowSetTitle(d.ctx, windowTitle(d.app.project.Dir(), run))
 }
 
 func (d *desktop) shutdown(context.Context) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Desktop smoke test: the real binary in a real window under Xvfb, on a temp Go project.
-# After one recorded run, checks that a window titled "Eightfold — <project> — passed" appears
+# After one recorded run, checks that a window titled "Eightfold — <project> — ✔ passed · 2 tests"
+# appears
 # and paints, keeps a screenshot
 # in test-artifacts/desktop.png, then asks the app to quit (SIGTERM) and checks it exits 0
 # and releases the data dir. It also checks that the launcher unpacked the desktop build into
@@ -36,8 +37,9 @@ proj="$work/smokeproj"
 mkdir -p "$proj"
 printf 'module smoke\n\ngo 1.22\n' >"$proj/go.mod"
 printf 'package smoke\n\nfunc One() int { return 1 }\n' >"$proj/one.go"
+printf 'package smoke\n\nimport "testing"\n\nfunc TestOne(t *testing.T) {}\n\nfunc TestTwo(t *testing.T) {}\n' >"$proj/one_test.go"
 git -C "$proj" init -q
-# One recorded run, so the title must show its state.
+# One recorded run, so the title must show its state and its tests.
 EIGHTFOLD_HOME="$work/home" "$bin" run --dir "$proj" >"$work/run.log" 2>&1 || fail "eightfold run failed: $(cat "$work/run.log")"
 
 # A fresh cache dir: the launcher unpacks the desktop build there (launcher.go).
@@ -46,12 +48,12 @@ app_pid=$!
 
 wid=
 for _ in $(seq 1 60); do
-  wid=$(xdotool search --name "^Eightfold — smokeproj — passed$" 2>/dev/null | head -n1 || true)
+  wid=$(xdotool search --name "^Eightfold — smokeproj — ✔ passed · 2 tests$" 2>/dev/null | head -n1 || true)
   [ -n "$wid" ] && break
   kill -0 "$app_pid" 2>/dev/null || fail "the app exited before a window appeared"
   sleep 0.5
 done
-[ -n "$wid" ] || fail "no window titled 'Eightfold — smokeproj — passed' within 30 s"
+[ -n "$wid" ] || fail "no window titled 'Eightfold — smokeproj — ✔ passed · 2 tests' within 30 s"
 echo "desktop smoke: window $wid: $(xdotool getwindowname "$wid")"
 ls "$work/cache/eightfold"/eightfold-desktop-* >/dev/null 2>&1 || fail "the launcher did not unpack the desktop build into the cache dir"
 

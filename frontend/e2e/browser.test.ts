@@ -1,7 +1,7 @@
 // End to end: the real `eightfold serve` on temp projects, driven by Debian's Chromium.
 // Run with `EIGHTFOLD_BIN=/path/to/eightfold npm run test:e2e` (the Makefile's `test-e2e`).
 
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -118,6 +118,14 @@ async function waitForRunStatus(page: Page, id: string, status: RunStatus, timeo
   }
 }
 
+/** Screenshots for people to look at: test-artifacts/ and /tmp/ef-shots/ (or $EF_SHOTS). */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: artifactPath(`${name}.png`) });
+  const dir = process.env.EF_SHOTS ?? '/tmp/ef-shots';
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
 /** Resolves once the page has drawn another frame: its main thread is not stuck. */
 async function nextFrame(page: Page): Promise<boolean> {
   return page.evaluate(() => new Promise<boolean>((r) => requestAnimationFrame(() => r(true))));
@@ -224,7 +232,7 @@ describe.skipIf(availability.skip)(
           expect(await page.evaluate(() => document.cookie)).toBe('');
         });
 
-        it('runs the pipeline from the Run button and shows the go test -json log', async () => {
+        it('runs the pipeline from the Run button and shows the go test log and its test', async () => {
           await openApp(page, ws.server, basename(ws.dir));
           const id = await clickRun(page);
           await waitForRunStatus(page, id, 'passed');
@@ -244,11 +252,26 @@ describe.skipIf(availability.skip)(
           const log = page.getByTestId('log-view');
           const lines = () => log.getAttribute('data-count').then(Number);
           await expect.poll(lines, { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(2);
-          await expect.poll(() => log.textContent(), { timeout: UI_TIMEOUT_MS }).toContain('"Action":"pass"');
+          // go test -json is read as a test report and stored as the text `go test -v` prints (docs/config.md).
+          await expect.poll(() => log.textContent(), { timeout: UI_TIMEOUT_MS }).toContain('--- PASS: TestAdd');
           const text = (await log.textContent()) ?? '';
-          expect(text).toContain('"Test":"TestAdd"');
-          expect(text).toContain('"Package":"example.com/demo"');
+          expect(text).toContain('=== RUN   TestAdd');
+          expect(text).toContain('example.com/demo');
           expect(await page.getByTestId('error-banner').count()).toBe(0);
+
+          // The report's one test, in the header and in the tests tab.
+          const counts = detail.getByTestId('test-counts');
+          expect(await counts.getAttribute('title')).toBe('1 test: 1 passed');
+          await page.getByTestId('run-tab-tests').click();
+          const suite = page.getByTestId('suite-row');
+          await suite.waitFor();
+          expect(await suite.getAttribute('data-suite')).toBe('example.com/demo');
+          // All green: folded until opened.
+          expect(await suite.getAttribute('aria-expanded')).toBe('false');
+          await suite.click();
+          expect(await page.getByTestId('test-row').getAttribute('data-status')).toBe('passed');
+          expect(await page.getByTestId('test-row').textContent()).toContain('TestAdd');
+          await page.getByTestId('run-tab-steps').click();
 
           await page.screenshot({ path: artifactPath('browser-run.png') });
         });
@@ -527,6 +550,122 @@ describe.skipIf(availability.skip)(
         expect(await page.getByTestId('run-button').getAttribute('data-state')).toBe('run');
 
         await page.screenshot({ path: artifactPath('browser-failed.png') });
+        await page.close();
+        expect(errors, 'uncaught errors in the page').toEqual([]);
+      });
+    });
+
+    describe('a pipeline whose JUnit report has a failing test', () => {
+      let ws: Workspace;
+      // One passing and one failing test case; the failure text points at the line that failed.
+      const report = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<testsuites>',
+        '  <testsuite name="cart">',
+        '    <testcase classname="shop.cart" name="adds items" time="0.012" file="shop/cart_test.py" line="10"/>',
+        '    <testcase classname="shop.cart" name="applies discount" time="0.034" file="shop/cart_test.py" line="41">',
+        '      <failure message="total = 90, want 95" type="AssertionError">shop/cart_test.py:44: AssertionError: total = 90, want 95</failure>',
+        '      <system-out>computing total for basket 42</system-out>',
+        '    </testcase>',
+        '  </testsuite>',
+        '</testsuites>',
+      ];
+
+      beforeAll(async () => {
+        ws = await openWorkspace(browser, bin, 'junit', (dir) =>
+          yamlProject(
+            dir,
+            [
+              'steps:',
+              '  - name: test',
+              '    run: |',
+              "      cat > report.xml <<'XML'",
+              ...report.map((l) => `      ${l}`),
+              '      XML',
+              '      exit 1',
+              '    report: junit:report.xml',
+              // The report is written into the repository: not a change worth a run.
+              'watch:',
+              '  ignore: [report.xml]',
+              '',
+            ].join('\n'),
+          ),
+        );
+      });
+      afterAll(() => closeWorkspace(ws));
+
+      it('shows the counts, the tree, the failed filter and the failing test with its message and file:line', async () => {
+        const page = await ws.context.newPage();
+        const errors = pageErrors(page);
+        await openApp(page, ws.server, basename(ws.dir));
+        // Two runs, so that the test has a history to show.
+        const first = await clickRun(page);
+        await waitForRunStatus(page, first, 'failed');
+        const id = await clickRun(page);
+        await waitForRunStatus(page, id, 'failed');
+
+        await runRow(page, 'failed').first().click();
+        const detail = page.locator(`[data-testid=run-detail][data-run-id="${id}"]`);
+        await detail.waitFor();
+
+        // The counts in the run header, and in the tab's title.
+        const counts = detail.getByTestId('test-counts');
+        await expect.poll(() => counts.getAttribute('data-failed')).toBe('1');
+        expect(await counts.getAttribute('data-passed')).toBe('1');
+        expect(await counts.getAttribute('data-total')).toBe('2');
+        expect(await counts.getAttribute('title')).toBe('2 tests: 1 passed, 1 failed');
+        expect((await counts.textContent())?.replace(/\s+/g, '')).toContain('✓1✗1');
+        expect(await page.title()).toBe(`✖ failed · 1 of 2 tests — ${basename(ws.dir)}`);
+        expect(await page.getByTestId('run-row').count(), 'only the two runs started here').toBe(2);
+
+        // A run that ended with failing tests opens on its tests: the suite is open, failures first.
+        expect(await page.getByTestId('run-tab-tests').getAttribute('aria-selected')).toBe('true');
+        const suite = page.getByTestId('suite-row');
+        await expect.poll(() => suite.count()).toBe(1);
+        expect(await suite.getAttribute('data-suite')).toBe('shop.cart');
+        expect(await suite.getAttribute('aria-expanded')).toBe('true');
+        const rows = page.getByTestId('test-row');
+        expect(await rows.count()).toBe(2);
+        expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['failed', 'passed']);
+        expect(await rows.first().textContent()).toContain('applies discount');
+        expect(await rows.first().textContent()).toContain('AssertionError: total = 90, want 95');
+
+        // The failed filter leaves the failure alone.
+        await page.getByTestId('test-filter-failed').click();
+        await expect.poll(() => rows.count()).toBe(1);
+        expect(await rows.first().getAttribute('data-status')).toBe('failed');
+        await shot(page, 'e2e-run-tests');
+
+        // Its detail: the message and where it failed, up front.
+        await rows.first().click();
+        const test = page.getByTestId('test-detail');
+        await test.getByTestId('test-location').waitFor();
+        expect(await test.getByTestId('test-name').textContent()).toBe('applies discount');
+        expect(await test.getByTestId('test-status').getAttribute('data-status')).toBe('failed');
+        expect(await test.getByTestId('test-location').textContent()).toBe('shop/cart_test.py:44');
+        expect(await test.getByTestId('test-message').textContent()).toContain('total = 90, want 95');
+        expect((await test.getByTestId('test-since').textContent())?.replace(/\s+/g, ' ')).toContain(`Failing since run #${first}`);
+        expect(await test.getByTestId('test-output').textContent()).toContain('computing total for basket 42');
+        const cells = test.getByTestId('outcome-cell');
+        expect(await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).toEqual([first, id]);
+        // uPlot drew the duration trend on a canvas.
+        await test.getByTestId('duration-trend').locator('canvas').first().waitFor();
+        expect(new URL(page.url()).hash).toMatch(new RegExp(`^#/build/${id}/tests/\\d+$`));
+        expect(await nextFrame(page)).toBe(true);
+        await shot(page, 'e2e-test-detail');
+
+        // A history cell goes to that run, with the same test open.
+        await cells.first().click();
+        await page.locator(`[data-testid=run-detail][data-run-id="${first}"]`).waitFor();
+        await expect.poll(() => page.getByTestId('test-detail').getByTestId('test-name').textContent()).toBe('applies discount');
+
+        // The insights of the run: nothing green before, so the failure counts as new.
+        await page.getByTestId('run-tab-insights').click();
+        const insights = page.getByTestId('run-insights');
+        await expect.poll(() => insights.getByTestId('newly-failing').getAttribute('data-count')).toBe('1');
+        expect(await insights.textContent()).toContain('No run passed before this one');
+        expect(await page.getByTestId('error-banner').count()).toBe(0);
+
         await page.close();
         expect(errors, 'uncaught errors in the page').toEqual([]);
       });

@@ -1,3 +1,5 @@
+// First: libraries read navigator.language when they load (see locale.ts).
+import './lib/locale';
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';

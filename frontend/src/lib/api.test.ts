@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, createApi, httpTransport, isDesktop, toApiError, type Connection } from './api';
+import { Api, ApiError, createApi, httpTransport, isDesktop, toApiError, type Connection } from './api';
 import type { RunInfo } from './types';
 
 describe('toApiError', () => {
@@ -33,6 +33,10 @@ describe('Wails face', () => {
       StartRun: vi.fn(async () => Promise.reject('config invalid: eightfold.yaml:3:5')),
       WatchState: vi.fn(async () => ({ watching: true, dirs: 4, auto: true, pending: 0, loop: '', error: '' })),
       SetAutoRun: vi.fn(async () => null),
+      RunTests: vi.fn(async () => []),
+      TestDetail: vi.fn(async (id: unknown) => ({ result: { id } })),
+      RunInsights: vi.fn(async (id: unknown) => ({ run_id: id })),
+      FlakyTests: vi.fn(async () => []),
     };
     const runtime = {
       EventsOn: vi.fn((topic: string, cb: (...data: unknown[]) => void) => {
@@ -84,6 +88,19 @@ describe('Wails face', () => {
     await expect(api.WatchState()).resolves.toMatchObject({ watching: true, dirs: 4 });
     await expect(api.SetAutoRun(false)).resolves.toBeUndefined();
     expect(app.SetAutoRun).toHaveBeenCalledWith(false);
+  });
+
+  it('calls the test methods with their arguments', async () => {
+    const { app } = fakeWails();
+    const api = createApi();
+    await api.RunTests(12);
+    expect(app.RunTests).toHaveBeenLastCalledWith(12, {});
+    await api.RunTests(12, { failed: true, name: 'cart' });
+    expect(app.RunTests).toHaveBeenLastCalledWith(12, { failed: true, name: 'cart' });
+    await expect(api.TestDetail(345)).resolves.toEqual({ result: { id: 345 } });
+    await expect(api.RunInsights(12)).resolves.toEqual({ run_id: 12 });
+    await api.FlakyTests(0);
+    expect(app.FlakyTests).toHaveBeenCalledWith(0);
   });
 
   it('is always connected and opens links in the system browser', () => {
@@ -159,6 +176,23 @@ describe('HTTP face', () => {
       body: '[7,3,0]',
       credentials: 'same-origin',
     });
+  });
+
+  it('posts the test methods with their arguments', async () => {
+    const { fetch, transport } = http(() => new Response('[]'));
+    const api = new Api(transport);
+    await api.RunTests(12, { slow: true, limit: 10 });
+    await api.RunTests(13);
+    await api.TestDetail(345);
+    await api.RunInsights(12);
+    await api.FlakyTests(50);
+    expect(fetch.mock.calls.map(([url, init]) => [url, init?.body])).toEqual([
+      ['/api/RunTests', '[12,{"slow":true,"limit":10}]'],
+      ['/api/RunTests', '[13,{}]'],
+      ['/api/TestDetail', '[345]'],
+      ['/api/RunInsights', '[12]'],
+      ['/api/FlakyTests', '[50]'],
+    ]);
   });
 
   it('sends [] for methods without arguments and accepts null', async () => {

@@ -2,7 +2,19 @@
 // (window.go.main.App); in a browser the same methods are called over HTTP and events arrive
 // as server-sent events from /api/events. See docs/api.md.
 
-import type { EventMap, LogPage, ProjectInfo, RunInfo, Topic, WatchState } from './types';
+import type {
+  EventMap,
+  FlakyInfo,
+  LogPage,
+  ProjectInfo,
+  RunInfo,
+  RunInsights,
+  TestDetail,
+  TestQuery,
+  TestResultInfo,
+  Topic,
+  WatchState,
+} from './types';
 
 type BoundMethod = (...args: unknown[]) => Promise<unknown>;
 
@@ -242,6 +254,26 @@ export class Api {
   /** Turns starting runs on file changes on or off; `conflict` when the project is not watched. */
   async SetAutoRun(on: boolean): Promise<void> {
     await this.#t.call('SetAutoRun', [on]);
+  }
+
+  /** A run's test results, by suite and name (slowest first with `slow`); `{}` lists them all. */
+  RunTests(runId: number, query: TestQuery = {}): Promise<TestResultInfo[]> {
+    return this.#t.call('RunTests', [runId, query]) as Promise<TestResultInfo[]>;
+  }
+
+  /** One test result with its output and the test's history (newest first, at most 30). */
+  TestDetail(resultId: number): Promise<TestDetail> {
+    return this.#t.call('TestDetail', [resultId]) as Promise<TestDetail>;
+  }
+
+  /** A run's tests next to the last green and red runs before it. */
+  RunInsights(runId: number): Promise<RunInsights> {
+    return this.#t.call('RunInsights', [runId]) as Promise<RunInsights>;
+  }
+
+  /** The flaky tests of the newest `window` runs (0: 50), newest first. */
+  FlakyTests(window: number): Promise<FlakyInfo[]> {
+    return this.#t.call('FlakyTests', [window]) as Promise<FlakyInfo[]>;
   }
 
   /** Subscribes to an event topic; returns the unsubscribe function. */

@@ -1,8 +1,8 @@
 // Words and marks for run and step states, so a state never rests on colour alone.
 
-import type { RunStatus, StepInfo, StepStatus } from './types';
+import type { RunStatus, StepInfo, StepStatus, TestStatus } from './types';
 
-export type Status = RunStatus | StepStatus;
+export type Status = RunStatus | StepStatus | TestStatus;
 
 const MARKS: Record<Status, string> = {
   pending: '○',
@@ -14,7 +14,11 @@ const MARKS: Record<Status, string> = {
   cancelled: '⊘',
   interrupted: '⚡',
   skipped: '↷',
+  errored: '!',
 };
+
+/** The mark of a flaky test (passed only on a retry, or flipping between runs). */
+export const FLAKY_MARK = '~';
 
 export function statusMark(status: Status): string {
   return MARKS[status] ?? '?';

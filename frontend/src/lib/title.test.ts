@@ -16,6 +16,21 @@ describe('documentTitle', () => {
     expect(documentTitle(project(), run({ status: 'failed', tests }), null)).toBe('✖ failed · 3 of 42 tests — demo');
   });
 
+  it('names flaky tests, and counts tests while the run goes', () => {
+    const tests = { total: 42, passed: 41, failed: 0, skipped: 1, flaky: 2 };
+    expect(documentTitle(project(), run({ status: 'passed', tests }), null)).toBe('✔ passed · 42 tests, 2 flaky — demo');
+    expect(documentTitle(project(), run({ status: 'failed', tests: { ...tests, failed: 1, flaky: 1 } }), null)).toBe(
+      '✖ failed · 1 of 42 tests, 1 flaky — demo',
+    );
+    expect(documentTitle(project(), run({ status: 'running', tests: { ...tests, total: 1, flaky: 0 } }), null)).toBe(
+      '● running · 1 test — demo',
+    );
+    expect(documentTitle(project(), run({ status: 'running', tests: { ...tests, failed: 3, flaky: 0 } }), null)).toBe(
+      '● running · 42 tests, 3 failed — demo',
+    );
+    expect(documentTitle(project(), run({ status: 'cancelled', tests }), null)).toBe('⊘ cancelled — demo');
+  });
+
   it('says when auto-run is paused, but not when nothing is watched', () => {
     expect(documentTitle(project(), run(), watching({ auto: false }))).toBe('✔ passed — demo (paused)');
     expect(documentTitle(project(), null, watching({ auto: false }))).toBe('Eightfold — demo (paused)');

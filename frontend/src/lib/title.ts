@@ -12,14 +12,24 @@ const MARKS: Record<RunStatus, string> = {
   interrupted: '⚡',
 };
 
+function plural(n: number): string {
+  return `${n} ${n === 1 ? 'test' : 'tests'}`;
+}
+
+// The counts after the status: the tests so far while running (updated live by run.updated),
+// the failures of a failed run, the total of a passed one; flaky ones are named, since a green
+// run that only passed on retries is worth a second look.
 function tests(run: RunInfo): string {
-  const { total, failed } = run.tests;
-  if (run.status === 'passed' && total > 0) return ` · ${total} ${total === 1 ? 'test' : 'tests'}`;
-  if (run.status === 'failed' && failed > 0) return ` · ${failed} of ${total} ${total === 1 ? 'test' : 'tests'}`;
+  const { total, failed, flaky } = run.tests;
+  if (total === 0) return '';
+  const flakyText = flaky > 0 ? `, ${flaky} flaky` : '';
+  if (run.status === 'running') return ` · ${plural(total)}${failed > 0 ? `, ${failed} failed` : ''}${flakyText}`;
+  if (run.status === 'passed') return ` · ${plural(total)}${flakyText}`;
+  if (run.status === 'failed' && failed > 0) return ` · ${failed} of ${plural(total)}${flakyText}`;
   return '';
 }
 
-/** "● running — demo", "✔ passed · 42 tests — demo", "✖ failed · 3 of 42 tests — demo (paused)". */
+/** "● running · 120 tests — demo", "✔ passed · 42 tests, 1 flaky — demo", "✖ failed · 3 of 42 tests — demo (paused)". */
 export function documentTitle(project: ProjectInfo | null, newest: RunInfo | null, watch: WatchState | null): string {
   if (!project) return 'Eightfold';
   const paused = watch?.watching && !watch.auto ? ' (paused)' : '';

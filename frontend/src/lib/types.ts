@@ -138,6 +138,135 @@ export interface WatchState {
   error: string;
 }
 
+export type TestStatus = 'passed' | 'failed' | 'skipped' | 'errored';
+
+/** One test's result in a run. */
+export interface TestResultInfo {
+  id: number;
+  run_id: number;
+  step_id: number;
+  /** The test across runs: same suite and name, same id. */
+  test_id: number;
+  /** Go package, JUnit suite or class, TAP step name. */
+  suite: string;
+  /** Subtests as a path ("TestA/case_1"); "[build failed]", "[suite failed]", "[bail out]" stand for a whole suite. */
+  name: string;
+  /** Newer versions may add words. */
+  status: TestStatus | (string & {});
+  duration_ms: number;
+  /** 1; more when retries reran it. */
+  attempts: number;
+  /** Passed only on a retry; message keeps the failure it recovered from. */
+  flaky: boolean;
+  /** Why it failed or was skipped (at most 4 KiB). */
+  message: string;
+  /** Where it failed, when the report says ("" and 0 otherwise). */
+  file: string;
+  line: number;
+}
+
+/** Filters for RunTests; {} lists every test by suite and name. */
+export interface TestQuery {
+  /** Failed or errored only. */
+  failed?: boolean;
+  /** Passed on a retry only. */
+  flaky?: boolean;
+  /** Slowest first. */
+  slow?: boolean;
+  /** Substring of the suite or name, any case. */
+  name?: string;
+  /** ≤ 0: all. */
+  limit?: number;
+}
+
+/** One result in a test's history. */
+export interface TestOutcome {
+  run_id: number;
+  result_id: number;
+  status: TestStatus | (string & {});
+  duration_ms: number;
+  flaky: boolean;
+  commit: string;
+  started_at: string;
+}
+
+export interface TestDetail {
+  result: TestResultInfo;
+  /** What the test printed (at most 64 KiB). */
+  output: string;
+  /** Newest first, at most 30, up to this result's run. */
+  history: TestOutcome[];
+  /** The newest run the test passed in; 0: never. */
+  last_passed_run: number;
+  /** The first run of its current failures; 0 when its newest result is not a failure. */
+  failing_since: number;
+  /** Median duration of the passing results in history; 0: none. */
+  median_ms: number;
+}
+
+/** Another run, named. */
+export interface RunRef {
+  id: number;
+  commit: string;
+  dirty: boolean;
+  started_at: string;
+}
+
+export interface CommitInfo {
+  sha: string;
+  subject: string;
+  author: string;
+  /** RFC 3339. */
+  when: string;
+}
+
+/** What changed in the code between two runs. */
+export interface ChangesInfo {
+  /** Newest first. */
+  commits: CommitInfo[];
+  more_commits: number;
+  files: string[];
+  /** What the lists cannot show (uncommitted changes, or why git could not tell); "" when they are the whole story. */
+  note: string;
+}
+
+/** A test that ran at least twice as long as its median. */
+export interface RegressionInfo extends TestResultInfo {
+  median_ms: number;
+  samples: number;
+}
+
+export interface RunInsights {
+  run_id: number;
+  /** The newest passed and failed runs before this one; null: none. */
+  last_green: RunRef | null;
+  last_red: RunRef | null;
+  /** Fail here and did not fail in last_green (every failure when there is none). */
+  newly_failing: TestResultInfo[];
+  /** Pass here and failed in last_red. */
+  fixed: TestResultInfo[];
+  /** At most 10. */
+  slowest: TestResultInfo[];
+  regressions: RegressionInfo[];
+  /** What changed in the code since last_green; null without one. */
+  since_green: ChangesInfo | null;
+}
+
+/** "passed-on-retry", "same-code" (failed and passed on the same tree), "flips" (changed between passing and failing 3 times or more). */
+export type FlakyReason = 'passed-on-retry' | 'same-code' | 'flips';
+
+export interface FlakyInfo {
+  test_id: number;
+  suite: string;
+  name: string;
+  reasons: (FlakyReason | (string & {}))[];
+  /** Run ids that show it, oldest first. */
+  evidence: number[];
+  flips: number;
+  failures: number;
+  last_run: number;
+}
+
 /** Event topics and their payloads. */
 export interface EventMap {
   'run.started': RunInfo;

@@ -2,6 +2,7 @@
 // state of the event stream. Everything live arrives through events; nothing polls.
 
 import { toApiError, type Api, type Connection } from './api';
+import type { Route, RunTab } from './route';
 import type { PlaceId, ProjectInfo, RunInfo, WatchState } from './types';
 
 export interface Notice {
@@ -37,6 +38,12 @@ export class Workbench {
   starting = $state(false);
   place = $state<PlaceId>('build');
   selectedRunId = $state<number | null>(null);
+  /** The run detail's tab the user picked; null: the one each run suggests. */
+  runTab = $state<RunTab | null>(null);
+  /** The test result open in the run's tests tab. */
+  selectedResultId = $state<number | null>(null);
+  /** The Build place shows the project's flaky tests instead of its runs. */
+  flakyView = $state(false);
   /** What the watcher is doing; null until loaded. */
   watch = $state.raw<WatchState | null>(null);
   /** The loop warning the user dismissed; it shows again when a new one comes. */
@@ -129,8 +136,26 @@ export class Workbench {
     else if (progress(run) >= progress(old)) this.runs = this.runs.map((r) => (r === old ? run : r));
   }
 
+  /** Goes where a route (the location hash) says. */
+  navigate(route: Route): Promise<void> {
+    this.place = route.place;
+    this.flakyView = route.place === 'build' && !!route.flaky;
+    this.runTab = route.tab ?? null;
+    const done = this.selectRun(route.runId);
+    this.selectedResultId = route.runId === null ? null : (route.resultId ?? null);
+    return done;
+  }
+
+  /** Opens a test result of the selected run (null closes it), in the tests tab. */
+  selectResult(id: number | null): void {
+    this.selectedResultId = id;
+    if (id !== null) this.runTab = 'tests';
+  }
+
   async selectRun(id: number | null): Promise<void> {
+    if (id !== this.selectedRunId) this.selectedResultId = null;
     this.selectedRunId = id;
+    if (id !== null) this.flakyView = false;
     if (id === null || this.runs.some((r) => r.id === id)) return;
     try {
       this.upsert(await this.api.GetRun(id));

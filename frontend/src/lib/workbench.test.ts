@@ -117,4 +117,26 @@ describe('Workbench watch state', () => {
     go.emit('watch.state', watchState({ auto: false, loop }));
     expect(wb.loopWarning).toBe(loop);
   });
+
+  it('goes where a route says, and forgets the open test when another run is picked', async () => {
+    const wb = new Workbench(new FakeGo({ GetRun: (id) => run({ id: id as number }) }).api());
+    wb.upsert(run({ id: 4 }));
+    await wb.navigate({ place: 'build', runId: 4, tab: 'tests', resultId: 40 });
+    expect([wb.selectedRunId, wb.runTab, wb.selectedResultId, wb.flakyView]).toEqual([4, 'tests', 40, false]);
+
+    await wb.selectRun(4);
+    expect(wb.selectedResultId).toBe(40);
+    await wb.selectRun(3);
+    expect([wb.selectedRunId, wb.runTab, wb.selectedResultId]).toEqual([3, 'tests', null]);
+
+    wb.selectResult(null);
+    wb.runTab = 'steps';
+    wb.selectResult(31);
+    expect([wb.runTab, wb.selectedResultId]).toEqual(['tests', 31]);
+
+    await wb.navigate({ place: 'build', runId: null, flaky: true });
+    expect([wb.selectedRunId, wb.selectedResultId, wb.flakyView, wb.runTab]).toEqual([null, null, true, null]);
+    await wb.navigate({ place: 'plan', runId: null, flaky: true });
+    expect(wb.flakyView).toBe(false);
+  });
 });

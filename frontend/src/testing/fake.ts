@@ -1,7 +1,20 @@
 // A stand-in for the Go side in tests: answers calls from a table and emits events on demand.
 
 import { Api, type Connection, type Transport } from '../lib/api';
-import type { EventMap, LogChunk, ProjectInfo, RunInfo, StepInfo, Topic, WatchState } from '../lib/types';
+import type {
+  EventMap,
+  FlakyInfo,
+  LogChunk,
+  ProjectInfo,
+  RunInfo,
+  RunInsights,
+  StepInfo,
+  TestDetail,
+  TestOutcome,
+  TestResultInfo,
+  Topic,
+  WatchState,
+} from '../lib/types';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -120,4 +133,77 @@ export function chunk(seq: number, text: string, stream: LogChunk['stream'] = 's
 
 export function watchState(over: Partial<WatchState> = {}): WatchState {
   return { watching: true, dirs: 12, auto: true, pending: 0, loop: '', error: '', ...over };
+}
+
+export function testResult(over: Partial<TestResultInfo> = {}): TestResultInfo {
+  return {
+    id: 1,
+    run_id: 1,
+    step_id: 1,
+    test_id: 1,
+    suite: 'example.com/shop/cart',
+    name: 'TestAdd',
+    status: 'passed',
+    duration_ms: 12,
+    attempts: 1,
+    flaky: false,
+    message: '',
+    file: '',
+    line: 0,
+    ...over,
+  };
+}
+
+export function outcome(over: Partial<TestOutcome> = {}): TestOutcome {
+  return {
+    run_id: 1,
+    result_id: 1,
+    status: 'passed',
+    duration_ms: 12,
+    flaky: false,
+    commit: '0123456789abcdef0123456789abcdef01234567',
+    started_at: '2025-01-01T10:00:00.000Z',
+    ...over,
+  };
+}
+
+export function testDetail(over: Partial<TestDetail> = {}): TestDetail {
+  const result = over.result ?? testResult();
+  return {
+    result,
+    output: '',
+    history: [outcome({ run_id: result.run_id, result_id: result.id, status: result.status, duration_ms: result.duration_ms })],
+    last_passed_run: result.status === 'passed' ? result.run_id : 0,
+    failing_since: 0,
+    median_ms: 0,
+    ...over,
+  };
+}
+
+export function insights(over: Partial<RunInsights> = {}): RunInsights {
+  return {
+    run_id: 1,
+    last_green: null,
+    last_red: null,
+    newly_failing: [],
+    fixed: [],
+    slowest: [],
+    regressions: [],
+    since_green: null,
+    ...over,
+  };
+}
+
+export function flakyInfo(over: Partial<FlakyInfo> = {}): FlakyInfo {
+  return {
+    test_id: 1,
+    suite: 'example.com/shop/net',
+    name: 'TestReconnect',
+    reasons: ['flips'],
+    evidence: [2, 3, 4],
+    flips: 3,
+    failures: 2,
+    last_run: 4,
+    ...over,
+  };
 }
