@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -81,6 +82,19 @@ var goTestJSON = regexp.MustCompile(`(^|[\s;&|(])go\s+test(\s+[^;&|\n]*)?\s--?js
 // IsGoTestJSON reports whether a command runs `go test -json`, so that its output is
 // read as test2json without `report:` in the config.
 func IsGoTestJSON(command string) bool { return goTestJSON.MatchString(command) }
+
+// ReportFiles are the JUnit report globs of the steps, as gitignore patterns from the
+// repository root: the files a pipeline writes for Eightfold to read, which must not start
+// the next run when it writes them.
+func (c *Config) ReportFiles() []string {
+	var out []string
+	for _, s := range c.Steps {
+		if glob, ok := strings.CutPrefix(s.Report, ReportJUnit); ok {
+			out = append(out, "/"+strings.TrimPrefix(glob, "./"))
+		}
+	}
+	return out
+}
 
 // LogLimitFor is the cap on stored output that applies to s.
 func (c *Config) LogLimitFor(s Step) int64 {

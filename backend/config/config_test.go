@@ -571,3 +571,14 @@ func TestGoTestJSONIsDetected(t *testing.T) {
 		t.Errorf("an explicit report was replaced: %+v", s)
 	}
 }
+
+func TestReportFiles(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"eightfold.yaml": "steps:\n  - {name: a, run: x, report: 'junit:./reports/**/*.xml'}\n  - {name: b, run: go test -json ./...}\n  - {name: c, run: y, report: junit:out.xml}\n"})
+	cfg, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.ReportFiles(), []string{"/reports/**/*.xml", "/out.xml"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

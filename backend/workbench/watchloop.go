@@ -70,10 +70,12 @@ type watchedRun struct {
 // load, so that fixing the file is itself a change that runs).
 func (p *Project) Watch(ctx context.Context, opts WatchOptions) error {
 	cfg := config.DefaultWatch()
+	var reports []string
 	if c, err := config.Load(p.dir); err == nil {
-		cfg = c.Watch
+		cfg, reports = c.Watch, c.ReportFiles()
 	}
-	w, err := watch.New(watch.Options{Root: p.dir, Ignore: slices.Concat(cfg.Ignore, p.ownFiles()), Debounce: cfg.Debounce, MaxWait: cfg.MaxWait, Poll: cfg.Poll})
+	ignore := slices.Concat(cfg.Ignore, reports, p.ownFiles())
+	w, err := watch.New(watch.Options{Root: p.dir, Ignore: ignore, Debounce: cfg.Debounce, MaxWait: cfg.MaxWait, Poll: cfg.Poll})
 	if err != nil {
 		p.setWatchState(WatchState{Error: err.Error()})
 		return err

@@ -174,3 +174,19 @@ func TestDataDirInsideTheRepositoryIsNotWatched(t *testing.T) {
 		})
 	}
 }
+
+// The JUnit files a step writes for Eightfold to read do not start the next run.
+func TestJUnitReportsDoNotRetrigger(t *testing.T) {
+	p, _ := watched(t, `steps:
+  - name: e2e
+    run: mkdir -p reports && echo '<testsuite name="s"><testcase name="ok"/></testsuite>' > reports/out.xml
+    report: junit:reports/*.xml
+`, WatchOptions{RunAtStart: true})
+	waitRuns(t, p, 1)
+	touch(t, p, "trigger.txt", "change")
+	runs := waitRuns(t, p, 2)
+	time.Sleep(500 * time.Millisecond) // a run started by the report would be going by now
+	if n := len(finished(t, p)); n != 2 || p.WatchState().Loop != "" || runs[1].Trigger != TriggerChange || runs[1].Tests.Total != 1 {
+		t.Errorf("%d runs (want 2), loop %q, second run %+v", n, p.WatchState().Loop, runs[1])
+	}
+}
