@@ -518,8 +518,8 @@ func (r *junitResult) describe() string {
 	} else if r.typ != "" {
 		head = r.typ
 	}
-	if text == head {
-		return text
+	if text == head || r.message != "" && strings.Contains(text, strings.TrimSpace(r.message)) {
+		return text // the body says it all again, as pytest's and Node's do
 	}
 	return joinLines(strings.TrimSpace(head), text)
 }
@@ -589,11 +589,19 @@ func joinSuitePath(suites []*junitSuite) string {
 func attr(t xml.StartElement, name string) string {
 	for _, a := range t.Attr {
 		if a.Name.Local == name {
-			return a.Value
+			return strings.ReplaceAll(a.Value, escKeeper, "\x1b")
 		}
 	}
 	return ""
 }
+
+// escKeeper stands in for ESC while the XML decoder reads: XML forbids the character, but
+// test output is full of ANSI colour codes (ESC [ 3 3 m), which the faces render. It is a
+// private-use character no report writes, turned back into ESC in every text kept.
+const (
+	escKeeper     = "\uE01B"
+	escKeeperRune = '\uE01B'
+)
 
 // parseSeconds reads a time attribute in seconds: "0.25", "1,234.5" (a thousands
 // separator), "0,25" (a decimal comma). Anything else, negative or absurd is 0.
@@ -674,6 +682,9 @@ func (t *cappedText) onNewLine() *cappedText {
 }
 
 func (t *cappedText) add(p []byte) {
+	if bytes.Contains(p, []byte(escKeeper)) {
+		p = bytes.ReplaceAll(p, []byte(escKeeper), []byte{0x1b})
+	}
 	t.total += len(p)
 	if room := t.max + 1 - len(t.b); room > 0 {
 		t.b = append(t.b, p[:min(room, len(p))]...)
@@ -1002,8 +1013,8 @@ func appendUTF16(dst, src []byte, bigEndian, final bool) (out, rest []byte) {
 }
 
 // appendXMLText appends src to dst as text the XML decoder accepts: a byte that is not UTF-8
-// is read as Latin-1, and a control character XML forbids, raw or as a character reference,
-// becomes U+FFFD. rest is an unfinished character or reference at the end of src, kept
+// is read as Latin-1, ESC becomes escKeeper, and another control character XML forbids, raw
+// or as a character reference, becomes U+FFFD. rest is an unfinished character or reference at the end of src, kept
 // unless final.
 func appendXMLText(dst, src []byte, final bool) (out, rest []byte) {
 	start := 0
@@ -1032,10 +1043,15 @@ func appendXMLText(dst, src []byte, final bool) (out, rest []byte) {
 // unfinished says that s ends too early to tell.
 func xmlChar(s []byte) (size int, replace rune, unfinished bool) {
 	switch c := s[0]; {
+	case c == 0x1b:
+		return 1, escKeeperRune, false
 	case c < 0x80 && c != '&':
 		return 1, utf8.RuneError, false
 	case c == '&':
 		n, r, unfinished := charRef(s)
+		if n > 0 && r == 0x1b {
+			return n, escKeeperRune, false
+		}
 		if n > 0 && !isXMLChar(r) {
 			return n, utf8.RuneError, false
 		}
