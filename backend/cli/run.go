@@ -134,7 +134,14 @@ func printSummary(w io.Writer, r workbench.RunInfo, color bool) {
 		fmt.Fprintln(w, paint(color, code, line))
 	}
 	mark, code := statusMark(r.Status)
-	fmt.Fprintln(w, paint(color, "1;"+code, fmt.Sprintf("%s run #%d %s in %s", mark, r.ID, r.Status, fmtDuration(r.DurationMs))))
+	line := fmt.Sprintf("%s run #%d %s in %s", mark, r.ID, r.Status, fmtDuration(r.DurationMs))
+	if r.Tests.Total > 0 {
+		line += " · " + countsLine(r.Tests)
+	}
+	fmt.Fprintln(w, paint(color, "1;"+code, line))
+	if r.Tests.Failed > 0 {
+		fmt.Fprintf(w, "See the failed tests with `eightfold tests --run %d`.\n", r.ID)
+	}
 	if r.Error != "" {
 		fmt.Fprintln(w, r.Error)
 	}

@@ -30,8 +30,9 @@ func TestTestsCommand(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "broken"), nil, 0o644)
 	os.WriteFile(filepath.Join(dir, "slow"), []byte("0.5"), 0o644)
-	if code, _, _ := eightfold(t, home, "run", "--dir", dir); code != 1 {
-		t.Fatalf("red run: exit %d", code)
+	if code, out, _ := eightfold(t, home, "run", "--dir", dir); code != 1 || !strings.Contains(out, "run #4 failed in ") ||
+		!strings.Contains(out, " · 3 tests: 2 passed, 1 failed, 0 skipped\nSee the failed tests with `eightfold tests --run 4`.") {
+		t.Fatalf("red run: exit %d\n%s", code, out)
 	}
 
 	code, out, _ := eightfold(t, home, "tests", "--dir", dir)
