@@ -39,6 +39,7 @@ type Store struct {
 	lock  *DirLock // nil for readers
 	path  string
 	stale []ProcessGroup
+	tests testIDs // ids of the tests recorded, so a run of known tests skips their upsert
 }
 
 // Open opens (creating if needed) the database in dir for writing. It takes the data dir's

@@ -62,12 +62,17 @@ func (s *Store) AddTestResults(ctx context.Context, projectID, runID, stepID int
 		return err
 	}
 	defer resStmt.Close()
+	var added []testID
 	for _, r := range rs {
-		var testID int64
-		if err := testStmt.QueryRowContext(ctx, projectID, r.Suite, r.Name).Scan(&testID); err != nil {
-			return fmt.Errorf("record test %s %s: %w", r.Suite, r.Name, err)
+		key := testKey{projectID, r.Suite, r.Name}
+		id, known := s.tests.get(key)
+		if !known {
+			if err := testStmt.QueryRowContext(ctx, projectID, r.Suite, r.Name).Scan(&id); err != nil {
+				return fmt.Errorf("record test %s %s: %w", r.Suite, r.Name, err)
+			}
+			added = append(added, testID{key, id})
 		}
-		if _, err := resStmt.ExecContext(ctx, runID, stepID, testID, r.Status, r.DurationMs, max(r.Attempts, 1),
+		if _, err := resStmt.ExecContext(ctx, runID, stepID, id, r.Status, r.DurationMs, max(r.Attempts, 1),
 			r.Message, r.Output, r.File, r.Line); err != nil {
 			return fmt.Errorf("record the result of %s %s: %w", r.Suite, r.Name, err)
 		}
@@ -75,6 +80,7 @@ func (s *Store) AddTestResults(ctx context.Context, projectID, runID, stepID int
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("record %d test results of run #%d: %w", len(rs), runID, err)
 	}
+	s.tests.addAll(added) // only once committed: a rolled back id would be reused
 	return nil
 }
 

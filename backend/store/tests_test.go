@@ -279,3 +279,23 @@ func TestFlakyDetection(t *testing.T) {
 		t.Errorf("window of 3: %+v", narrow)
 	}
 }
+
+// A batch that fails leaves no test ids behind in the cache: the next batch records its
+// tests again and its results stay attached to them.
+func TestAFailedBatchDoesNotPoisonTheTestCache(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	pid, ids := history(t, s, []crafted{{tree: "t1", status: StatusPassed, tests: "old=P"}})
+	run, _ := s.Run(ctx, ids[0])
+	bad := []TestResult{{Suite: "pkg", Name: "new", Status: TestPassed}}
+	if err := s.AddTestResults(ctx, pid, ids[0], 9999, bad); err == nil {
+		t.Fatal("a result of a step that does not exist was stored")
+	}
+	if err := s.AddTestResults(ctx, pid, ids[0], run.Steps[0].ID, bad); err != nil {
+		t.Fatalf("after a failed batch: %v", err)
+	}
+	h, err := s.History(ctx, mustTest(t, s, pid, "new"), 0)
+	if err != nil || len(h.Outcomes) != 1 {
+		t.Errorf("history of the new test %+v, %v", h, err)
+	}
+}
