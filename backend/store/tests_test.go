@@ -105,9 +105,7 @@ func TestRetryMergesIntoOneFlakyResult(t *testing.T) {
 		t.Errorf("counts %+v, want %+v", run.Tests, want)
 	}
 	flaky, _ := s.RunTests(ctx, ids[0], TestFilter{Flaky: true})
-	if got := names(flaky); !slices.Equal(got, []string{"b"}) {
-		t.Errorf("flaky filter gives %v", got)
-	}
+	wantNames(t, "flaky filter", flaky, "b")
 }
 
 func TestHistoryOfATest(t *testing.T) {
@@ -170,26 +168,18 @@ func TestSinceTheLastGreenAndRedRuns(t *testing.T) {
 	}
 	newly, _ := s.NewlyFailing(ctx, ids[2], green.ID)
 	// Since the last green run (#1): a, b and the new test d fail.
-	if got := names(newly); !slices.Equal(got, []string{"a", "b", "d"}) {
-		t.Errorf("newly failing since #%d: %v", green.ID, got)
-	}
+	wantNames(t, "newly failing since the last green run", newly, "a", "b", "d")
 	red, _ := s.LastRunWith(ctx, pid, ids[2], StatusFailed)
 	if red.ID != ids[1] {
 		t.Fatalf("last red #%d, want #%d", red.ID, ids[1])
 	}
 	newlySinceRed, _ := s.NewlyFailing(ctx, ids[2], red.ID)
-	if got := names(newlySinceRed); !slices.Equal(got, []string{"b", "d"}) {
-		t.Errorf("newly failing since #%d: %v", red.ID, got)
-	}
+	wantNames(t, "newly failing since the last red run", newlySinceRed, "b", "d")
 	fixed, _ := s.Fixed(ctx, ids[1], ids[0])
-	if len(fixed) != 0 {
-		t.Errorf("nothing was fixed in #2, got %v", names(fixed))
-	}
+	wantNames(t, "fixed in #2", fixed)
 	_, more := history(t, s, []crafted{{tree: "t4", status: StatusFailed, tests: "a=P b=F c=P d=P"}})
 	fixed, _ = s.Fixed(ctx, more[0], ids[2])
-	if got := names(fixed); !slices.Equal(got, []string{"a", "d"}) {
-		t.Errorf("fixed since #%d: %v", ids[2], got)
-	}
+	wantNames(t, "fixed since #3", fixed, "a", "d")
 	none, _ := s.LastRunWith(ctx, pid, ids[0], StatusPassed)
 	if none.ID != 0 {
 		t.Errorf("a green run before the first: %+v", none)
@@ -215,13 +205,9 @@ func TestSlowestAndRegressions(t *testing.T) {
 		t.Errorf("regressions %+v, want slow (median 100 ms of 3)", regs)
 	}
 	top, _ := s.RunTests(ctx, ids[3], TestFilter{BySlowest: true, Limit: 2})
-	if got := names(top); !slices.Equal(got, []string{"new", "steady"}) {
-		t.Errorf("slowest two %v", got)
-	}
+	wantNames(t, "slowest two", top, "new", "steady")
 	byName, _ := s.RunTests(ctx, ids[3], TestFilter{Name: "STEA"})
-	if got := names(byName); !slices.Equal(got, []string{"steady"}) {
-		t.Errorf("name filter %v", got)
-	}
+	wantNames(t, "name filter", byName, "steady")
 }
 
 func TestFlakyDetection(t *testing.T) {
@@ -297,5 +283,13 @@ func TestAFailedBatchDoesNotPoisonTheTestCache(t *testing.T) {
 	h, err := s.History(ctx, mustTest(t, s, pid, "new"), 0)
 	if err != nil || len(h.Outcomes) != 1 {
 		t.Errorf("history of the new test %+v, %v", h, err)
+	}
+}
+
+// wantNames checks the names of results, in order.
+func wantNames(t *testing.T, what string, rs []TestResult, want ...string) {
+	t.Helper()
+	if got := names(rs); !slices.Equal(got, append([]string{}, want...)) {
+		t.Errorf("%s: %v, want %v", what, got, want)
 	}
 }
