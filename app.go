@@ -143,3 +143,162 @@ func (a *App) FlakyTests(window int) ([]workbench.FlakyInfo, error) {
 	}
 	return a.project.FlakyTests(window)
 }
+
+// Board loads the plan board: its columns in order, each with its cards in order (made with
+// the loop's default columns on first use).
+func (a *App) Board() (workbench.BoardInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.BoardInfo{}, err
+	}
+	return a.project.Board()
+}
+
+// AddCard adds a card at the end of its column (column_id 0: the first backlog column).
+func (a *App) AddCard(c workbench.NewCard) (workbench.CardInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.CardInfo{}, err
+	}
+	return a.project.AddCard(c)
+}
+
+// UpdateCard changes the title, description, assignee or due date of a card: the fields the
+// patch sets.
+func (a *App) UpdateCard(id int64, patch workbench.CardPatch) (workbench.CardInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.CardInfo{}, err
+	}
+	return a.project.UpdateCard(id, patch)
+}
+
+// MoveCard moves a card by hand into a column, between beforeCardID (the card just above its
+// new place) and afterCardID (just below); 0 for either means none (one alone: right next to
+// it; neither: the end of the column).
+func (a *App) MoveCard(id, columnID, beforeCardID, afterCardID int64) (workbench.CardInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.CardInfo{}, err
+	}
+	return a.project.MoveCard(id, columnID, beforeCardID, afterCardID)
+}
+
+// UndoMove moves the card of the newest move by hand back where it was.
+func (a *App) UndoMove() (workbench.CardInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.CardInfo{}, err
+	}
+	return a.project.UndoMove()
+}
+
+// CardDetail returns a card with its rendered description, checklist, links and transitions.
+func (a *App) CardDetail(id int64) (workbench.CardDetail, error) {
+	if err := a.ready(); err != nil {
+		return workbench.CardDetail{}, err
+	}
+	return a.project.CardDetail(id)
+}
+
+// SetBoardKey sets the project key cards are named with ("APP": APP-12; "": #12).
+func (a *App) SetBoardKey(key string) error {
+	if err := a.ready(); err != nil {
+		return err
+	}
+	return a.project.SetBoardKey(key)
+}
+
+// AddColumn adds a column after another (after_column_id 0: at the end).
+func (a *App) AddColumn(c workbench.NewColumn) (workbench.ColumnInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ColumnInfo{}, err
+	}
+	return a.project.AddColumn(c)
+}
+
+// RenameColumn renames a column.
+func (a *App) RenameColumn(id int64, name string) (workbench.ColumnInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ColumnInfo{}, err
+	}
+	return a.project.RenameColumn(id, name)
+}
+
+// MoveColumn moves a column between beforeColumnID (just left of its new place) and
+// afterColumnID (just right); 0 for either means none, as for MoveCard.
+func (a *App) MoveColumn(id, beforeColumnID, afterColumnID int64) (workbench.ColumnInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ColumnInfo{}, err
+	}
+	return a.project.MoveColumn(id, beforeColumnID, afterColumnID)
+}
+
+// RemoveColumn removes a column; its cards go to the end of intoColumnID (required when it
+// holds cards). The last column cannot be removed.
+func (a *App) RemoveColumn(id, intoColumnID int64) error {
+	if err := a.ready(); err != nil {
+		return err
+	}
+	return a.project.RemoveColumn(id, intoColumnID)
+}
+
+// SetWIPLimit sets a column's soft WIP limit (0: none); it never blocks a move.
+func (a *App) SetWIPLimit(id int64, limit int) (workbench.ColumnInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ColumnInfo{}, err
+	}
+	return a.project.SetWIPLimit(id, limit)
+}
+
+// AddLabel adds a label to the board (color "#rrggbb", or "" for the next of a palette).
+func (a *App) AddLabel(name, color string) (workbench.LabelInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.LabelInfo{}, err
+	}
+	return a.project.AddLabel(name, color)
+}
+
+// SetCardLabels replaces a card's labels.
+func (a *App) SetCardLabels(cardID int64, labelIDs []int64) (workbench.CardInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.CardInfo{}, err
+	}
+	return a.project.SetCardLabels(cardID, labelIDs)
+}
+
+// AddChecklistItem adds an item at the end of a card's checklist.
+func (a *App) AddChecklistItem(cardID int64, text string) (workbench.ChecklistItemInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ChecklistItemInfo{}, err
+	}
+	return a.project.AddChecklistItem(cardID, text)
+}
+
+// ToggleChecklistItem ticks a checklist item, or unticks a ticked one.
+func (a *App) ToggleChecklistItem(itemID int64) (workbench.ChecklistItemInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ChecklistItemInfo{}, err
+	}
+	return a.project.ToggleChecklistItem(itemID)
+}
+
+// MoveChecklistItem moves a checklist item between two others (ids; 0: none, as for MoveCard).
+func (a *App) MoveChecklistItem(itemID, beforeItemID, afterItemID int64) (workbench.ChecklistItemInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ChecklistItemInfo{}, err
+	}
+	return a.project.MoveChecklistItem(itemID, beforeItemID, afterItemID)
+}
+
+// RemoveChecklistItem removes a checklist item.
+func (a *App) RemoveChecklistItem(itemID int64) error {
+	if err := a.ready(); err != nil {
+		return err
+	}
+	return a.project.RemoveChecklistItem(itemID)
+}
+
+// LinkCommit links a card to a commit of the repository (a full or abbreviated SHA); the
+// link counts as closing the card.
+func (a *App) LinkCommit(cardID int64, sha string) (workbench.LinkInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.LinkInfo{}, err
+	}
+	return a.project.LinkCommit(cardID, sha)
+}

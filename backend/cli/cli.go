@@ -54,6 +54,7 @@ func commands() []command {
 		{"history", "list recorded runs, newest first", cmdHistory},
 		{"logs", "print a run's stored output", cmdLogs},
 		{"tests", "show a run's test results, flaky tests and slow tests", cmdTests},
+		{"card", "the plan board's cards: add, ls, show, move, undo, key", cmdCard},
 		{"config", "print the effective pipeline and where each part came from", cmdConfig},
 		{"serve", "serve the workbench to a browser on 127.0.0.1", cmdServe},
 		{"open", "open the desktop window on a repository", cmdOpen},

@@ -114,6 +114,7 @@ const (
 	TopicRunFinished    = "run.finished"
 	TopicLogAppended    = "log.appended"
 	TopicProjectChanged = "project.changed"
+	TopicBoardChanged   = "board.changed" // BoardChanged: a card, column, label or the key changed
 )
 
 func rfc3339(ms int64) string {
