@@ -302,3 +302,14 @@ func (a *App) LinkCommit(cardID int64, sha string) (workbench.LinkInfo, error) {
 	}
 	return a.project.LinkCommit(cardID, sha)
 }
+
+// ScanCommits reads the repository's new commits and branches for card references now,
+// links and moves the cards they name, and says how many commits it read and cards it
+// changed. It also happens by itself: on opening, after each run and, while watching, when
+// a branch head changes.
+func (a *App) ScanCommits() (workbench.ScanReport, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ScanReport{}, err
+	}
+	return a.project.ScanCommits()
+}

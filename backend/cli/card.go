@@ -216,7 +216,52 @@ func printBoard(w io.Writer, b workbench.BoardInfo, color bool) {
 	tw.Flush()
 	if total == 0 {
 		fmt.Fprintln(w, "\nNo cards yet. Add one with `eightfold card add \"title\"`.")
+		return
 	}
+	fmt.Fprintln(w, "\n"+throughputLine(b.Figures))
+}
+
+// throughputLine sums up the board's figures: cards delivered per week, oldest week first,
+// and their median cycle time.
+func throughputLine(f workbench.BoardFigures) string {
+	weeks := make([]string, 0, len(f.Weeks))
+	for _, wk := range f.Weeks {
+		weeks = append(weeks, strconv.Itoa(wk.Cards))
+	}
+	line := fmt.Sprintf("Throughput: %s cards a week over the last %d weeks (%d delivered)", strings.Join(weeks, " "), len(f.Weeks), f.Delivered)
+	if f.MedianCycleTimeMs != nil {
+		line += ", median cycle time " + fmtSpan(*f.MedianCycleTimeMs)
+	}
+	return line
+}
+
+// fmtSpan shows a span of time to the minute, in its two largest units: "3d 4h", "5h 12m",
+// "42m", "<1m".
+func fmtSpan(ms int64) string {
+	m := ms / 60_000
+	switch {
+	case m < 1:
+		return "<1m"
+	case m < 60:
+		return fmt.Sprintf("%dm", m)
+	case m < 24*60:
+		return fmt.Sprintf("%dh %dm", m/60, m%60)
+	}
+	return fmt.Sprintf("%dd %dh", m/(24*60), m/60%24)
+}
+
+// figuresLine sums up a card's figures.
+func figuresLine(f workbench.CardFigures) string {
+	parts := []string{"age " + fmtSpan(f.AgeMs), "in its column " + fmtSpan(f.TimeInColumnMs)}
+	switch {
+	case f.LeadTimeMs != nil && f.CycleTimeMs != nil:
+		parts = append(parts, "lead time "+fmtSpan(*f.LeadTimeMs), "cycle time "+fmtSpan(*f.CycleTimeMs))
+	case f.Started:
+		parts = append(parts, "started "+localTime(f.StartedAt)+", not delivered yet")
+	default:
+		parts = append(parts, "not started")
+	}
+	return "Figures: " + strings.Join(parts, " · ")
 }
 
 // wipPill is a column's card count, as n/limit when it has a WIP limit (red when over it).
@@ -329,6 +374,7 @@ func printCard(w io.Writer, d workbench.CardDetail, color bool) {
 	if c.Failure != "" {
 		fmt.Fprintln(w, paint(color, "31", "Failure: "+c.Failure))
 	}
+	fmt.Fprintln(w, figuresLine(d.Figures))
 	if d.Description != "" {
 		fmt.Fprintln(w)
 		for _, line := range strings.Split(strings.TrimRight(d.Description, "\n"), "\n") {
@@ -409,6 +455,8 @@ func transitionCause(t workbench.TransitionInfo) string {
 		return "commit " + t.CauseRef[:min(len(t.CauseRef), 12)]
 	case "run":
 		return "run #" + t.CauseRef
+	case "branch":
+		return "branch " + t.CauseRef
 	}
 	return t.CauseKind + " " + t.CauseRef
 }

@@ -14,7 +14,7 @@ import (
 var (
 	cardKeys   = []string{"assignee", "checklist_done", "checklist_total", "column", "column_id", "created_at", "due", "due_state", "entered_at", "failure", "id", "key", "labels", "number", "rank", "stage", "title", "updated_at"}
 	columnKeys = []string{"cards", "category", "count", "id", "name", "over_limit", "stage", "wip_limit"}
-	detailKeys = []string{"card", "checklist", "description", "description_html", "links", "transitions"}
+	detailKeys = []string{"card", "checklist", "description", "description_html", "figures", "links", "transitions"}
 )
 
 func TestCardCommands(t *testing.T) {
@@ -42,7 +42,8 @@ func TestCardCommands(t *testing.T) {
 	}
 
 	out := run(0, "card", "ls")
-	for _, want := range []string{"Plan (2)\n  #1  Fix the login form  [bug] [UI]\n  #3  Speed up\n", "Code (1)\n  #2  Write the docs  [bug]  @ann  overdue 2000-01-01\n", "Canceled (0)"} {
+	for _, want := range []string{"Plan (2)\n  #1  Fix the login form  [bug] [UI]\n  #3  Speed up\n", "Code (1)\n  #2  Write the docs  [bug]  @ann  overdue 2000-01-01\n", "Canceled (0)",
+		"\nThroughput: 0 0 0 0 0 0 0 0 cards a week over the last 8 weeks (0 delivered)\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("ls lacks %q:\n%s", want, out)
 		}
@@ -76,7 +77,8 @@ func TestCardCommands(t *testing.T) {
 	}
 	out = run(0, "card", "show", "APP-1")
 	for _, want := range []string{"APP-1  Fix the login form\nin Verified since ", "stage verified", "Labels: bug, UI\n",
-		"\n  Safari **only**\n", "created in Plan (plan)   ", "Plan → Verified (plan → verified)  by hand\n"} {
+		"\n  Safari **only**\n", "created in Plan (plan)   ", "Plan → Verified (plan → verified)  by hand\n",
+		"Figures: age ", ", not delivered yet\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show lacks %q:\n%s", want, out)
 		}

@@ -55,6 +55,15 @@ type Move struct {
 	CauseKind     string
 	CauseRef      string
 	AtMs          int64
+	// Journey, when set, is saved with the move: the card's journey state after it and its
+	// failure on the card, its state before it on the transition (for UndoMove's caller).
+	Journey *JourneyChange
+}
+
+// JourneyChange is a card's journey state around a move by hand (see Move).
+type JourneyChange struct {
+	Before, After string // the reducer's state (JSON)
+	Failure       string // the failure the card shows after the move
 }
 
 // AddCard adds a card at the end of its column with the project's next number, and logs its
@@ -125,6 +134,18 @@ func card(ctx context.Context, q querier, projectID, id int64) (Card, error) {
 		return Card{}, notFound("card %d is not on this board: reload the board", id)
 	}
 	return cs[0], nil
+}
+
+// cardPlace loads where a card of a project is: only its ID, Number, ColumnID, Rank and
+// Stage are set (a move needs no more).
+func cardPlace(ctx context.Context, q querier, projectID, id int64) (Card, error) {
+	c := Card{ID: id}
+	err := q.QueryRowContext(ctx, `SELECT number, column_id, rank, stage FROM cards WHERE id = ? AND project_id = ?`,
+		id, projectID).Scan(&c.Number, &c.ColumnID, &c.Rank, &c.Stage)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notFound("card %d is not on this board: reload the board", id)
+	}
+	return c, err
 }
 
 // Card loads a card of a project (without its description).
@@ -201,7 +222,7 @@ func (s *Store) MoveCard(ctx context.Context, m Move) (Card, Transition, error) 
 }
 
 func moveCard(ctx context.Context, tx *sql.Tx, m Move) (Card, Transition, error) {
-	c, err := card(ctx, tx, m.ProjectID, m.CardID)
+	c, err := cardPlace(ctx, tx, m.ProjectID, m.CardID)
 	if err != nil {
 		return c, Transition{}, err
 	}
@@ -228,6 +249,14 @@ func moveCard(ctx context.Context, tx *sql.Tx, m Move) (Card, Transition, error)
 	}
 	if t, err = applyMove(ctx, tx, m.ProjectID, t); err != nil {
 		return c, t, err
+	}
+	if j := m.Journey; j != nil {
+		if err := setJourney(ctx, tx, c.ID, j.After, j.Failure); err != nil {
+			return c, t, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE card_transitions SET journey_before = ? WHERE id = ?`, j.Before, t.ID); err != nil {
+			return c, t, err
+		}
 	}
 	return c, t, nil
 }

@@ -198,12 +198,24 @@ func (s *Store) AddLink(ctx context.Context, projectID int64, l Link) (out Link,
 			return err
 		}
 		added = n == 0
-		return scanLink(tx.QueryRowContext(ctx, `INSERT INTO card_links(card_id, kind, ref, closing, title, at_ms) VALUES(?,?,?,?,?,?)
-			ON CONFLICT(card_id, kind, ref) DO UPDATE SET closing = max(closing, excluded.closing),
-			  title = CASE WHEN title = '' THEN excluded.title ELSE title END
-			RETURNING `+linkColumns, l.CardID, l.Kind, l.Ref, l.Closing, l.Title, l.AtMs), &out)
+		out, err = upsertLink(ctx, tx, l)
+		return err
 	})
 	return out, added, err
+}
+
+// upsertLinkSQL adds a link (card_id, kind, ref, closing, title, at_ms), or updates the one
+// it repeats: a closing link stays closing and a missing title is filled in.
+const upsertLinkSQL = `INSERT INTO card_links(card_id, kind, ref, closing, title, at_ms) VALUES(?,?,?,?,?,?)
+	ON CONFLICT(card_id, kind, ref) DO UPDATE SET closing = max(closing, excluded.closing),
+	  title = CASE WHEN title = '' THEN excluded.title ELSE title END`
+
+// upsertLink adds a link, or updates the one it repeats (upsertLinkSQL), and returns it.
+func upsertLink(ctx context.Context, q querier, l Link) (Link, error) {
+	var out Link
+	err := scanLink(q.QueryRowContext(ctx, upsertLinkSQL+` RETURNING `+linkColumns,
+		l.CardID, l.Kind, l.Ref, l.Closing, l.Title, l.AtMs), &out)
+	return out, err
 }
 
 const linkColumns = `id, card_id, kind, ref, closing, title, at_ms`

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	journey "eightfold/backend/plan"
 	"eightfold/backend/store"
 )
 
@@ -25,6 +26,8 @@ type BoardInfo struct {
 	Labels  []LabelInfo  `json:"labels"` // by name
 	// Today is the local date due states were computed for (YYYY-MM-DD).
 	Today string `json:"today"`
+	// Figures are the throughput and median cycle time of the last 8 weeks.
+	Figures BoardFigures `json:"figures"`
 }
 
 // ColumnInfo is a column of the board with its cards.
@@ -98,6 +101,7 @@ type CardDetail struct {
 	Checklist       []ChecklistItemInfo `json:"checklist"`
 	Links           []LinkInfo          `json:"links"`       // oldest first
 	Transitions     []TransitionInfo    `json:"transitions"` // oldest first
+	Figures         CardFigures         `json:"figures"`
 }
 
 // ChecklistItemInfo is an item of a card's checklist.
@@ -151,7 +155,8 @@ type BoardChanged struct {
 }
 
 // Stages are the stages of a card's journey, in order; a column may be bound to one.
-var Stages = []string{"plan", "code", "verified", "released", "staging", "production", "canceled"}
+var Stages = []string{string(journey.StagePlan), string(journey.StageCode), string(journey.StageVerified),
+	string(journey.StageReleased), string(journey.StageStaging), string(journey.StageProduction), string(journey.StageCanceled)}
 
 var categories = []string{store.CategoryBacklog, store.CategoryStarted, store.CategoryDone, store.CategoryCanceled}
 
@@ -180,16 +185,22 @@ func (p *Project) Board() (BoardInfo, error) {
 	if err != nil {
 		return BoardInfo{}, err
 	}
-	return boardInfo(b, p.now()), nil
+	now := p.now()
+	deliveries, err := p.deliveries(now)
+	if err != nil {
+		return BoardInfo{}, err
+	}
+	return boardInfo(b, deliveries, now), nil
 }
 
 // DefaultBoard is the board of a project that never used one, as a face with nothing
 // recorded yet shows it (its columns have id 0).
-func DefaultBoard(now time.Time) BoardInfo { return boardInfo(store.UnusedBoard(), now) }
+func DefaultBoard(now time.Time) BoardInfo { return boardInfo(store.UnusedBoard(), nil, now) }
 
-func boardInfo(b store.Board, now time.Time) BoardInfo {
+func boardInfo(b store.Board, deliveries []store.Delivery, now time.Time) BoardInfo {
 	v := newBoardView(b, now)
-	info := BoardInfo{Key: b.Key, Columns: make([]ColumnInfo, 0, len(b.Columns)), Labels: v.labelInfos(), Today: v.today.Format(time.DateOnly)}
+	info := BoardInfo{Key: b.Key, Columns: make([]ColumnInfo, 0, len(b.Columns)), Labels: v.labelInfos(),
+		Today: v.today.Format(time.DateOnly), Figures: boardFigures(deliveries, now)}
 	at := map[int64]int{}
 	for _, c := range b.Columns {
 		at[c.ID] = len(info.Columns)
@@ -368,17 +379,16 @@ func (p *Project) UpdateCard(id int64, patch CardPatch) (CardInfo, error) {
 
 // MoveCard moves a card by hand into a column, between beforeCardID (the card that will be
 // just above it) and afterCardID (just below it). With only one of them (the other 0) the
-// card goes right next to that one; with neither, at the end of the column.
+// card goes right next to that one; with neither, at the end of the column. A move to another
+// column goes through the journey's reducer (see moveByHand).
 func (p *Project) MoveCard(id, columnID, beforeCardID, afterCardID int64) (CardInfo, error) {
-	c, _, err := p.store.MoveCard(context.Background(), store.Move{ProjectID: p.id, CardID: id, ColumnID: columnID,
-		Before: beforeCardID, After: afterCardID, CauseKind: store.CauseUser, AtMs: p.nowMs()})
-	return p.cardChanged(c, err)
+	return p.cardChanged(p.moveByHand(id, columnID, beforeCardID, afterCardID))
 }
 
-// UndoMove undoes the newest move by hand that is not undone yet (see store.UndoMove).
+// UndoMove undoes the newest move by hand that is not undone yet (see store.UndoMove), and
+// the journey state it changed.
 func (p *Project) UndoMove() (CardInfo, error) {
-	c, _, err := p.store.UndoMove(context.Background(), p.id, p.nowMs())
-	return p.cardChanged(c, err)
+	return p.cardChanged(p.undoMove())
 }
 
 // CardDetail returns a card with its rendered description, checklist, links and transitions.
@@ -394,7 +404,8 @@ func (p *Project) CardDetail(id int64) (CardDetail, error) {
 	}
 	out := CardDetail{Card: p.boardView(b).cardInfo(d.Card), Description: d.Description,
 		DescriptionHTML: RenderMarkdown(d.Description), Checklist: make([]ChecklistItemInfo, 0, len(d.Checklist)),
-		Links: make([]LinkInfo, 0, len(d.Links)), Transitions: make([]TransitionInfo, 0, len(d.Transitions))}
+		Links: make([]LinkInfo, 0, len(d.Links)), Transitions: make([]TransitionInfo, 0, len(d.Transitions)),
+		Figures: cardFigures(d.CreatedMs, d.Transitions, p.now())}
 	for _, it := range d.Checklist {
 		out.Checklist = append(out.Checklist, checklistItemInfo(it))
 	}

@@ -115,6 +115,13 @@ func BenchmarkBoard(b *testing.B) {
 			b.Fatalf("%d cards on the board", n)
 		}
 	}
+	b.Run("Figures", func(b *testing.B) { // the board's figures alone: part of Board
+		for b.Loop() {
+			if _, err := p.deliveries(p.now()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("Board", func(b *testing.B) { load(b, false) })
 	b.Run("Board+JSON", func(b *testing.B) { load(b, true) })
 }

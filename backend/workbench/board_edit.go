@@ -185,8 +185,8 @@ func (p *Project) RemoveChecklistItem(itemID int64) error {
 // LinkCommit links a card to a commit of the repository, named by its SHA (abbreviated or
 // not) or any revision git understands (HEAD, a branch, a tag). The link stores the full SHA
 // and the commit's subject. A commit linked by hand counts as closing the card: it is the
-// card's work, so a green run that contains it is the card's too. Linking it again changes
-// nothing.
+// card's work, so a green run that contains it is the card's too: a card in Plan moves to
+// Code (through the journey's reducer). Linking it again changes nothing.
 func (p *Project) LinkCommit(cardID int64, sha string) (LinkInfo, error) {
 	sha = strings.TrimSpace(sha)
 	if sha == "" || strings.HasPrefix(sha, "-") {
@@ -204,6 +204,10 @@ func (p *Project) LinkCommit(cardID int64, sha string) (LinkInfo, error) {
 	if err != nil {
 		return LinkInfo{}, boardError(err)
 	}
-	p.announceCard(cardID)
+	if n, err := p.linkCommitEvent(cardID, c.SHA); err != nil {
+		return LinkInfo{}, boardError(err)
+	} else if n == 0 {
+		p.announceCard(cardID)
+	}
 	return linkInfo(l), nil
 }

@@ -4,7 +4,7 @@ package workbench
 // in this version and, when not, a plain note saying so.
 func Places() []Place {
 	return []Place{
-		{ID: "plan", Title: "Plan", Note: "The plan board (cards that follow their commits around the loop) has not landed yet."},
+		{ID: "plan", Title: "Plan", Ready: true, Note: "Cards follow their commits and branches to Code and green runs to Verified; releases and deploys will move them on once those land."},
 		{ID: "code", Title: "Code", Note: "The Code view (changes, watch mode, rerun on save) has not landed yet. The header shows the branch, commit and uncommitted changes."},
 		{ID: "build", Title: "Build & Test", Ready: true},
 		{ID: "release", Title: "Release", Note: "Releases (next version, changelog, tag, artifacts) have not landed yet."},

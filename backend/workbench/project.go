@@ -79,6 +79,9 @@ type Project struct {
 	watchState WatchState
 	watching   bool
 	watchCmds  chan func(*watchLoop) // work for the Watch goroutine
+
+	journeyMu sync.Mutex    // serialises every change to the cards' journeys (journey.go)
+	scanned   chan struct{} // closed once the scan made on opening is over
 }
 
 type activeRun struct {
@@ -104,8 +107,15 @@ func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Project{dir: abs, name: name, id: rec.ID, store: s, emit: emit, now: time.Now,
-		active: map[int64]*activeRun{}, watchCmds: make(chan func(*watchLoop), 8)}, nil
+	p := &Project{dir: abs, name: name, id: rec.ID, store: s, emit: emit, now: time.Now,
+		active: map[int64]*activeRun{}, watchCmds: make(chan func(*watchLoop), 8), scanned: make(chan struct{})}
+	p.wg.Add(1)
+	go func() { // the board catches up with what was committed while eightfold was not looking
+		defer p.wg.Done()
+		defer close(p.scanned)
+		p.scanQuietly()
+	}()
+	return p, nil
 }
 
 // OpenInDataDir opens the data dir (the --home flag's value; "" means $EIGHTFOLD_HOME or the

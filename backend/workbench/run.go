@@ -166,6 +166,7 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	delete(p.active, r.ID)
 	p.mu.Unlock()
 	final := p.finish(r.ID, end)
+	p.afterRun(final)
 	p.announceProject()
 	p.runEnded()
 	return final

@@ -89,6 +89,7 @@ func (p *Project) Watch(ctx context.Context, opts WatchOptions) error {
 	}
 	p.watchCtl(l)
 	defer p.watchCtl(nil)
+	defer p.watchRefs(ctx)() // the watcher ignores .git: branch heads are polled
 	l.publish()
 	if opts.RunAtStart {
 		l.start(Cause{Trigger: TriggerStart})

@@ -85,7 +85,7 @@ const GIT_ENV = {
   GIT_CONFIG_NOSYSTEM: '1',
 };
 
-function git(dir: string, ...args: string[]): void {
+export function git(dir: string, ...args: string[]): void {
   const r = spawnSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], {
     cwd: dir,
     env: { ...process.env, ...GIT_ENV },

@@ -18,3 +18,6 @@ window.matchMedia ??= ((query: string) => ({
   removeEventListener() {},
   dispatchEvent: () => false,
 })) as unknown as typeof window.matchMedia;
+
+// jsdom does not lay out, so it has no scrollIntoView.
+Element.prototype.scrollIntoView ??= function scrollIntoView() {};

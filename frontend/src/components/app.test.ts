@@ -76,10 +76,19 @@ describe('App', () => {
   it('shows the note of a place that has not landed', async () => {
     start({});
     await settle();
-    await fireEvent.click(screen.getByTestId('nav-plan'));
+    await fireEvent.click(screen.getByTestId('nav-deploy'));
     expect(await screen.findByTestId('place-note')).toBeTruthy();
-    expect(screen.getByTestId('place-note').textContent).toContain('The plan board has not landed yet.');
+    expect(screen.getByTestId('place-note').textContent).toContain('Deploys have not landed yet.');
     expect(screen.queryByTestId('runs-list')).toBeNull();
+  });
+
+  it('shows the plan board even while Go still lists Plan as not ready', async () => {
+    start({ Board: () => ({ key: '', today: '2025-03-10', labels: [], columns: [] }) });
+    await settle();
+    expect(screen.getByTestId('nav-plan').textContent).not.toContain('soon');
+    await fireEvent.click(screen.getByTestId('nav-plan'));
+    expect(await screen.findByTestId('plan-board')).toBeTruthy();
+    expect(screen.queryByTestId('place-note')).toBeNull();
   });
 
   it('starts a run with r, then offers to cancel it', async () => {

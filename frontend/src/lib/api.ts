@@ -3,7 +3,17 @@
 // as server-sent events from /api/events. See docs/api.md.
 
 import type {
+  BoardInfo,
+  CardDetail,
+  CardInfo,
+  CardPatch,
+  ChecklistItemInfo,
+  ColumnInfo,
   EventMap,
+  LabelInfo,
+  LinkInfo,
+  NewCard,
+  NewColumn,
   FlakyInfo,
   LogPage,
   ProjectInfo,
@@ -274,6 +284,92 @@ export class Api {
   /** The flaky tests of the newest `window` runs (0: 50), newest first. */
   FlakyTests(window: number): Promise<FlakyInfo[]> {
     return this.#t.call('FlakyTests', [window]) as Promise<FlakyInfo[]>;
+  }
+
+  // The plan board (docs/api.md, "The plan board").
+
+  Board(): Promise<BoardInfo> {
+    return this.#t.call('Board', []) as Promise<BoardInfo>;
+  }
+
+  /** The new card, at the end of its column (the first backlog column without column_id). */
+  AddCard(card: NewCard): Promise<CardInfo> {
+    return this.#t.call('AddCard', [card]) as Promise<CardInfo>;
+  }
+
+  UpdateCard(id: number, patch: CardPatch): Promise<CardInfo> {
+    return this.#t.call('UpdateCard', [id, patch]) as Promise<CardInfo>;
+  }
+
+  /** Moves a card between `beforeCardId` (the card just above it) and `afterCardId` (just below); 0: none. */
+  MoveCard(id: number, columnId: number, beforeCardId: number, afterCardId: number): Promise<CardInfo> {
+    return this.#t.call('MoveCard', [id, columnId, beforeCardId, afterCardId]) as Promise<CardInfo>;
+  }
+
+  /** Undoes the newest move by hand not yet undone; `conflict` when there is none or the card moved since. */
+  UndoMove(): Promise<CardInfo> {
+    return this.#t.call('UndoMove', []) as Promise<CardInfo>;
+  }
+
+  CardDetail(id: number): Promise<CardDetail> {
+    return this.#t.call('CardDetail', [id]) as Promise<CardDetail>;
+  }
+
+  async SetBoardKey(key: string): Promise<void> {
+    await this.#t.call('SetBoardKey', [key]);
+  }
+
+  AddColumn(column: NewColumn): Promise<ColumnInfo> {
+    return this.#t.call('AddColumn', [column]) as Promise<ColumnInfo>;
+  }
+
+  RenameColumn(id: number, name: string): Promise<ColumnInfo> {
+    return this.#t.call('RenameColumn', [id, name]) as Promise<ColumnInfo>;
+  }
+
+  /** `beforeColumnId`: the column just left of its new place, `afterColumnId` just right; 0: none. */
+  MoveColumn(id: number, beforeColumnId: number, afterColumnId: number): Promise<ColumnInfo> {
+    return this.#t.call('MoveColumn', [id, beforeColumnId, afterColumnId]) as Promise<ColumnInfo>;
+  }
+
+  /** Removes a column; its cards go to the end of `intoColumnId` (0 when it is empty). */
+  async RemoveColumn(id: number, intoColumnId: number): Promise<void> {
+    await this.#t.call('RemoveColumn', [id, intoColumnId]);
+  }
+
+  /** 0 (none) to 999. */
+  SetWIPLimit(id: number, limit: number): Promise<ColumnInfo> {
+    return this.#t.call('SetWIPLimit', [id, limit]) as Promise<ColumnInfo>;
+  }
+
+  /** `color`: #rrggbb, or "" for the next colour of a palette. */
+  AddLabel(name: string, color: string): Promise<LabelInfo> {
+    return this.#t.call('AddLabel', [name, color]) as Promise<LabelInfo>;
+  }
+
+  SetCardLabels(cardId: number, labelIds: number[]): Promise<CardInfo> {
+    return this.#t.call('SetCardLabels', [cardId, labelIds]) as Promise<CardInfo>;
+  }
+
+  AddChecklistItem(cardId: number, text: string): Promise<ChecklistItemInfo> {
+    return this.#t.call('AddChecklistItem', [cardId, text]) as Promise<ChecklistItemInfo>;
+  }
+
+  ToggleChecklistItem(itemId: number): Promise<ChecklistItemInfo> {
+    return this.#t.call('ToggleChecklistItem', [itemId]) as Promise<ChecklistItemInfo>;
+  }
+
+  MoveChecklistItem(itemId: number, beforeItemId: number, afterItemId: number): Promise<ChecklistItemInfo> {
+    return this.#t.call('MoveChecklistItem', [itemId, beforeItemId, afterItemId]) as Promise<ChecklistItemInfo>;
+  }
+
+  async RemoveChecklistItem(itemId: number): Promise<void> {
+    await this.#t.call('RemoveChecklistItem', [itemId]);
+  }
+
+  /** Links a commit (a full or short SHA, or any revision git understands) to a card as closing it. */
+  LinkCommit(cardId: number, sha: string): Promise<LinkInfo> {
+    return this.#t.call('LinkCommit', [cardId, sha]) as Promise<LinkInfo>;
   }
 
   /** Subscribes to an event topic; returns the unsubscribe function. */

@@ -267,6 +267,142 @@ export interface FlakyInfo {
   last_run: number;
 }
 
+// The plan board (docs/api.md, "The plan board").
+
+export type ColumnCategory = 'backlog' | 'started' | 'done' | 'canceled';
+export type DueState = '' | 'due_soon' | 'overdue';
+
+export interface LabelInfo {
+  id: number;
+  name: string;
+  /** #rrggbb */
+  color: string;
+}
+
+export interface CardInfo {
+  id: number;
+  /** Per project: 1, 2, 3… (never reused). */
+  number: number;
+  /** "APP-12", or "#12" without a project key. */
+  key: string;
+  title: string;
+  assignee: string;
+  /** YYYY-MM-DD or "". */
+  due: string;
+  /** Due within two days (today included) / before today; "" in done and canceled columns. */
+  due_state: DueState | (string & {});
+  column_id: number;
+  column: string;
+  /** Its order in the column: compare as strings. */
+  rank: string;
+  /** Where its journey is. */
+  stage: string;
+  /** What its journey last reported failing; "" when fine. */
+  failure: string;
+  labels: LabelInfo[] | null;
+  checklist_done: number;
+  checklist_total: number;
+  created_at: string;
+  updated_at: string;
+  /** When it entered its column. */
+  entered_at: string;
+}
+
+export interface ColumnInfo {
+  id: number;
+  name: string;
+  category: ColumnCategory | (string & {});
+  stage: string;
+  /** 0: none. */
+  wip_limit: number;
+  count: number;
+  /** count > wip_limit > 0: the pill is red (a move is never blocked). */
+  over_limit: boolean;
+  cards: CardInfo[] | null;
+}
+
+export interface BoardInfo {
+  /** The project key ("APP"); "" → cards are named "#12". */
+  key: string;
+  columns: ColumnInfo[] | null;
+  labels: LabelInfo[] | null;
+  /** The local date (YYYY-MM-DD) due states were computed for. */
+  today: string;
+}
+
+export interface NewCard {
+  title: string;
+  description?: string;
+  assignee?: string;
+  due?: string;
+  /** 0 or absent: the first backlog column. */
+  column_id?: number;
+  label_ids?: number[];
+}
+
+/** Absent: unchanged; "" clears (not the title). */
+export interface CardPatch {
+  title?: string;
+  description?: string;
+  assignee?: string;
+  due?: string;
+}
+
+export interface ChecklistItemInfo {
+  id: number;
+  card_id: number;
+  text: string;
+  done: boolean;
+}
+
+export interface LinkInfo {
+  kind: 'commit' | 'branch' | 'run' | 'release' | 'deploy' | (string & {});
+  ref: string;
+  closing: boolean;
+  title: string;
+  at: string;
+}
+
+export interface TransitionInfo {
+  id: number;
+  /** 0 and "": the card was created. */
+  from_column_id: number;
+  from_column: string;
+  to_column_id: number;
+  to_column: string;
+  from_stage: string;
+  to_stage: string;
+  cause_kind: 'user' | 'column' | 'undo' | 'commit' | 'branch' | 'run' | 'release' | 'deploy' | (string & {});
+  cause_ref: string;
+  at: string;
+  undone: boolean;
+}
+
+export interface CardDetail {
+  card: CardInfo;
+  /** The markdown source. */
+  description: string;
+  /** Rendered and sanitised by the backend: safe to insert as HTML. */
+  description_html: string;
+  checklist: ChecklistItemInfo[] | null;
+  links: LinkInfo[] | null;
+  transitions: TransitionInfo[] | null;
+}
+
+export interface NewColumn {
+  name: string;
+  category: ColumnCategory;
+  stage?: string;
+  wip_limit?: number;
+  /** 0 or absent: at the end. */
+  after_column_id?: number;
+}
+
+export interface BoardChanged {
+  what: 'card' | 'column' | 'label' | 'board' | (string & {});
+  card: CardInfo | null;
+}
+
 /** Event topics and their payloads. */
 export interface EventMap {
   'run.started': RunInfo;
@@ -275,6 +411,7 @@ export interface EventMap {
   'log.appended': LogAppended;
   'project.changed': ProjectInfo;
   'watch.state': WatchState;
+  'board.changed': BoardChanged;
 }
 
 export type Topic = keyof EventMap;

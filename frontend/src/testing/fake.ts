@@ -2,7 +2,18 @@
 
 import { Api, type Connection, type Transport } from '../lib/api';
 import type {
+  BoardInfo,
+  CardDetail,
+  CardInfo,
+  CardPatch,
+  ChecklistItemInfo,
+  ColumnInfo,
   EventMap,
+  LabelInfo,
+  LinkInfo,
+  NewCard,
+  NewColumn,
+  TransitionInfo,
   FlakyInfo,
   LogChunk,
   ProjectInfo,
@@ -206,4 +217,279 @@ export function flakyInfo(over: Partial<FlakyInfo> = {}): FlakyInfo {
     last_run: 4,
     ...over,
   };
+}
+
+// The plan board.
+
+export function label(over: Partial<LabelInfo> = {}): LabelInfo {
+  return { id: 1, name: 'bug', color: '#d73a4a', ...over };
+}
+
+export function card(over: Partial<CardInfo> = {}): CardInfo {
+  const id = over.id ?? 1;
+  return {
+    id,
+    number: id,
+    key: `#${over.number ?? id}`,
+    title: `Card ${id}`,
+    assignee: '',
+    due: '',
+    due_state: '',
+    column_id: 1,
+    column: 'Plan',
+    rank: `r${String(id).padStart(4, '0')}`,
+    stage: 'plan',
+    failure: '',
+    labels: [],
+    checklist_done: 0,
+    checklist_total: 0,
+    created_at: '2025-01-01T10:00:00.000Z',
+    updated_at: '2025-01-01T10:00:00.000Z',
+    entered_at: '2025-01-01T10:00:00.000Z',
+    ...over,
+  };
+}
+
+export function column(over: Partial<ColumnInfo> = {}): ColumnInfo {
+  const cards = over.cards ?? [];
+  return {
+    id: 1,
+    name: 'Plan',
+    category: 'backlog',
+    stage: 'plan',
+    wip_limit: 0,
+    count: cards.length,
+    over_limit: false,
+    cards,
+    ...over,
+  };
+}
+
+/** The default columns of a new board, ids 1…7. */
+export const LOOP: [string, ColumnInfo['category'], string][] = [
+  ['Plan', 'backlog', 'plan'],
+  ['Code', 'started', 'code'],
+  ['Verified', 'started', 'verified'],
+  ['Released', 'started', 'released'],
+  ['Staging', 'started', 'staging'],
+  ['Production', 'done', 'production'],
+  ['Canceled', 'canceled', 'canceled'],
+];
+
+/**
+ * A board that answers the board methods like Go would, in memory: cards ranked by strings,
+ * moves between neighbours, undo of the last move by hand, a transition log.
+ */
+export class FakeBoard {
+  key = '';
+  today = '2025-03-10';
+  columns: ColumnInfo[];
+  labels: LabelInfo[] = [label({ id: 1, name: 'bug', color: '#d73a4a' }), label({ id: 2, name: 'ui', color: '#a2eeef' })];
+  cards: CardInfo[] = [];
+  descriptions = new Map<number, string>();
+  checklists = new Map<number, ChecklistItemInfo[]>();
+  links = new Map<number, LinkInfo[]>();
+  transitions: (TransitionInfo & { card_id: number; from_rank: string })[] = [];
+  #next = 1;
+  #nextItem = 1;
+  /** Set to make the next MoveCard fail with this error. */
+  failNextMove: { code: string; message: string } | null = null;
+
+  constructor(cardsPerColumn: number[] = []) {
+    this.columns = LOOP.map(([name, category, stage], i) => column({ id: i + 1, name, category, stage, cards: [] }));
+    cardsPerColumn.forEach((n, c) => {
+      for (let k = 0; k < n; k++) this.add({ title: `Card in ${this.columns[c].name} ${k + 1}`, column_id: this.columns[c].id });
+    });
+  }
+
+  #col(id: number): ColumnInfo {
+    const col = this.columns.find((c) => c.id === id);
+    if (!col) throw { code: 'not_found', message: `column ${id} is not on this board` };
+    return col;
+  }
+
+  #card(id: number): CardInfo {
+    const c = this.cards.find((x) => x.id === id);
+    if (!c) throw { code: 'not_found', message: `card ${id} is not on this board` };
+    return c;
+  }
+
+  #in(columnId: number): CardInfo[] {
+    return this.cards.filter((c) => c.column_id === columnId).sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+  }
+
+  #log(card: CardInfo, fromColumn: number, fromRank: string, cause = 'user'): void {
+    this.transitions.push({
+      id: this.transitions.length + 1,
+      card_id: card.id,
+      from_column_id: fromColumn,
+      from_column: fromColumn ? this.#col(fromColumn).name : '',
+      to_column_id: card.column_id,
+      to_column: card.column,
+      from_stage: '',
+      to_stage: '',
+      cause_kind: cause,
+      cause_ref: '',
+      at: '2025-03-10T09:00:00.000Z',
+      undone: false,
+      from_rank: fromRank,
+    });
+  }
+
+  add(n: NewCard): CardInfo {
+    if (!n.title.trim()) throw { code: 'bad_request', message: 'a card needs a title' };
+    const col = this.#col(n.column_id || 1);
+    const last = this.#in(col.id).pop();
+    const id = this.#next++;
+    const c = card({
+      id,
+      title: n.title,
+      column_id: col.id,
+      column: col.name,
+      rank: between(last?.rank ?? '', ''),
+      assignee: n.assignee ?? '',
+      due: n.due ?? '',
+      labels: this.labels.filter((l) => n.label_ids?.includes(l.id)),
+    });
+    this.cards.push(c);
+    this.descriptions.set(id, n.description ?? '');
+    this.#log(c, 0, '');
+    return c;
+  }
+
+  move(id: number, columnId: number, before: number, after: number): CardInfo {
+    if (this.failNextMove) {
+      const err = this.failNextMove;
+      this.failNextMove = null;
+      throw err;
+    }
+    const c = this.#card(id);
+    const col = this.#col(columnId);
+    const others = this.#in(columnId).filter((x) => x.id !== id);
+    const rankOf = (n: number) => {
+      const x = others.find((o) => o.id === n);
+      if (!x) throw { code: 'conflict', message: `card ${n} is not in column ${col.name}: reload and try again` };
+      return x.rank;
+    };
+    let lo = '';
+    let hi = '';
+    if (before) {
+      lo = rankOf(before);
+      hi = after ? rankOf(after) : (others.find((o) => o.rank > lo)?.rank ?? '');
+    } else if (after) {
+      hi = rankOf(after);
+      lo = [...others].reverse().find((o) => o.rank < hi)?.rank ?? '';
+    } else lo = others.at(-1)?.rank ?? '';
+    const from = c.column_id;
+    const fromRank = c.rank;
+    Object.assign(c, { column_id: col.id, column: col.name, rank: between(lo, hi) });
+    this.#log(c, from, fromRank);
+    return { ...c };
+  }
+
+  undo(): CardInfo {
+    const t = [...this.transitions].reverse().find((x) => x.cause_kind === 'user' && x.from_column_id && !x.undone);
+    if (!t) throw { code: 'conflict', message: 'there is no move to undo' };
+    t.undone = true;
+    const c = this.#card(t.card_id);
+    const col = this.#col(t.from_column_id);
+    Object.assign(c, { column_id: col.id, column: col.name, rank: t.from_rank });
+    this.#log(c, t.to_column_id, '', 'undo');
+    return { ...c };
+  }
+
+  board(): BoardInfo {
+    return {
+      key: this.key,
+      today: this.today,
+      labels: this.labels,
+      columns: this.columns.map((col) => {
+        const cards = this.#in(col.id).map((c) => ({ ...c }));
+        return { ...col, cards, count: cards.length, over_limit: col.wip_limit > 0 && cards.length > col.wip_limit };
+      }),
+    };
+  }
+
+  detail(id: number): CardDetail {
+    const c = this.#card(id);
+    const checklist = this.checklists.get(id) ?? [];
+    return {
+      card: { ...c, checklist_done: checklist.filter((i) => i.done).length, checklist_total: checklist.length },
+      description: this.descriptions.get(id) ?? '',
+      description_html: this.descriptions.get(id) ? `<p>${this.descriptions.get(id)}</p>` : '',
+      checklist,
+      links: this.links.get(id) ?? [],
+      transitions: this.transitions.filter((t) => t.card_id === id),
+    };
+  }
+
+  /** The API methods, for FakeGo. */
+  handlers(): Record<string, Handler> {
+    const methods = {
+      Board: () => this.board(),
+      AddCard: (n: NewCard) => this.add(n),
+      MoveCard: (id: number, col: number, before: number, after: number) => this.move(id, col, before, after),
+      UndoMove: () => this.undo(),
+      CardDetail: (id: number) => this.detail(id),
+      UpdateCard: (id: number, patch: CardPatch) => Object.assign(this.#card(id), patch),
+      SetCardLabels: (id: number, ids: number[]) =>
+        Object.assign(this.#card(id), { labels: this.labels.filter((l) => ids.includes(l.id)) }),
+      AddLabel: (name: string, color: string) => {
+        const l = label({ id: this.labels.length + 1, name, color: color || '#888888' });
+        this.labels.push(l);
+        return l;
+      },
+      AddChecklistItem: (cardId: number, text: string) => {
+        const item = { id: this.#nextItem++, card_id: cardId, text, done: false };
+        this.checklists.set(cardId, [...(this.checklists.get(cardId) ?? []), item]);
+        return item;
+      },
+      ToggleChecklistItem: (itemId: number) => {
+        for (const items of this.checklists.values()) {
+          const it = items.find((i) => i.id === itemId);
+          if (it) {
+            it.done = !it.done;
+            return it;
+          }
+        }
+        throw { code: 'not_found', message: 'no such item' };
+      },
+      RemoveChecklistItem: (itemId: number) => {
+        for (const [k, items] of this.checklists) this.checklists.set(k, items.filter((i) => i.id !== itemId));
+        return null;
+      },
+      LinkCommit: (cardId: number, sha: string) => {
+        const l: LinkInfo = { kind: 'commit', ref: sha.padEnd(40, '0'), closing: true, title: 'a commit', at: '2025-03-10T09:00:00.000Z' };
+        this.links.set(cardId, [...(this.links.get(cardId) ?? []), l]);
+        return l;
+      },
+      SetWIPLimit: (id: number, limit: number) => Object.assign(this.#col(id), { wip_limit: limit }),
+      RenameColumn: (id: number, name: string) => Object.assign(this.#col(id), { name }),
+      AddColumn: (n: NewColumn) => {
+        const col = column({ id: this.columns.length + 1, name: n.name, category: n.category, stage: '', cards: [] });
+        this.columns.push(col);
+        return col;
+      },
+      MoveColumn: (id: number, before: number, after: number) => {
+        const col = this.#col(id);
+        const rest = this.columns.filter((c) => c !== col);
+        const at = before ? rest.findIndex((c) => c.id === before) + 1 : after ? rest.findIndex((c) => c.id === after) : rest.length;
+        rest.splice(at, 0, col);
+        this.columns = rest;
+        return col;
+      },
+      RemoveColumn: (id: number, into: number) => {
+        for (const c of this.cards.filter((x) => x.column_id === id)) this.move(c.id, into, 0, 0);
+        this.columns = this.columns.filter((c) => c.id !== id);
+        return null;
+      },
+    };
+    // Each method takes the arguments its API method is called with.
+    return methods as unknown as Record<string, Handler>;
+  }
+}
+
+/** A rank strictly between two ("" is the open end): fixed-width decimals, which sort bytewise. */
+export function between(lo: string, hi: string): string {
+  return ((Number(lo || 0) + Number(hi || 1)) / 2).toFixed(12);
 }

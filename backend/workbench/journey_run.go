@@ -1,0 +1,107 @@
+package workbench
+
+import (
+	"context"
+	"errors"
+	"reflect"
+
+	journey "eightfold/backend/plan"
+	"eightfold/backend/store"
+	"eightfold/backend/vcs"
+)
+
+// afterRun brings the board up to date once a run has finished: it scans the commits (the
+// run may have built new ones), then applies the run's verdict to the cards whose commits
+// the run's commit contains. A run of a dirty tree ran HEAD's history plus changes, so it
+// contains HEAD's history. Only passed, failed and timed-out runs are verdicts: a cancelled
+// run, or one that could not start, says nothing about the code. A passed run narrowed to
+// the affected Go packages (watch mode) verifies nothing, since it did not test
+// everything; its failure shows all the same.
+func (p *Project) afterRun(r RunInfo) {
+	p.scanQuietly()
+	if r.Commit == "" {
+		return
+	}
+	var passed bool
+	switch r.Status {
+	case store.StatusPassed:
+		if r.Scope != nil {
+			return
+		}
+		passed = true
+	case store.StatusFailed, store.StatusTimeout:
+	default:
+		return
+	}
+	now := p.now()
+	_, _ = p.applyContaining(r.Commit, journey.Event{Kind: journey.EventRun, At: now, RunID: r.ID, Passed: passed},
+		store.Link{Kind: store.LinkRun, Ref: runCause(r.ID), Title: r.Status, AtMs: now.UnixMilli()})
+}
+
+// applyContaining applies a run, release or deploy event of commit sha to the cards it
+// concerns, and records link on each card it changed. It finds which of each card's
+// current commits (linked and not retired) sha contains, and fills the event's Contains
+// with them. A card the event could not change even if sha contained all its commits
+// (a card past the event's stage, or with no current commit) is left out of the ancestry
+// walk and gets no link: a later run does not pile links onto a card long delivered.
+//
+// Runs call it as they finish; releases and deploys are to call it the same way (a
+// release event with its Version, a deploy event with its Env, Version and OK). It
+// returns how many cards changed.
+func (p *Project) applyContaining(sha string, e journey.Event, link store.Link) (int, error) {
+	p.journeyMu.Lock()
+	defer p.journeyMu.Unlock()
+	ctx := context.Background()
+	cards, err := p.store.JourneyCards(ctx, p.id)
+	if err != nil || len(cards) == 0 {
+		return 0, err
+	}
+	meta, err := p.boardMeta()
+	if err != nil {
+		return 0, err
+	}
+	cols, _ := columnsByID(meta)
+	var concerned []store.JourneyCard
+	var targets []string
+	for _, c := range cards {
+		st, err := journeyState(c, cols)
+		if err != nil {
+			return 0, err
+		}
+		current := currentCommits(st)
+		if len(current) == 0 || !couldChange(st, e, current) {
+			continue
+		}
+		concerned = append(concerned, c)
+		targets = append(targets, current...)
+	}
+	if len(concerned) == 0 {
+		return 0, nil
+	}
+	repo, err := vcs.OpenRepo(p.dir)
+	if errors.Is(err, vcs.ErrNotRepository) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer repo.Close()
+	if e.Contains, err = repo.Contains(sha, targets); err != nil || len(e.Contains) == 0 {
+		return 0, err
+	}
+	events := map[int64][]journeyEvent{}
+	for _, c := range concerned {
+		events[c.ID] = []journeyEvent{{Event: e, link: &link}}
+	}
+	return p.applyEvents(ctx, concerned, events, nil)
+}
+
+// couldChange reports whether event e would change a card's state (its last run aside) if
+// its commit contained every one of the card's current commits. Containing fewer can only
+// do less, so a card for which this is false need not be walked for.
+func couldChange(st journey.Card, e journey.Event, current []string) bool {
+	e.Contains = current
+	next, _ := journey.Reduce(st, e)
+	next.LastRun = st.LastRun
+	return !reflect.DeepEqual(next, st)
+}
