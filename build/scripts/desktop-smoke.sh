@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Desktop smoke test: the real binary in a real window under Xvfb, on a temp Go project.
 # After one recorded run, checks that a window titled "Eightfold — <project> — ✔ passed · 2 tests"
-# appears
-# and paints, keeps a screenshot
-# in test-artifacts/desktop.png, then asks the app to quit (SIGTERM) and checks it exits 0
+# appears and paints, keeps a screenshot in test-artifacts/desktop.png, opens the Plan board
+# (test-artifacts/desktop-board.png), then asks the app to quit (SIGTERM) and checks it exits 0
 # and releases the data dir. It also checks that the launcher unpacked the desktop build into
 # the cache dir. Usage: desktop-smoke.sh path/to/eightfold (the launcher build of `make build`)
 set -euo pipefail
@@ -41,6 +40,8 @@ printf 'package smoke\n\nimport "testing"\n\nfunc TestOne(t *testing.T) {}\n\nfu
 git -C "$proj" init -q
 # One recorded run, so the title must show its state and its tests.
 EIGHTFOLD_HOME="$work/home" "$bin" run --dir "$proj" >"$work/run.log" 2>&1 || fail "eightfold run failed: $(cat "$work/run.log")"
+# One card on the board, for the screenshot of the Plan place.
+EIGHTFOLD_HOME="$work/home" "$bin" card add "Ship the smoke test" --label ci --dir "$proj" >"$work/card.log" 2>&1 || fail "eightfold card add failed: $(cat "$work/card.log")"
 
 # A fresh cache dir: the launcher unpacks the desktop build there (launcher.go).
 EIGHTFOLD_HOME="$work/home" XDG_CACHE_HOME="$work/cache" "$bin" open "$proj" >"$work/app.log" 2>&1 &
@@ -69,6 +70,19 @@ done
 sleep 1
 import -window root "$art/desktop.png"
 echo "desktop smoke: screenshot in $art/desktop.png"
+
+# The Plan place: click it in the navigation (the window fills the screen; the nav's first
+# entry is at the top left) and wait for the board to replace the runs view.
+xdotool mousemove --sync 40 63 click 1 mousemove 700 700
+board=
+for _ in $(seq 1 20); do
+  sleep 0.5
+  import -window root "$art/desktop-board.png" 2>/dev/null || continue
+  diff=$(compare -metric AE "$art/desktop.png" "$art/desktop-board.png" null: 2>&1 || true)
+  [ "${diff%% *}" -gt 20000 ] 2>/dev/null && { board=1; break; }
+done
+[ -n "$board" ] || fail "clicking Plan did not change the window, see $art/desktop-board.png"
+echo "desktop smoke: board screenshot in $art/desktop-board.png"
 
 kill -TERM "$app_pid"
 status=0
