@@ -41,6 +41,12 @@ afterEach(() => {
 });
 
 describe('PlanBoard', () => {
+  it('shows the board figures in the toolbar', async () => {
+    start(new FakeBoard([2]));
+    await settle();
+    expect(screen.getByTestId('board-throughput').textContent).toBe('2.0/week delivered');
+  });
+
   it('shows the columns side by side with their category, WIP pill and cards in rank order', async () => {
     const fb = new FakeBoard([3, 2]);
     fb.columns[1].wip_limit = 1;
@@ -268,6 +274,10 @@ describe('PlanBoard', () => {
     expect(steps[1].textContent).toContain('Plan → Code');
     expect(steps[1].dataset.undone).toBe('true');
     expect(steps[1].classList.contains('undone')).toBe(true);
+    const times = within(detail).getByTestId('detail-figures');
+    expect(times.textContent?.replace(/\s+/g, ' ')).toContain('Age 5d In this column 1h 30m');
+    expect(within(detail).getByTestId('detail-cycle').textContent?.trim()).toBe('started, not in production yet');
+    expect(within(detail).getByTestId('detail-lead').textContent?.trim()).toBe('not in production yet');
 
     const item = within(detail).getByTestId('new-checklist-item');
     await fireEvent.input(item, { target: { value: 'Write a test' } });

@@ -5,7 +5,7 @@
 
 import { toApiError, type Api } from './api';
 import { applyMove, columnsOf, findCard, upsertCard, type Column } from './board';
-import type { BoardChanged, CardDetail, CardInfo, CardPatch, LabelInfo, NewColumn } from './types';
+import type { BoardChanged, BoardFigures, CardDetail, CardInfo, CardPatch, LabelInfo, NewColumn } from './types';
 
 export class BoardState {
   readonly api: Api;
@@ -15,6 +15,7 @@ export class BoardState {
   labels = $state.raw<LabelInfo[]>([]);
   key = $state('');
   today = $state('');
+  figures = $state.raw<BoardFigures | null>(null);
   loaded = $state(false);
   /** The card whose detail is open; null: none. */
   openId = $state<number | null>(null);
@@ -51,6 +52,7 @@ export class BoardState {
           this.labels = info.labels ?? [];
           this.key = info.key;
           this.today = info.today;
+          this.figures = info.figures ?? null;
         } catch (err) {
           this.#report(err);
         }

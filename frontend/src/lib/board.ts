@@ -30,7 +30,7 @@ export function withCards(col: ColumnInfo, cards: Card[]): Column {
 }
 
 /** The board's columns as the model keeps them (null arrays made empty, cards in rank order). */
-export function columnsOf(info: BoardInfo): Column[] {
+export function columnsOf(info: Pick<BoardInfo, 'columns'>): Column[] {
   return (info.columns ?? []).map((col) => {
     const cards = (col.cards ?? []).map(toCard);
     let sorted = true;

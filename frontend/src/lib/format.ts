@@ -15,6 +15,17 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** A span of days or hours for plan figures: "45m", "5h 20m", "3d 4h", "12d". */
+export function formatSpan(ms: number): string {
+  const m = Math.max(0, Math.floor(ms / 60_000));
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  const d = Math.floor(h / 24);
+  if (d >= 10 || h % 24 === 0) return `${d}d`;
+  return `${d}d ${h % 24}h`;
+}
+
 /** "just now", "42s ago", "5m ago", "3h ago", "2d ago", then the date. */
 export function formatRelative(iso: string, now: number): string {
   const t = Date.parse(iso);

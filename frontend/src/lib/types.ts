@@ -328,6 +328,40 @@ export interface BoardInfo {
   labels: LabelInfo[] | null;
   /** The local date (YYYY-MM-DD) due states were computed for. */
   today: string;
+  figures: BoardFigures;
+}
+
+/** Throughput and cycle time over the last 8 ISO weeks. */
+export interface BoardFigures {
+  /** Oldest first; the last is the current week so far. */
+  weeks: WeekFigure[] | null;
+  /** Cards that first reached Production in those weeks. */
+  delivered: number;
+  /** Their median cycle time; null when none was delivered. */
+  median_cycle_time_ms: number | null;
+}
+
+export interface WeekFigure {
+  year: number;
+  week: number;
+  /** Its Monday, YYYY-MM-DD. */
+  start: string;
+  /** Cards that first reached Production that week. */
+  cards: number;
+}
+
+/** A card's times, from its transitions (undone moves and reorders left out); durations in ms. */
+export interface CardFigures {
+  age_ms: number;
+  time_in_column_ms: number;
+  started: boolean;
+  started_at: string;
+  delivered: boolean;
+  delivered_at: string;
+  /** Creation → first Production; null until delivered. */
+  lead_time_ms: number | null;
+  /** First Code (or later) → first Production; null until delivered. */
+  cycle_time_ms: number | null;
 }
 
 export interface NewCard {
@@ -387,6 +421,7 @@ export interface CardDetail {
   checklist: ChecklistItemInfo[] | null;
   links: LinkInfo[] | null;
   transitions: TransitionInfo[] | null;
+  figures: CardFigures;
 }
 
 export interface NewColumn {

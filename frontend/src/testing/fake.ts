@@ -2,8 +2,10 @@
 
 import { Api, type Connection, type Transport } from '../lib/api';
 import type {
+  BoardFigures,
   BoardInfo,
   CardDetail,
+  CardFigures,
   CardInfo,
   CardPatch,
   ChecklistItemInfo,
@@ -283,6 +285,24 @@ export const LOOP: [string, ColumnInfo['category'], string][] = [
 export class FakeBoard {
   key = '';
   today = '2025-03-10';
+  figures: BoardFigures = {
+    weeks: [
+      { year: 2025, week: 10, start: '2025-03-03', cards: 1 },
+      { year: 2025, week: 11, start: '2025-03-10', cards: 3 },
+    ],
+    delivered: 4,
+    median_cycle_time_ms: 2 * 86_400_000 + 3 * 3_600_000,
+  };
+  cardFigures: CardFigures = {
+    age_ms: 5 * 86_400_000,
+    time_in_column_ms: 90 * 60_000,
+    started: true,
+    started_at: '2025-03-06T10:00:00Z',
+    delivered: false,
+    delivered_at: '',
+    lead_time_ms: null,
+    cycle_time_ms: null,
+  };
   columns: ColumnInfo[];
   labels: LabelInfo[] = [label({ id: 1, name: 'bug', color: '#d73a4a' }), label({ id: 2, name: 'ui', color: '#a2eeef' })];
   cards: CardInfo[] = [];
@@ -402,6 +422,7 @@ export class FakeBoard {
     return {
       key: this.key,
       today: this.today,
+      figures: this.figures,
       labels: this.labels,
       columns: this.columns.map((col) => {
         const cards = this.#in(col.id).map((c) => ({ ...c }));
@@ -420,6 +441,7 @@ export class FakeBoard {
       checklist,
       links: this.links.get(id) ?? [],
       transitions: this.transitions.filter((t) => t.card_id === id),
+      figures: this.cardFigures,
     };
   }
 
