@@ -102,6 +102,9 @@ type CardDetail struct {
 	Links           []LinkInfo          `json:"links"`       // oldest first
 	Transitions     []TransitionInfo    `json:"transitions"` // oldest first
 	Figures         CardFigures         `json:"figures"`
+	// Environments say what runs where: per environment, the version of the last
+	// successful deploy that contained the card's work.
+	Environments []EnvironmentInfo `json:"environments"`
 }
 
 // ChecklistItemInfo is an item of a card's checklist.
@@ -405,7 +408,7 @@ func (p *Project) CardDetail(id int64) (CardDetail, error) {
 	out := CardDetail{Card: p.boardView(b).cardInfo(d.Card), Description: d.Description,
 		DescriptionHTML: RenderMarkdown(d.Description), Checklist: make([]ChecklistItemInfo, 0, len(d.Checklist)),
 		Links: make([]LinkInfo, 0, len(d.Links)), Transitions: make([]TransitionInfo, 0, len(d.Transitions)),
-		Figures: cardFigures(d.CreatedMs, d.Transitions, p.now())}
+		Figures: cardFigures(d.CreatedMs, d.Transitions, p.now()), Environments: environments(d.Links)}
 	for _, it := range d.Checklist {
 		out.Checklist = append(out.Checklist, checklistItemInfo(it))
 	}

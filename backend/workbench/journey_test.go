@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -101,6 +102,17 @@ func (j *journeyT) feed(sha string, e journey.Event, link store.Link) {
 	if _, err := j.p.applyContaining(sha, e, link); err != nil {
 		j.t.Fatal(err)
 	}
+}
+
+// deploy is the event and the link of a deploy of version to env, as the deploy stage
+// will record them.
+func deploy(env, version string, ok bool) (journey.Event, store.Link) {
+	title := DeployLinkFailed
+	if ok {
+		title = DeployLinkOK
+	}
+	return journey.Event{Kind: journey.EventDeploy, Env: env, Version: version, OK: ok},
+		store.Link{Kind: store.LinkDeploy, Ref: env + " " + version, Title: title}
 }
 
 // release feeds a release of version that contains commit sha.
@@ -295,15 +307,22 @@ func TestJourneyReleasesAndDeploys(t *testing.T) {
 	if lastCause(d) != "release v1.0.0" {
 		t.Errorf("moved by %q", lastCause(d))
 	}
-	feed(journey.Event{Kind: journey.EventDeploy, Env: "staging", Version: "v1.0.0", OK: true}, store.Link{Kind: store.LinkDeploy, Ref: "staging v1.0.0"})
+	feed(deploy("staging", "v1.0.0", true))
 	j.expect(1, "Staging", "")
-	feed(journey.Event{Kind: journey.EventDeploy, Env: "production", Version: "v1.0.0"}, store.Link{Kind: store.LinkDeploy, Ref: "production v1.0.0"})
+	feed(deploy("production", "v1.0.0", false))
 	d = j.expect(1, "Staging", "production deploy of v1.0.0 failed")
 	if d.Figures.Delivered || d.Figures.LeadTimeMs != nil || d.Figures.CycleTimeMs != nil || !d.Figures.Started {
 		t.Errorf("figures before delivery %+v", d.Figures)
 	}
-	feed(journey.Event{Kind: journey.EventDeploy, Env: "production", Version: "v1.0.1", OK: true}, store.Link{Kind: store.LinkDeploy, Ref: "production v1.0.1"})
+	feed(deploy("production", "v1.0.1", true))
 	d = j.expect(1, "Production", "")
+	want := []EnvironmentInfo{{Env: "staging", Version: "v1.0.0"}, {Env: "production", Version: "v1.0.1"}}
+	for i := range d.Environments {
+		d.Environments[i].At = ""
+	}
+	if !slices.Equal(d.Environments, want) {
+		t.Errorf("environments %+v, want %+v", d.Environments, want)
+	}
 	if n, _ := links(d, "deploy"); n != 3 {
 		t.Errorf("deploy links %+v", d.Links)
 	}

@@ -274,6 +274,7 @@ describe('PlanBoard', () => {
     expect(steps[1].textContent).toContain('Plan → Code');
     expect(steps[1].dataset.undone).toBe('true');
     expect(steps[1].classList.contains('undone')).toBe(true);
+    expect(within(detail).getByTestId('environment').textContent).toContain('currently on staging: v1.4.0');
     const times = within(detail).getByTestId('detail-figures');
     expect(times.textContent?.replace(/\s+/g, ' ')).toContain('Age 5d In this column 1h 30m');
     expect(within(detail).getByTestId('detail-cycle').textContent?.trim()).toBe('started, not in production yet');

@@ -422,6 +422,14 @@ export interface CardDetail {
   links: LinkInfo[] | null;
   transitions: TransitionInfo[] | null;
   figures: CardFigures;
+  /** Per environment, the version of the last successful deploy that contained the card's work. */
+  environments: EnvironmentInfo[] | null;
+}
+
+export interface EnvironmentInfo {
+  env: string;
+  version: string;
+  at: string;
 }
 
 export interface NewColumn {

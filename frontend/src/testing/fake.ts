@@ -6,6 +6,7 @@ import type {
   BoardInfo,
   CardDetail,
   CardFigures,
+  EnvironmentInfo,
   CardInfo,
   CardPatch,
   ChecklistItemInfo,
@@ -293,6 +294,7 @@ export class FakeBoard {
     delivered: 4,
     median_cycle_time_ms: 2 * 86_400_000 + 3 * 3_600_000,
   };
+  environments: EnvironmentInfo[] = [{ env: 'staging', version: 'v1.4.0', at: '2025-03-10T08:00:00Z' }];
   cardFigures: CardFigures = {
     age_ms: 5 * 86_400_000,
     time_in_column_ms: 90 * 60_000,
@@ -442,6 +444,7 @@ export class FakeBoard {
       links: this.links.get(id) ?? [],
       transitions: this.transitions.filter((t) => t.card_id === id),
       figures: this.cardFigures,
+      environments: this.environments,
     };
   }
 
