@@ -14,7 +14,7 @@ import (
 var (
 	cardKeys   = []string{"assignee", "checklist_done", "checklist_total", "column", "column_id", "created_at", "due", "due_state", "entered_at", "failure", "id", "key", "labels", "number", "rank", "stage", "title", "updated_at"}
 	columnKeys = []string{"cards", "category", "count", "id", "name", "over_limit", "stage", "wip_limit"}
-	detailKeys = []string{"card", "checklist", "description", "description_html", "figures", "links", "transitions"}
+	detailKeys = []string{"card", "checklist", "description", "description_html", "environments", "figures", "links", "transitions"}
 )
 
 func TestCardCommands(t *testing.T) {
