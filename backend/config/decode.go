@@ -464,15 +464,21 @@ func (d *decoder) report(e entry, path string) string {
 
 // paths decodes a list of relative paths or globs.
 func (d *decoder) paths(e entry, path string) []string {
-	items, _ := d.sequence(e, path, "a list of paths or globs relative to the repository root")
+	return d.stringList(e, path, "a list of paths or globs relative to the repository root", wantPath, badPath)
+}
+
+// stringList decodes a list of strings, each checked by bad (which says what is wrong with
+// one, or ""); want and wantItem word the list and an item for messages.
+func (d *decoder) stringList(e entry, path, want, wantItem string, bad func(string) string) []string {
+	items, _ := d.sequence(e, path, want)
 	var out []string
 	for i, item := range items {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		s, ok := d.text(item, p, wantPath+" (a string)")
+		s, ok := d.text(item, p, wantItem+" (a string)")
 		if !ok {
 			continue
 		}
-		if problem := badPath(s); problem != "" {
+		if problem := bad(s); problem != "" {
 			d.failf(item.at, p, "%q %s", s, problem)
 			continue
 		}

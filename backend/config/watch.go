@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"path"
 	"regexp"
 	"slices"
@@ -130,21 +129,7 @@ func (d *decoder) watch(e entry, path string) Watch {
 
 // ignores decodes the list of extra ignore patterns.
 func (d *decoder) ignores(e entry, path string) []string {
-	items, _ := d.sequence(e, path, "a list of gitignore patterns relative to the repository root, such as [tmp/, \"*.log\"]")
-	var out []string
-	for i, item := range items {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		s, ok := d.text(item, p, wantIgnore+" (a string)")
-		if !ok {
-			continue
-		}
-		if problem := badIgnore(s); problem != "" {
-			d.failf(item.at, p, "%q %s", s, problem)
-			continue
-		}
-		out = append(out, s)
-	}
-	return out
+	return d.stringList(e, path, "a list of gitignore patterns relative to the repository root, such as [tmp/, \"*.log\"]", wantIgnore, badIgnore)
 }
 
 // badIgnore says what is wrong with a gitignore pattern, or "".
