@@ -313,3 +313,13 @@ func (a *App) ScanCommits() (workbench.ScanReport, error) {
 	}
 	return a.project.ScanCommits()
 }
+
+// ReleasePreview proposes the next release of HEAD from the last version tag and the
+// commits since: the version, why, and the changelog. bump is "" (from the commits), "major",
+// "minor", "patch" or an explicit version.
+func (a *App) ReleasePreview(bump string) (workbench.ReleasePreview, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ReleasePreview{}, err
+	}
+	return a.project.ReleasePreview(bump)
+}

@@ -100,7 +100,8 @@ type LogCommit struct {
 	Message string
 	Subject string // the message's first line
 	// When is the commit's committer time: when it landed on its branch.
-	When time.Time
+	When    time.Time
+	Parents int // more than one: a merge
 }
 
 // CommitsSince walks the history back from the commits heads (full SHAs) and returns every
@@ -133,7 +134,8 @@ func (r *Repo) CommitsSince(heads []string, known map[string]bool) ([]LogCommit,
 		if err != nil {
 			return nil, fmt.Errorf("read commit %s of %s: %w", short(sha), r.dir, err)
 		}
-		out = append(out, LogCommit{SHA: sha, Message: c.Message, Subject: subject(c.Message), When: c.Committer.When})
+		out = append(out, LogCommit{SHA: sha, Message: c.Message, Subject: subject(c.Message), When: c.Committer.When,
+			Parents: len(c.ParentHashes)})
 		for _, p := range c.ParentHashes {
 			if !seen[p] {
 				stack = append(stack, p)
