@@ -64,6 +64,18 @@ type Head struct {
 	SHA    string
 }
 
+// HeadCommit returns the full SHA of the commit HEAD points at, "" before the first commit.
+func (r *Repo) HeadCommit() (string, error) {
+	head, err := r.repo.Reference(plumbing.HEAD, true)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read HEAD of %s: %w", r.dir, err)
+	}
+	return head.Hash().String(), nil
+}
+
 // Heads lists the local branches in name order, then HEAD when it is detached (a repository
 // without a commit has none). Together they are the tips that every commit worth scanning
 // is reachable from.

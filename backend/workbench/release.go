@@ -36,11 +36,11 @@ func (p *Project) ReleasePreview(bump string) (ReleasePreview, error) {
 		return ReleasePreview{}, err
 	}
 	defer repo.Close()
-	st, err := vcs.Read(p.dir)
+	head, err := repo.HeadCommit()
 	if err != nil {
 		return ReleasePreview{}, err
 	}
-	if st.Commit == "" {
+	if head == "" {
 		return ReleasePreview{}, errorf(CodeConflict, "%s has no commit yet: commit something to release", p.dir)
 	}
 	tags, err := repo.Tags()
@@ -52,7 +52,7 @@ func (p *Project) ReleasePreview(bump string) (ReleasePreview, error) {
 		names[i] = t.Name
 	}
 	last, lastTag, _ := release.LastVersion(names)
-	commits, err := p.releaseCommits(repo, st.Commit, tagCommit(tags, lastTag))
+	commits, err := p.releaseCommits(repo, head, tagCommit(tags, lastTag))
 	if err != nil {
 		return ReleasePreview{}, err
 	}
@@ -61,7 +61,7 @@ func (p *Project) ReleasePreview(bump string) (ReleasePreview, error) {
 	if err != nil {
 		return ReleasePreview{}, errorf(CodeBadRequest, "%v", err)
 	}
-	out := ReleasePreview{Head: st.Commit, LastTag: lastTag, Commits: len(commits), Release: prop.Release,
+	out := ReleasePreview{Head: head, LastTag: lastTag, Commits: len(commits), Release: prop.Release,
 		Bump: string(prop.Bump), Reason: prop.Reason}
 	if last != nil {
 		out.LastVersion = last.String()

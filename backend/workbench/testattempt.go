@@ -46,8 +46,14 @@ func (a *attempt) runWithRetries(base string) (runner.Result, error) {
 	return res, err
 }
 
-// run runs the current command once as attempt n, keeping the cases accept allows.
+// run runs the current command once as attempt n, keeping the cases accept allows. A step
+// without a test report runs plainly: no parser, no collector (nil).
 func (a *attempt) run(n int, accept func(testreport.Case) bool) (runner.Result, *testCollector, error) {
+	if a.step.Report == "" {
+		res := runner.Run(a.pl.ctx, a.spec, a.out)
+		a.count(res)
+		return res, nil, nil
+	}
 	coll := newTestCollector(a.p, a.runID, a.stepID, n, accept)
 	report := newStepReport(a.p.dir, a.step, coll)
 	spec := a.spec
@@ -61,9 +67,14 @@ func (a *attempt) run(n int, accept func(testreport.Case) bool) (runner.Result, 
 	for _, msg := range notes {
 		a.note("%s", msg)
 	}
+	a.count(res)
+	return res, coll, coll.Close()
+}
+
+// count adds an attempt's output to the step's.
+func (a *attempt) count(res runner.Result) {
 	a.logBytes += res.OutputBytes
 	a.truncated = a.truncated || res.Truncated
-	return res, coll, coll.Close()
 }
 
 // note writes a line from eightfold into the step's log.

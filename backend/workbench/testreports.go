@@ -28,8 +28,7 @@ type stepReport struct {
 	warnings []testreport.Warning
 }
 
-// newStepReport starts reading a step's report into coll; coll may be nil when the step has
-// no report.
+// newStepReport starts reading the report of a step that has one into coll.
 func newStepReport(dir string, step config.Step, coll *testCollector) *stepReport {
 	r := &stepReport{dir: dir, format: step.Report, coll: coll}
 	switch step.Report {
