@@ -323,3 +323,21 @@ func (a *App) ReleasePreview(bump string) (workbench.ReleasePreview, error) {
 	}
 	return a.project.ReleasePreview(bump)
 }
+
+// Release releases HEAD: the next version (or opts.Bump), an annotated tag with the
+// changelog, the green run's artifacts kept in the data dir, and the cards it delivers
+// moved to Released. A dry run writes nothing. Refusals are conflict errors that say why.
+func (a *App) Release(opts workbench.ReleaseOptions) (workbench.ReleaseInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.ReleaseInfo{}, err
+	}
+	return a.project.Release(opts)
+}
+
+// Releases lists the project's releases, newest first.
+func (a *App) Releases() ([]workbench.ReleaseInfo, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	return a.project.Releases()
+}

@@ -20,14 +20,7 @@ var (
 func TestCardCommands(t *testing.T) {
 	dir := repo(t, map[string]string{"README.md": "demo\n"})
 	home := t.TempDir()
-	run := func(want int, args ...string) string {
-		t.Helper()
-		code, out, errOut := eightfold(t, home, append(args, "--dir", dir)...)
-		if code != want {
-			t.Fatalf("%v: exit %d, want %d\nstdout: %s\nstderr: %s", args, code, want, out, errOut)
-		}
-		return out + errOut
-	}
+	run := runIn(t, home, dir)
 
 	// Before anything is recorded, ls shows the empty default board.
 	if out := run(0, "card", "ls"); !strings.Contains(out, "Plan (0)\nCode (0)\n") || !strings.Contains(out, "No cards yet") {

@@ -55,6 +55,8 @@ func commands() []command {
 		{"logs", "print a run's stored output", cmdLogs},
 		{"tests", "show a run's test results, flaky tests and slow tests", cmdTests},
 		{"card", "the plan board's cards: add, ls, show, move, undo, key", cmdCard},
+		{"release", "tag the next version of HEAD with its changelog and keep its artifacts", cmdRelease},
+		{"releases", "list the releases, newest first", cmdReleases},
 		{"config", "print the effective pipeline and where each part came from", cmdConfig},
 		{"serve", "serve the workbench to a browser on 127.0.0.1", cmdServe},
 		{"open", "open the desktop window on a repository", cmdOpen},

@@ -56,6 +56,19 @@ func eightfold(t *testing.T, home string, args ...string) (int, string, string) 
 	return code, stdout.String(), stderr.String()
 }
 
+// runIn returns a function that runs eightfold on dir with the data dir home, expects the
+// exit status want, and returns what it printed (stdout, then stderr).
+func runIn(t *testing.T, home, dir string) func(want int, args ...string) string {
+	return func(want int, args ...string) string {
+		t.Helper()
+		code, out, errOut := eightfold(t, home, append(args, "--dir", dir)...)
+		if code != want {
+			t.Fatalf("%v: exit %d, want %d\nstdout: %s\nstderr: %s", args, code, want, out, errOut)
+		}
+		return out + errOut
+	}
+}
+
 var goProject = map[string]string{
 	"go.mod":        "module demo\n\ngo 1.22\n",
 	"add.go":        "package demo\n\nfunc Add(a, b int) int { return a + b }\n",

@@ -50,6 +50,7 @@ type Config struct {
 	LogLimit int64             // default cap, in bytes, on the output stored per step
 	Steps    []Step            // in order; at least one
 	Watch    Watch             // how `eightfold watch` and the UI rerun on change (top-level watch:)
+	Release  Release           // how `eightfold release` picks the version and writes the changelog (top-level release:)
 
 	logLimitSet bool // LogLimit was written in the file, not defaulted
 }
@@ -67,6 +68,18 @@ type Step struct {
 	Origin    string            // "eightfold.yaml:4:5" or "detected from go.mod"
 
 	timeoutSet bool // Timeout was written in the file, not defaulted
+}
+
+// Release tunes how `eightfold release` picks the next version and writes the changelog (the
+// top-level release: section). Use DefaultRelease, not the zero value, for the defaults: Initial
+// defaults to DefaultInitial.
+type Release struct {
+	Initial            string   // version of the first release, without a leading "v"; DefaultInitial unless set; a valid semantic version
+	ChangelogFile      string   // "": no file; else a file path relative to the repository (CHANGELOG.md) that each release prepends its notes to and commits with the tag
+	SkipTypes          []string // conventional commit types left out of the changelog and of the decision to release; nil: DefaultSkipTypes; empty (not nil): skip none
+	IncludeMerges      bool     // keep merge commits, under "Other"
+	BreakingBumpsMajor bool     // while the major is 0, a breaking change goes to 1.0.0 (false: it bumps the minor)
+	FeaturesBumpMinor  bool     // while the major is 0, a feature bumps the minor (false: the patch)
 }
 
 // Report formats of a step's test results (see Step.Report).

@@ -55,10 +55,10 @@ var badConfigs = []struct {
 			`eightfold.yaml:3:5: steps[0]: unknown key "command" (did you mean "run"?); allowed keys: name, run, timeout, env, report, retries, artifacts, log_limit`},
 	{name: "unknown top-level key",
 		src:  "steps:\n  - {name: test, run: make test}\nnotify:\n  on: failure\n",
-		want: `eightfold.yaml:3:1: unknown key "notify"; allowed keys: env, log_limit, steps, watch`},
+		want: `eightfold.yaml:3:1: unknown key "notify"; allowed keys: env, log_limit, steps, watch, release`},
 	{name: "misspelt watch",
 		src:  "steps:\n  - {name: test, run: make test}\nwacth:\n  debounce: 25ms\n",
-		want: `eightfold.yaml:3:1: unknown key "wacth" (did you mean "watch"?); allowed keys: env, log_limit, steps, watch`},
+		want: `eightfold.yaml:3:1: unknown key "wacth" (did you mean "watch"?); allowed keys: env, log_limit, steps, watch, release`},
 	{name: "unknown watch key with suggestion",
 		src:  "watch:\n  debounse: 50ms\nsteps:\n  - {name: test, run: make test}\n",
 		want: `eightfold.yaml:2:3: watch: unknown key "debounse" (did you mean "debounce"?); allowed keys: ignore, debounce, max_wait, on_change_while_running, affected, poll, auto`},
@@ -146,6 +146,86 @@ var badConfigs = []struct {
 		want: "eightfold.yaml:2:9: watch.poll: 1 is not a duration; expected a Go duration such as 500ms, 1s or 2s (a number needs a unit: 1s or 1ms)\n" +
 			"eightfold.yaml:3:13: watch.debounce: \"1ms\" is below the minimum of 5ms; a shorter quiet window splits one editor save into several runs; expected at least 5ms, such as 25ms (the default)\n" +
 			`eightfold.yaml:4:9: watch.auto: expected true or false, got a string; write true (yes and on are text in YAML 1.2)`},
+	{name: "release: unknown key with suggestion",
+		src:  "release:\n  changelog: CHANGELOG.md\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:3: release: unknown key "changelog" (did you mean "changelog_file"?); allowed keys: initial, changelog_file, skip_types, include_merges, breaking_bumps_major, features_bump_minor`},
+	{name: "release: misspelt key",
+		src:  "release:\n  inital: 1.0.0\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:3: release: unknown key "inital" (did you mean "initial"?); allowed keys: initial, changelog_file, skip_types, include_merges, breaking_bumps_major, features_bump_minor`},
+	{name: "release: misspelt section",
+		src:  "relase:\n  initial: 1.0.0\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:1:1: unknown key "relase" (did you mean "release"?); allowed keys: env, log_limit, steps, watch, release`},
+	{name: "release is a list",
+		src:  "release: [CHANGELOG.md]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:1:10: release: expected a mapping of release settings (keys: initial, changelog_file, skip_types, include_merges, breaking_bumps_major, features_bump_minor), got a list`},
+	{name: "release left empty",
+		src:  "release:\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:1:1: release: expected a mapping of release settings (keys: initial, changelog_file, skip_types, include_merges, breaking_bumps_major, features_bump_minor), got nothing (null)`},
+	{name: "initial is not a version",
+		src:  "release:\n  initial: latest\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: release.initial: "latest" is not a semantic version; expected a semantic version MAJOR.MINOR.PATCH such as 0.1.0 or 1.0.0 (a leading v and a pre-release such as -rc.1 are allowed)`},
+	{name: "initial has two numbers",
+		src:  "release:\n  initial: \"1.0\"\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: release.initial: "1.0" is not a semantic version (a version has three numbers: 1.0.0); expected a semantic version MAJOR.MINOR.PATCH such as 0.1.0 or 1.0.0 (a leading v and a pre-release such as -rc.1 are allowed)`},
+	{name: "initial is a number",
+		src:  "release:\n  initial: 1.0\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: release.initial: 1.0 is not a semantic version (a version has three numbers: 1.0.0); expected a semantic version MAJOR.MINOR.PATCH such as 0.1.0 or 1.0.0 (a leading v and a pre-release such as -rc.1 are allowed)`},
+	{name: "initial with leading zero",
+		src:  "release:\n  initial: 01.2.3\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: release.initial: "01.2.3" is not a semantic version; expected a semantic version MAJOR.MINOR.PATCH such as 0.1.0 or 1.0.0 (a leading v and a pre-release such as -rc.1 are allowed)`},
+	{name: "initial with empty pre-release",
+		src:  "release:\n  initial: 1.2.3-\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: release.initial: "1.2.3-" is not a semantic version; expected a semantic version MAJOR.MINOR.PATCH such as 0.1.0 or 1.0.0 (a leading v and a pre-release such as -rc.1 are allowed)`},
+	{name: "initial is a list",
+		src:  "release:\n  initial: [1, 0, 0]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:12: release.initial: expected a semantic version MAJOR.MINOR.PATCH such as 0.1.0 or 1.0.0 (a leading v and a pre-release such as -rc.1 are allowed), got a list`},
+	{name: "absolute changelog_file",
+		src:  "release:\n  changelog_file: /srv/app/CHANGELOG.md\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:19: release.changelog_file: "/srv/app/CHANGELOG.md" is an absolute path; expected a file path relative to the repository root, such as CHANGELOG.md`},
+	{name: "changelog_file leaves the repository",
+		src:  "release:\n  changelog_file: ../CHANGELOG.md\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:19: release.changelog_file: "../CHANGELOG.md" leaves the repository (..); expected a file path relative to the repository root, such as CHANGELOG.md`},
+	{name: "changelog_file leaves the repository midway",
+		src:  "release:\n  changelog_file: docs/../../CHANGELOG.md\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:19: release.changelog_file: "docs/../../CHANGELOG.md" leaves the repository (..); expected a file path relative to the repository root, such as CHANGELOG.md`},
+	{name: "empty changelog_file",
+		src:  "release:\n  changelog_file: \"\"\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:19: release.changelog_file: "" is empty; expected a file path relative to the repository root, such as CHANGELOG.md`},
+	{name: "changelog_file is a directory",
+		src:  "release:\n  changelog_file: docs/\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:19: release.changelog_file: "docs/" names a directory; expected a file path relative to the repository root, such as CHANGELOG.md`},
+	{name: "changelog_file is the root", loaderOnly: true,
+		src:  "release:\n  changelog_file: .\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:19: release.changelog_file: "." names a directory; expected a file path relative to the repository root, such as CHANGELOG.md`},
+	{name: "changelog_file inside .git",
+		src:  "release:\n  changelog_file: ./.git/CHANGELOG\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:19: release.changelog_file: "./.git/CHANGELOG" is inside .git, which git manages; expected a file path relative to the repository root, such as CHANGELOG.md`},
+	{name: "changelog_file is a boolean",
+		src:  "release:\n  changelog_file: true\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:19: release.changelog_file: expected a file path relative to the repository root, such as CHANGELOG.md, got a boolean; to use it as text, put it in quotes: "true"`},
+	{name: "skip_types is a string",
+		src:  "release:\n  skip_types: chore\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:15: release.skip_types: expected a list of conventional commit types such as [chore, docs], or [] to skip none, got a string`},
+	{name: "skip_types left empty",
+		src:  "release:\n  skip_types:\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:3: release.skip_types: expected a list of conventional commit types such as [chore, docs], or [] to skip none, got nothing (null)`},
+	{name: "skip type in capitals",
+		src:  "release:\n  skip_types: [Chore]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:16: release.skip_types[0]: "Chore" is not lower-case; write chore`},
+	{name: "skip type with a scope",
+		src:  "release:\n  skip_types: [chore, \"docs(api)\"]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:23: release.skip_types[1]: "docs(api)" is not a commit type; expected a conventional commit type: a lower-case word such as chore or docs`},
+	{name: "skip type is a number",
+		src:  "release:\n  skip_types: [chore, 1]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:23: release.skip_types[1]: expected a conventional commit type: a lower-case word such as chore or docs (a string), got an integer; to use it as text, put it in quotes: "1"`},
+	{name: "duplicate skip type",
+		src:  "release:\n  skip_types: [chore, docs, chore]\nsteps:\n  - {name: test, run: make test}\n",
+		want: `eightfold.yaml:2:29: release.skip_types[2]: "chore" is listed twice; list each type once`},
+	{name: "release switches of the wrong kinds",
+		src: "release:\n  include_merges: yes\n  breaking_bumps_major: \"true\"\n  features_bump_minor: 1\nsteps:\n  - {name: test, run: make test}\n",
+		want: "eightfold.yaml:2:19: release.include_merges: expected true or false, got a string; write true (yes and on are text in YAML 1.2)\n" +
+			"eightfold.yaml:3:25: release.breaking_bumps_major: expected true or false, got a string; write it without quotes\n" +
+			`eightfold.yaml:4:24: release.features_bump_minor: expected true or false, got an integer`},
 	{name: "steps is a mapping",
 		src:  "steps:\n  name: test\n  run: make test\n",
 		want: `eightfold.yaml:2:3: steps: expected a list of steps, got a mapping`},
@@ -221,10 +301,10 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:1:12: log_limit: "9EiB" is too large; expected at most 8EiB`},
 	{name: "list at top level",
 		src:  "- name: test\n  run: make test\n",
-		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch), got a list`},
+		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch, release), got a list`},
 	{name: "string at top level",
 		src:  "make test\n",
-		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch), got a string`},
+		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch, release), got a string`},
 	{name: "empty file",
 		src:  "",
 		want: `eightfold.yaml:1:1: the file is empty; expected a mapping with a steps list, such as: steps: [{name: test, run: make test}]`},
@@ -253,7 +333,7 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:3:10: steps[0].run: expected a command line (a string), got *cmd, an alias to an undefined anchor`},
 	{name: "error inside an anchor points at the anchor",
 		src: "x-env: &common\n  A: [1]\nsteps:\n  - name: a\n    run: b\n    env: *common\n",
-		want: "eightfold.yaml:1:1: unknown key \"x-env\" (did you mean \"env\"?); allowed keys: env, log_limit, steps, watch\n" +
+		want: "eightfold.yaml:1:1: unknown key \"x-env\" (did you mean \"env\"?); allowed keys: env, log_limit, steps, watch, release\n" +
 			`eightfold.yaml:2:6: steps[0].env.A: expected a string, number or boolean, got a list`},
 	{name: "retries without go test -json",
 		src:  "steps:\n  - name: test\n    run: npm test\n    retries: 2\n",
@@ -324,6 +404,7 @@ steps:
 		LogLimit:    10 << 20,
 		logLimitSet: true,
 		Watch:       DefaultWatch(),
+		Release:     DefaultRelease(),
 		Steps: []Step{
 			{Name: "build", Run: "go build -o bin/app ./cmd/app", Timeout: DefaultTimeout,
 				Env: map[string]string{"CGO_ENABLED": "0"}, Artifacts: []string{"bin/app", "dist/*.tar.gz"},
@@ -392,6 +473,105 @@ func TestParseWatch(t *testing.T) {
 	}
 	if w := DefaultWatch(); w.Debounce != 25*time.Millisecond || w.MaxWait != 5*time.Second || MinDebounce != 5*time.Millisecond || MinPoll != 100*time.Millisecond {
 		t.Errorf("defaults changed: %+v", w)
+	}
+}
+
+func TestParseRelease(t *testing.T) {
+	tests := []struct {
+		name, release string
+		want          Release
+	}{
+		{"absent", "", DefaultRelease()},
+		{"empty", "release: {}\n", DefaultRelease()},
+		{"every key", `release:
+  initial: 1.0.0
+  changelog_file: CHANGELOG.md
+  skip_types: [chore, ci, wip]
+  include_merges: true
+  breaking_bumps_major: true
+  features_bump_minor: true
+`, Release{Initial: "1.0.0", ChangelogFile: "CHANGELOG.md", SkipTypes: []string{"chore", "ci", "wip"},
+			IncludeMerges: true, BreakingBumpsMajor: true, FeaturesBumpMinor: true}},
+		{"initial with v", "release: {initial: v0.0.1}\n", Release{Initial: "0.0.1"}},
+		{"initial pre-release", "release: {initial: 1.0.0-rc.1+build.5}\n", Release{Initial: "1.0.0-rc.1+build.5"}},
+		{"changelog_file in a folder", "release: {changelog_file: ./docs/CHANGELOG.md}\n", Release{Initial: DefaultInitial, ChangelogFile: "./docs/CHANGELOG.md"}},
+		{"skip_types absent is nil", "release: {include_merges: false}\n", Release{Initial: DefaultInitial}},
+		{"skip_types empty skips none", "release: {skip_types: []}\n", Release{Initial: DefaultInitial, SkipTypes: []string{}}},
+		{"skip_types list", "release:\n  skip_types:\n    - docs\n    - chore-deps\n", Release{Initial: DefaultInitial, SkipTypes: []string{"docs", "chore-deps"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Parse("eightfold.yaml", []byte("steps:\n  - {name: a, run: b}\n"+tc.release))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(cfg.Release, tc.want) {
+				t.Errorf("Release:\n got %#v\nwant %#v", cfg.Release, tc.want)
+			}
+			if (cfg.Release.SkipTypes == nil) != (tc.want.SkipTypes == nil) {
+				t.Errorf("SkipTypes nil = %v, want %v", cfg.Release.SkipTypes == nil, tc.want.SkipTypes == nil)
+			}
+		})
+	}
+
+	// A detected pipeline gets the defaults.
+	cfg, err := Load(writeFiles(t, map[string]string{"go.mod": "module x\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg.Release, DefaultRelease()) {
+		t.Errorf("detected Release = %#v, want the defaults", cfg.Release)
+	}
+	if r := DefaultRelease(); r.Initial != "0.1.0" || r.SkipTypes != nil || r.ChangelogFile != "" || r.IncludeMerges || r.BreakingBumpsMajor || r.FeaturesBumpMinor {
+		t.Errorf("defaults changed: %#v", r)
+	}
+	if want := []string{"chore", "ci", "docs", "build", "test", "style"}; !reflect.DeepEqual(DefaultSkipTypes, want) {
+		t.Errorf("DefaultSkipTypes = %q, want %q", DefaultSkipTypes, want)
+	}
+}
+
+func TestDescribeRelease(t *testing.T) {
+	const steps = "steps:\n  - {name: a, run: b}\n"
+	tests := []struct{ name, release, want string }{
+		{"defaults: not shown", "release: {initial: 0.1.0}\n", ""},
+		{"skip none", "release: {skip_types: []}\n", `release:   initial:              0.1.0 (default)
+           changelog_file:       none (default)
+           skip_types:           none (every type counts)
+           include_merges:       false (default)
+           breaking_bumps_major: false (default)
+           features_bump_minor:  false (default)
+`},
+		{"every key", "release:\n  initial: v1.0.0\n  changelog_file: CHANGELOG.md\n  skip_types: [chore, wip]\n  include_merges: true\n  breaking_bumps_major: true\n  features_bump_minor: true\n",
+			`release:   initial:              1.0.0
+           changelog_file:       CHANGELOG.md
+           skip_types:           chore, wip
+           include_merges:       true
+           breaking_bumps_major: true
+           features_bump_minor:  true
+`},
+		{"one key", "release: {changelog_file: CHANGELOG.md}\n", `release:   initial:              0.1.0 (default)
+           changelog_file:       CHANGELOG.md
+           skip_types:           chore, ci, docs, build, test, style (default)
+           include_merges:       false (default)
+           breaking_bumps_major: false (default)
+           features_bump_minor:  false (default)
+`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Parse("eightfold.yaml", []byte(steps+tc.release))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := cfg.Describe()
+			got := ""
+			if i := strings.Index(text, "release:"); i >= 0 {
+				got = text[i:strings.Index(text, "steps:")]
+			}
+			if got != tc.want {
+				t.Errorf("Describe release lines:\n got %q\nwant %q", got, tc.want)
+			}
+		})
 	}
 }
 

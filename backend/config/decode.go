@@ -16,9 +16,10 @@ import (
 
 // Keys the loader understands, in the order messages list them.
 var (
-	topKeys   = []string{"env", "log_limit", "steps", "watch"}
-	stepKeys  = []string{"name", "run", "timeout", "env", "report", "retries", "artifacts", "log_limit"}
-	watchKeys = []string{"ignore", "debounce", "max_wait", "on_change_while_running", "affected", "poll", "auto"}
+	topKeys     = []string{"env", "log_limit", "steps", "watch", "release"}
+	stepKeys    = []string{"name", "run", "timeout", "env", "report", "retries", "artifacts", "log_limit"}
+	watchKeys   = []string{"ignore", "debounce", "max_wait", "on_change_while_running", "affected", "poll", "auto"}
+	releaseKeys = []string{"initial", "changelog_file", "skip_types", "include_merges", "breaking_bumps_major", "features_bump_minor"}
 )
 
 // keyHabits maps keys other tools use to the eightfold key meaning the same.
@@ -31,6 +32,13 @@ var keyHabits = map[string]string{
 	"on_change": "on_change_while_running", "on_busy": "on_change_while_running", "while_running": "on_change_while_running",
 	"poll_interval": "poll", "polling": "poll", "interval": "poll",
 	"autorun": "auto", "auto_run": "auto", "enabled": "auto",
+	"releases": "release", "releasing": "release",
+	"initial_version": "initial", "first_version": "initial", "start_version": "initial", "version": "initial",
+	"changelog": "changelog_file", "changelog_path": "changelog_file",
+	"skip": "skip_types", "exclude_types": "skip_types", "ignore_types": "skip_types", "hidden_types": "skip_types",
+	"merges": "include_merges", "include_merge_commits": "include_merges",
+	"breaking_always_bump_major": "breaking_bumps_major", "breaking_major": "breaking_bumps_major",
+	"features_always_bump_minor": "features_bump_minor", "feat_minor": "features_bump_minor",
 }
 
 // Patterns shared with eightfold.schema.json; a test checks that the schema
@@ -55,7 +63,7 @@ var (
 
 // Descriptions of expected values, shared by the messages.
 const (
-	wantTop    = "a mapping with a steps list (keys: env, log_limit, steps, watch)"
+	wantTop    = "a mapping with a steps list (keys: env, log_limit, steps, watch, release)"
 	wantStep   = "a step: a mapping with at least name and run"
 	wantEnv    = "a mapping of NAME: value"
 	wantSize   = "a size in bytes: an integer, or a string such as 512KiB, 50MiB or 1GB"
@@ -105,7 +113,7 @@ func (d *decoder) wrongType(e entry, path, want string, got scalar) {
 
 // config decodes the top level.
 func (d *decoder) config(root ast.Node) *Config {
-	cfg := &Config{Env: map[string]string{}, LogLimit: DefaultLogLimit, Watch: DefaultWatch()}
+	cfg := &Config{Env: map[string]string{}, LogLimit: DefaultLogLimit, Watch: DefaultWatch(), Release: DefaultRelease()}
 	fields, ok := d.fields(entry{value: root, at: root}, "", wantTop, topKeys)
 	if !ok {
 		return cfg
@@ -123,6 +131,8 @@ func (d *decoder) config(root ast.Node) *Config {
 			cfg.Steps, hasSteps = d.steps(e, e.key), true
 		case "watch":
 			cfg.Watch = d.watch(e, e.key)
+		case "release":
+			cfg.Release = d.release(e, e.key)
 		}
 	}
 	if !hasSteps {
@@ -489,16 +499,25 @@ func (d *decoder) stringList(e entry, path, want, wantItem string, bad func(stri
 
 // badPath says what is wrong with a relative path or glob, or "".
 func badPath(p string) string {
-	_, globErr := path.Match(p, "")
+	if problem := badRelative(p, wantPath); problem != "" {
+		return problem
+	}
+	if _, err := path.Match(p, ""); err != nil {
+		return "is not a valid glob (" + err.Error() + "); expected " + wantPath
+	}
+	return ""
+}
+
+// badRelative says what is wrong with a path that must be relative to the repository root
+// and stay inside it, or ""; want words what is expected.
+func badRelative(p, want string) string {
 	switch {
 	case p == "":
-		return "is empty; expected " + wantPath
+		return "is empty; expected " + want
 	case strings.HasPrefix(p, "/"):
-		return "is an absolute path; expected " + wantPath
+		return "is an absolute path; expected " + want
 	case escapeRE.MatchString(p):
-		return "leaves the repository (..); expected " + wantPath
-	case globErr != nil:
-		return "is not a valid glob (" + globErr.Error() + "); expected " + wantPath
+		return "leaves the repository (..); expected " + want
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,13 +15,17 @@ import (
 
 // Describe is the effective pipeline as text for `eightfold config`: where
 // it comes from, the project settings, then each step with its origin and
-// every setting, defaults marked as such.
+// every setting, defaults marked as such. The release settings are shown
+// only when one differs from its default.
 func (c *Config) Describe() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "source:    %s\n", c.Source)
 	fmt.Fprintf(&b, "log limit: %s\n", defaulted(humanize.IBytes(uint64(c.LogLimit))+" per step", !c.logLimitSet, "default"))
 	fmt.Fprintf(&b, "env:       %s\n", envText(c.Env, strings.Repeat(" ", 11)))
 	fmt.Fprintf(&b, "watch:     %s\n", c.Watch.describe(strings.Repeat(" ", 11)))
+	if !reflect.DeepEqual(c.Release, DefaultRelease()) {
+		fmt.Fprintf(&b, "release:   %s\n", c.Release.describe(strings.Repeat(" ", 11)))
+	}
 	fmt.Fprintf(&b, "steps:     %d\n", len(c.Steps))
 	for i, s := range c.Steps {
 		b.WriteString("\n")
@@ -71,6 +76,29 @@ func (w Watch) describe(indent string) string {
 	}
 	field("poll", poll)
 	field("auto", strconv.FormatBool(w.Auto))
+	return strings.Join(lines, "\n"+indent)
+}
+
+// describe shows the release settings one per line, by their YAML names,
+// defaults marked as such; lines after the first start with indent.
+func (r Release) describe(indent string) string {
+	var lines []string
+	field := func(key, value string, isDefault bool) {
+		lines = append(lines, fmt.Sprintf("%-21s %s", key+":", defaulted(value, isDefault, "default")))
+	}
+	field("initial", r.Initial, r.Initial == DefaultInitial)
+	field("changelog_file", cmp.Or(r.ChangelogFile, "none"), r.ChangelogFile == "")
+	switch {
+	case r.SkipTypes == nil:
+		field("skip_types", strings.Join(DefaultSkipTypes, ", "), true)
+	case len(r.SkipTypes) == 0:
+		field("skip_types", "none (every type counts)", false)
+	default:
+		field("skip_types", strings.Join(r.SkipTypes, ", "), false)
+	}
+	field("include_merges", strconv.FormatBool(r.IncludeMerges), !r.IncludeMerges)
+	field("breaking_bumps_major", strconv.FormatBool(r.BreakingBumpsMajor), !r.BreakingBumpsMajor)
+	field("features_bump_minor", strconv.FormatBool(r.FeaturesBumpMinor), !r.FeaturesBumpMinor)
 	return strings.Join(lines, "\n"+indent)
 }
 

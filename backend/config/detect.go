@@ -55,7 +55,7 @@ func Detect(dir string) (*Config, error) {
 		case len(steps) == 0 || err != nil:
 			continue
 		case cfg == nil:
-			cfg = &Config{Source: "detected from " + file, Env: map[string]string{}, LogLimit: DefaultLogLimit, Steps: steps, Watch: DefaultWatch()}
+			cfg = &Config{Source: "detected from " + file, Env: map[string]string{}, LogLimit: DefaultLogLimit, Steps: steps, Watch: DefaultWatch(), Release: DefaultRelease()}
 		default:
 			also = append(also, file)
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -67,6 +68,18 @@ func checkFuzzConfig(t *testing.T, cfg *Config) {
 		if badIgnore(p) != "" {
 			t.Fatalf("accepted a bad ignore pattern %q", p)
 		}
+	}
+	r := cfg.Release
+	if !regexp.MustCompile(semverPattern).MatchString(r.Initial) || strings.HasPrefix(r.Initial, "v") ||
+		r.ChangelogFile != "" && badChangelog(r.ChangelogFile) != "" {
+		t.Fatalf("accepted bad release settings: %#v", r)
+	}
+	seen := map[string]bool{}
+	for _, typ := range r.SkipTypes {
+		if seen[typ] || !commitTypeRE.MatchString(typ) {
+			t.Fatalf("accepted bad skip_types: %q", r.SkipTypes)
+		}
+		seen[typ] = true
 	}
 	_ = cfg.Describe()
 }

@@ -141,6 +141,7 @@ func TestSchemaKnowsEveryKey(t *testing.T) {
 		{"top level", at(t, doc, "properties"), topKeys},
 		{"step", at(t, doc, "$defs", "step", "properties"), stepKeys},
 		{"watch", at(t, doc, "$defs", "watch", "properties"), watchKeys},
+		{"release", at(t, doc, "$defs", "release", "properties"), releaseKeys},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,6 +196,10 @@ func TestSchemaPatternsMatchLoader(t *testing.T) {
 		{"ignore pattern escaping the repository", at(t, doc, "$defs", "ignorePattern", "not", "anyOf", 2, "pattern"), ignoreEscapePattern},
 		{"debounce below the minimum", at(t, doc, "$defs", "watch", "properties", "debounce", "not", "pattern"), belowMinDebouncePattern},
 		{"poll below the minimum", at(t, doc, "$defs", "watch", "properties", "poll", "not", "pattern"), belowMinPollPattern},
+		{"initial version", at(t, doc, "$defs", "release", "properties", "initial", "pattern"), semverPattern},
+		{"changelog directory", at(t, doc, "$defs", "release", "properties", "changelog_file", "not", "anyOf", 0, "pattern"), changelogDirPattern},
+		{"changelog inside .git", at(t, doc, "$defs", "release", "properties", "changelog_file", "not", "anyOf", 1, "pattern"), changelogGitPattern},
+		{"skip type", at(t, doc, "$defs", "release", "properties", "skip_types", "items", "pattern"), commitTypePattern},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,6 +242,34 @@ func TestSchemaDefaultsMatchLoader(t *testing.T) {
 	}
 	if _, ok := watch.(map[string]any)["poll"].(map[string]any)["default"]; ok || def.Poll != 0 {
 		t.Errorf("watch.poll: want no default in the schema and polling off in the loader (%v)", def.Poll)
+	}
+
+	release := at(t, doc, "$defs", "release", "properties")
+	if got := at(t, release, "initial", "default"); got != DefaultInitial {
+		t.Errorf("schema release.initial default %v, loader %v", got, DefaultInitial)
+	}
+	if got := at(t, release, "skip_types", "default"); !slices.Equal(toStrings(got), DefaultSkipTypes) {
+		t.Errorf("schema release.skip_types default %v, loader %v", got, DefaultSkipTypes)
+	}
+	for _, key := range []string{"include_merges", "breaking_bumps_major", "features_bump_minor"} {
+		if got := at(t, release, key, "default"); got != false {
+			t.Errorf("schema release.%s default %v, loader false", key, got)
+		}
+	}
+}
+
+// The schema's version pattern and the loader agree on initial versions.
+func TestSchemaVersionsMatchLoader(t *testing.T) {
+	sch := compileSchema(t)
+	for _, v := range []string{"0.1.0", "v1.0.0", "0.0.0", "1.2.3-rc.1", "1.2.3-alpha-1.0a", "1.0.0+build.7", "1.0.0-0.3.7+x.y",
+		"1.0", "1", "01.2.3", "1.02.3", "1.2.3-", "1.2.3+", "1.2.3-01", "1.2.3-a..b", "V1.2.3", "vv1.2.3", " 1.2.3", "1.2.3.4", "latest"} {
+		t.Run(v, func(t *testing.T) {
+			_, loadErr := Parse("eightfold.yaml", []byte("steps: [{name: a, run: b}]\nrelease: {initial: "+strconv.Quote(v)+"}\n"))
+			ok, schemaErr := schemaAccepts(t, sch, []byte("steps: [{name: a, run: b}]\nrelease: {initial: "+strconv.Quote(v)+"}\n"))
+			if ok != (loadErr == nil) {
+				t.Errorf("schema valid = %v (%v), loader: %v", ok, schemaErr, loadErr)
+			}
+		})
 	}
 }
 

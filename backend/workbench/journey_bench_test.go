@@ -15,9 +15,8 @@ import (
 const benchHistory = 10_000
 
 // makeHistory makes a git repository whose main branch has n commits, with git
-// fast-import (seconds instead of minutes): every 10th closes a card ("fixes #k", k from 1
-// to 100), every 7th mentions one, the others have ordinary two-line messages.
-func makeHistory(b *testing.B, n int) string {
+// fast-import (seconds instead of minutes), commit i having the message msg(i).
+func makeHistory(b *testing.B, n int, msg func(i int) string) string {
 	b.Helper()
 	dir := b.TempDir()
 	if out, err := exec.Command("git", "init", "-q", "-b", "main", dir).CombinedOutput(); err != nil {
@@ -25,14 +24,8 @@ func makeHistory(b *testing.B, n int) string {
 	}
 	var in strings.Builder
 	for i := 1; i <= n; i++ {
-		msg := fmt.Sprintf("Change %d of the parser\n\nThe body says what changed and why, in a line or two.\n", i)
-		switch {
-		case i%10 == 0:
-			msg = fmt.Sprintf("Fix the export of report %d\n\nfixes #%d\n", i, i/10%100+1)
-		case i%7 == 0:
-			msg = fmt.Sprintf("Tidy the session code, refs #%d\n", i%100+1)
-		}
-		fmt.Fprintf(&in, "commit refs/heads/main\nmark :%d\ncommitter T <t@example.com> %d +0000\ndata %d\n%s", i, 1_700_000_000+i*60, len(msg), msg)
+		m := msg(i)
+		fmt.Fprintf(&in, "commit refs/heads/main\nmark :%d\ncommitter T <t@example.com> %d +0000\ndata %d\n%s", i, 1_700_000_000+i*60, len(m), m)
 		if i > 1 {
 			fmt.Fprintf(&in, "from :%d\n", i-1)
 		}
@@ -46,12 +39,25 @@ func makeHistory(b *testing.B, n int) string {
 	return dir
 }
 
+// scanMessage is commit i of BenchmarkScanCommits' history: every 10th closes a card
+// ("fixes #k", k from 1 to 100), every 7th mentions one, the others have ordinary two-line
+// messages.
+func scanMessage(i int) string {
+	switch {
+	case i%10 == 0:
+		return fmt.Sprintf("Fix the export of report %d\n\nfixes #%d\n", i, i/10%100+1)
+	case i%7 == 0:
+		return fmt.Sprintf("Tidy the session code, refs #%d\n", i%100+1)
+	}
+	return fmt.Sprintf("Change %d of the parser\n\nThe body says what changed and why, in a line or two.\n", i)
+}
+
 // BenchmarkScanCommits times the first scan of a repository of 10,000 commits for card
 // references (goal: ≤ 500 ms), on a board of 100 cards that a tenth of the commits close:
 // opening the project runs it. Again is the scan after it, with nothing new: a lookup of
 // the heads, no walk.
 func BenchmarkScanCommits(b *testing.B) {
-	dir := makeHistory(b, benchHistory)
+	dir := makeHistory(b, benchHistory, scanMessage)
 	var p *Project
 	parent := b
 	open := func(b *testing.B) {

@@ -82,6 +82,8 @@ type Project struct {
 
 	journeyMu sync.Mutex    // serialises every change to the cards' journeys (journey.go)
 	scanned   chan struct{} // closed once the scan made on opening is over
+
+	releaseMu sync.Mutex // one release at a time (release_make.go)
 }
 
 type activeRun struct {

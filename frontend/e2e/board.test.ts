@@ -1,64 +1,24 @@
 // End to end: the plan board in the browser face, on the real `eightfold serve`, driven by
 // Debian's Chromium with the real mouse. Run with `EIGHTFOLD_BIN=… npm run test:e2e`.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BoardInfo, CardInfo } from '../src/lib/types';
 import {
   artifactPath,
   browserAvailability,
   callApi,
-  cleanup,
   eightfoldBinary,
   git,
-  gitRepo,
   launchBrowser,
   pageErrors,
-  startServer,
-  tempDir,
   type Server,
 } from './helpers';
+import { closeWorkspace, openWorkspace, shot, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const availability = browserAvailability();
-
-interface Workspace {
-  dir: string;
-  home: string;
-  server: Server;
-  context: BrowserContext;
-}
-
-async function openWorkspace(browser: Browser, bin: string, name: string): Promise<Workspace> {
-  const dir = tempDir(name);
-  const home = tempDir(`${name}-home`);
-  gitRepo(dir, { 'README.md': '# demo\n', 'eightfold.yaml': 'steps:\n  - name: build\n    run: "true"\n' });
-  const server = await startServer(bin, dir, home);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  return { dir, home, server, context };
-}
-
-async function closeWorkspace(ws: Workspace | undefined): Promise<void> {
-  if (!ws) return;
-  try {
-    await ws.context.close();
-    const exit = await ws.server.stop();
-    expect(exit, `eightfold serve should exit cleanly; stderr:\n${ws.server.stderr()}`).toEqual({ code: 0, signal: null });
-  } finally {
-    cleanup(ws.dir, ws.home);
-  }
-}
-
-/** Screenshots for people to look at: test-artifacts/ and /tmp/ef-shots/ (or $EF_SHOTS). */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: artifactPath(`${name}.png`) });
-  const dir = process.env.EF_SHOTS ?? '/tmp/ef-shots';
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`) });
-}
 
 async function openBoard(page: Page, server: Server): Promise<void> {
   const res = await page.goto(server.url.replace(/#.*$/, '') + '#/plan');
@@ -100,7 +60,7 @@ describe.skipIf(availability.skip)(
     beforeAll(async () => {
       bin = eightfoldBinary();
       browser = await launchBrowser();
-      ws = await openWorkspace(browser, bin, 'board');
+      ws = await openWorkspace(browser, bin, 'board', { 'eightfold.yaml': 'steps:\n  - name: build\n    run: "true"\n' }, UI_TIMEOUT_MS);
     });
     afterAll(async () => {
       await closeWorkspace(ws);

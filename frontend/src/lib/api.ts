@@ -17,6 +17,9 @@ import type {
   FlakyInfo,
   LogPage,
   ProjectInfo,
+  ReleaseInfo,
+  ReleaseOptions,
+  ReleasePreview,
   RunInfo,
   RunInsights,
   TestDetail,
@@ -370,6 +373,23 @@ export class Api {
   /** Links a commit (a full or short SHA, or any revision git understands) to a card as closing it. */
   LinkCommit(cardId: number, sha: string): Promise<LinkInfo> {
     return this.#t.call('LinkCommit', [cardId, sha]) as Promise<LinkInfo>;
+  }
+
+  // Releases (docs/api.md, "Releases").
+
+  /** What Release would do now; `bump`: "" (from the commits), "major", "minor", "patch" or a version like "2.0.0". */
+  ReleasePreview(bump: string): Promise<ReleasePreview> {
+    return this.#t.call('ReleasePreview', [bump]) as Promise<ReleasePreview>;
+  }
+
+  /** Tags HEAD as the next version (not with `dry_run`); `conflict`, with the reasons, when it is refused. */
+  Release(opts: ReleaseOptions): Promise<ReleaseInfo> {
+    return this.#t.call('Release', [opts]) as Promise<ReleaseInfo>;
+  }
+
+  /** Newest first. */
+  Releases(): Promise<ReleaseInfo[]> {
+    return this.#t.call('Releases', []) as Promise<ReleaseInfo[]>;
   }
 
   /** Subscribes to an event topic; returns the unsubscribe function. */

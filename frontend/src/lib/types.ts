@@ -446,6 +446,100 @@ export interface BoardChanged {
   card: CardInfo | null;
 }
 
+// Releases (docs/api.md, "Releases").
+
+/** One unreleased commit. */
+export interface ReleaseEntry {
+  sha: string;
+  short: string;
+  subject: string;
+  /** The conventional-commit type ("feat", "fix", …); "" when the subject has none. */
+  type: string;
+  breaking: boolean;
+  cards: string[] | null;
+}
+
+export type ReleaseBlockerCode =
+  | 'dirty'
+  | 'no_run'
+  | 'not_green'
+  | 'tag_exists'
+  | 'artifact_missing'
+  | 'artifact_changed'
+  | 'nothing_to_release'
+  | 'no_commit';
+
+/** Why Release would be refused now. */
+export interface ReleaseBlocker {
+  code: ReleaseBlockerCode;
+  message: string;
+}
+
+export interface ArtifactInfo {
+  step: string;
+  pattern: string;
+  /** "": the pattern matched nothing. */
+  path: string;
+  size: number;
+  /** "" in a preview. */
+  sha256: string;
+}
+
+/** What Release would do now. */
+export interface ReleasePreview {
+  head: string;
+  last_tag: string;
+  last_version: string;
+  commits: number;
+  release: boolean;
+  version: string;
+  tag: string;
+  bump: string;
+  /** e.g. "feat: in 3 commits". */
+  reason: string;
+  /** Markdown. */
+  changelog: string;
+  /** The same, rendered and sanitised by Go: safe to insert as HTML. */
+  changelog_html: string;
+  /** The unreleased commits, newest first. */
+  entries: ReleaseEntry[] | null;
+  /** The work tree has uncommitted changes. */
+  dirty: boolean;
+  /** HEAD's last full run on exactly this tree. */
+  run: { id: number; status: string } | null;
+  artifacts: ArtifactInfo[] | null;
+  /** Card keys the release would contain. */
+  cards: string[] | null;
+  /** Why Release would be refused now; 'dirty' alone can be overridden with allow_dirty. */
+  blockers: ReleaseBlocker[] | null;
+}
+
+export interface ReleaseOptions {
+  /** "": from the commits; "major", "minor", "patch", or an explicit version like "2.0.0". */
+  bump: string;
+  dry_run: boolean;
+  allow_dirty: boolean;
+}
+
+export interface ReleaseInfo {
+  id: number;
+  version: string;
+  tag: string;
+  commit: string;
+  run_id: number;
+  dirty: boolean;
+  bump: string;
+  reason: string;
+  changelog: string;
+  changelog_html: string;
+  artifacts: ArtifactInfo[] | null;
+  cards: string[] | null;
+  created_at: string;
+  dry_run: boolean;
+  /** The commit that updated CHANGELOG.md; "" when not configured. */
+  changelog_commit: string;
+}
+
 /** Event topics and their payloads. */
 export interface EventMap {
   'run.started': RunInfo;
@@ -455,6 +549,7 @@ export interface EventMap {
   'project.changed': ProjectInfo;
   'watch.state': WatchState;
   'board.changed': BoardChanged;
+  'release.created': ReleaseInfo;
 }
 
 export type Topic = keyof EventMap;

@@ -20,6 +20,11 @@ import type {
   FlakyInfo,
   LogChunk,
   ProjectInfo,
+  ArtifactInfo,
+  ReleaseEntry,
+  ReleaseInfo,
+  ReleaseOptions,
+  ReleasePreview,
   RunInfo,
   RunInsights,
   StepInfo,
@@ -517,4 +522,154 @@ export class FakeBoard {
 /** A rank strictly between two ("" is the open end): fixed-width decimals, which sort bytewise. */
 export function between(lo: string, hi: string): string {
   return ((Number(lo || 0) + Number(hi || 1)) / 2).toFixed(12);
+}
+
+// Releases.
+
+export function artifact(over: Partial<ArtifactInfo> = {}): ArtifactInfo {
+  return { step: 'build', pattern: 'bin/app', path: 'bin/app', size: 5_242_880, sha256: '', ...over };
+}
+
+export function releaseEntry(over: Partial<ReleaseEntry> = {}): ReleaseEntry {
+  const sha = over.sha ?? 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+  return { sha, short: sha.slice(0, 7), subject: 'add the pay button', type: 'feat', breaking: false, cards: [], ...over };
+}
+
+export function releasePreview(over: Partial<ReleasePreview> = {}): ReleasePreview {
+  return {
+    head: '0123456789abcdef0123456789abcdef01234567',
+    last_tag: 'v1.2.0',
+    last_version: '1.2.0',
+    commits: 2,
+    release: true,
+    version: '1.3.0',
+    tag: 'v1.3.0',
+    bump: 'minor',
+    reason: 'feat: in 1 commit',
+    changelog: '## v1.3.0\n\n### Features\n\n- add the pay button (a1b2c3d)\n',
+    changelog_html: '<h2>v1.3.0</h2><h3>Features</h3><ul><li>add the pay button (<code>a1b2c3d</code>)</li></ul>',
+    entries: [
+      releaseEntry({ cards: ['APP-1'] }),
+      releaseEntry({ sha: 'b2c3d4e5f60718293a4b5c6d7e8f9012345678a1', subject: 'round prices', type: 'fix' }),
+    ],
+    dirty: false,
+    run: { id: 7, status: 'passed' },
+    artifacts: [artifact()],
+    cards: ['APP-1'],
+    blockers: [],
+    ...over,
+  };
+}
+
+export function releaseInfo(over: Partial<ReleaseInfo> = {}): ReleaseInfo {
+  return {
+    id: 1,
+    version: '1.2.0',
+    tag: 'v1.2.0',
+    commit: 'fedcba9876543210fedcba9876543210fedcba98',
+    run_id: 5,
+    dirty: false,
+    bump: 'minor',
+    reason: 'feat: in 2 commits',
+    changelog: '## v1.2.0\n',
+    changelog_html: '<h2>v1.2.0</h2>',
+    artifacts: [artifact({ sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })],
+    cards: [],
+    created_at: '2025-03-01T10:00:00.000Z',
+    dry_run: false,
+    changelog_commit: '',
+    ...over,
+  };
+}
+
+const LEVELS = ['major', 'minor', 'patch'];
+
+/**
+ * Releases like Go makes them, in memory: the preview answers for each bump (an explicit version
+ * must be newer than the last), Release refuses while blockers remain (`dirty` can be allowed),
+ * a release is recorded newest first and leaves nothing to release.
+ */
+export class FakeRelease {
+  preview: ReleasePreview;
+  releases: ReleaseInfo[];
+  #next: number;
+
+  constructor(preview: ReleasePreview = releasePreview(), releases: ReleaseInfo[] = [releaseInfo()]) {
+    this.preview = preview;
+    this.releases = releases;
+    this.#next = Math.max(0, ...releases.map((r) => r.id)) + 1;
+  }
+
+  /** The preview for a bump ("" from the commits). */
+  previewFor(bump: string): ReleasePreview {
+    const p = this.preview;
+    if (!bump || !p.release) return { ...p };
+    const [maj, min, pat] = (p.last_version || '0.0.0').split('.').map(Number);
+    let version: string;
+    if (LEVELS.includes(bump)) {
+      version = bump === 'major' ? `${maj + 1}.0.0` : bump === 'minor' ? `${maj}.${min + 1}.0` : `${maj}.${min}.${pat + 1}`;
+    } else {
+      version = bump.replace(/^v/, '');
+      const [a, b, c] = version.split('.').map(Number);
+      if ([a, b, c].some(Number.isNaN)) throw { code: 'bad_request', message: `"${bump}" is not a version` };
+      if (a * 1e6 + b * 1e3 + c <= maj * 1e6 + min * 1e3 + pat) {
+        throw { code: 'bad_request', message: `version ${version} is not newer than ${p.last_version}` };
+      }
+    }
+    return { ...p, version, tag: `v${version}`, bump: LEVELS.includes(bump) ? bump : 'version', reason: `manual: --bump ${bump}` };
+  }
+
+  release(opts: ReleaseOptions): ReleaseInfo {
+    const p = this.previewFor(opts.bump);
+    const left = (p.blockers ?? []).filter((b) => !(opts.allow_dirty && b.code === 'dirty'));
+    if (left.length) throw { code: 'conflict', message: `cannot release: ${left.map((b) => b.message).join('; ')}` };
+    if (!p.release) throw { code: 'conflict', message: 'cannot release: nothing to release' };
+    const dirty = opts.allow_dirty && p.dirty;
+    const info = releaseInfo({
+      id: opts.dry_run ? 0 : this.#next++,
+      version: dirty && !p.version.includes('+dirty') ? `${p.version}+dirty` : p.version,
+      tag: dirty && !p.tag.includes('+dirty') ? `${p.tag}+dirty` : p.tag,
+      commit: p.head,
+      run_id: p.run?.id ?? 0,
+      dirty,
+      bump: p.bump,
+      reason: p.reason,
+      changelog: p.changelog,
+      changelog_html: p.changelog_html,
+      artifacts: (p.artifacts ?? []).map((a) => ({ ...a, sha256: 'ab'.repeat(32) })),
+      cards: p.cards,
+      created_at: new Date().toISOString(),
+      dry_run: opts.dry_run,
+    });
+    if (!opts.dry_run) {
+      this.releases = [info, ...this.releases];
+      this.preview = {
+        ...p,
+        last_tag: info.tag,
+        last_version: info.version,
+        commits: 0,
+        release: false,
+        version: '',
+        tag: '',
+        bump: '',
+        reason: 'nothing since the last release',
+        changelog: '',
+        changelog_html: '',
+        entries: [],
+        cards: [],
+        blockers: [{ code: 'nothing_to_release', message: `nothing to release since ${info.tag}` }],
+      };
+    }
+    return info;
+  }
+
+  /** The API methods, for FakeGo. */
+  handlers(): Record<string, Handler> {
+    const methods = {
+      ReleasePreview: (bump: string) => this.previewFor(bump),
+      Release: (opts: ReleaseOptions) => this.release(opts),
+      Releases: () => this.releases.map((r) => ({ ...r })),
+    };
+    return methods as unknown as Record<string, Handler>;
+  }
 }

@@ -1,0 +1,106 @@
+// End to end: a release from the Release view of the browser face, on the real `eightfold
+// serve` and a real git repository: the tag is annotated with the changelog (asked of the git
+// CLI), the artifact is kept, and the card that the released commit closes moves to Released.
+
+import { spawnSync } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CardInfo, RunInfo } from '../src/lib/types';
+import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, type Server } from './helpers';
+import { closeWorkspace, openWorkspace, shot, type Workspace } from './workspace';
+
+const UI_TIMEOUT_MS = 10_000;
+const RUN_TIMEOUT_MS = 30_000;
+const availability = browserAvailability();
+
+const PIPELINE = 'steps:\n  - name: build\n    run: mkdir -p bin && echo app > bin/app\n    artifacts: [bin/app]\n';
+
+/** Starts a run (once the watcher's own run, if any, is over) and waits for it to pass. */
+async function runGreen(server: Server): Promise<RunInfo> {
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  let run: RunInfo | undefined;
+  while (!run) {
+    try {
+      run = await callApi<RunInfo>(server, 'StartRun');
+    } catch (err) {
+      if (!String(err).includes('HTTP 409') || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  while (run.status === 'running') {
+    if (Date.now() > deadline) throw new Error(`run #${run.id} still running`);
+    await new Promise((r) => setTimeout(r, 100));
+    run = await callApi<RunInfo>(server, 'GetRun', [run.id]);
+  }
+  expect(run.status).toBe('passed');
+  return run;
+}
+
+function gitOut(dir: string, ...args: string[]): string {
+  const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+describe.skipIf(availability.skip)(
+  availability.skip ? `release view (skipped: ${availability.reason})` : 'release view',
+  () => {
+    let browser: Browser;
+    let ws: Workspace;
+    let page: Page;
+    let errors: string[];
+
+    beforeAll(async () => {
+      browser = await launchBrowser();
+      ws = await openWorkspace(browser, eightfoldBinary(), 'release', { '.gitignore': 'bin/\n', 'eightfold.yaml': PIPELINE }, UI_TIMEOUT_MS);
+      // The tagger comes from the repository's git config.
+      git(ws.dir, 'config', 'user.name', 'Rel Ease');
+      git(ws.dir, 'config', 'user.email', 'rel@eightfold.invalid');
+    });
+    afterAll(async () => {
+      await closeWorkspace(ws);
+      await browser?.close();
+    });
+    beforeEach(async () => {
+      page = await ws.context.newPage();
+      errors = pageErrors(page);
+    });
+    afterEach(async () => {
+      await page?.close();
+      expect(errors, 'uncaught errors in the page').toEqual([]);
+    });
+
+    it('releases from the Release view: tag, artifact, and the card moves to Released', async () => {
+      const card = await callApi<CardInfo>(ws.server, 'AddCard', [{ title: 'Export orders as CSV' }]);
+      git(ws.dir, 'commit', '-q', '--allow-empty', '-m', `feat(export): orders as CSV\n\nCloses #${card.number}`);
+      const run = await runGreen(ws.server);
+
+      await page.goto(ws.server.url.replace(/#.*$/, '') + '#/release');
+      await page.locator('[data-testid=release-view][data-loaded=true]').waitFor();
+      await expect.poll(() => page.getByTestId('release-version').textContent()).toContain('v0.1.0');
+      expect(await page.getByTestId('release-blocker').count()).toBe(0);
+      expect(await page.getByTestId('release-entry').filter({ hasText: 'orders as CSV' }).count()).toBe(1);
+      expect(await page.getByTestId('release-artifact').textContent()).toContain('bin/app');
+      expect(await page.getByTestId('release-changelog').textContent()).toContain('orders as CSV');
+      await shot(page, 'release-preview');
+
+      await page.getByTestId('release-button').click();
+      const item = page.locator('[data-testid=release-item][data-version="0.1.0"]');
+      await item.waitFor();
+      expect(await item.textContent()).toContain(`#${run.id}`);
+      await expect.poll(() => page.getByTestId('release-version').textContent()).toContain('Nothing to release');
+      await shot(page, 'release-done');
+
+      // The git CLI sees an annotated tag with the changelog as its message.
+      expect(gitOut(ws.dir, 'cat-file', '-t', 'v0.1.0')).toBe('tag');
+      expect(gitOut(ws.dir, 'describe', '--tags')).toBe('v0.1.0');
+      expect(gitOut(ws.dir, 'tag', '-n99', 'v0.1.0')).toContain('orders as CSV');
+      expect(gitOut(ws.dir, 'cat-file', '-p', 'v0.1.0')).toContain('tagger Rel Ease <rel@eightfold.invalid>');
+
+      await page.goto(ws.server.url.replace(/#.*$/, '') + '#/plan');
+      await page
+        .locator(`[data-testid=board-column][data-name="Released"] [data-testid=board-card][data-key="${card.key}"]`)
+        .waitFor();
+    });
+  },
+);
