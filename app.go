@@ -341,3 +341,61 @@ func (a *App) Releases() ([]workbench.ReleaseInfo, error) {
 	}
 	return a.project.Releases()
 }
+
+// Targets lists the deploy targets of eightfold.yaml with what each runs.
+func (a *App) Targets() ([]workbench.TargetInfo, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	return a.project.Targets()
+}
+
+// StartDeploy starts a deploy of a release (the newest when opts.Release is "") to a
+// target and returns its record; deploy.updated events follow it to the end.
+func (a *App) StartDeploy(opts workbench.DeployOptions) (workbench.DeployInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.DeployInfo{}, err
+	}
+	return a.project.StartDeploy(opts)
+}
+
+// StartPromote starts deploying to target to the release that is healthy on from.
+func (a *App) StartPromote(from, to string, confirm bool) (workbench.DeployInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.DeployInfo{}, err
+	}
+	return a.project.StartPromote(from, to, confirm)
+}
+
+// StartRollback starts switching a target back to its previous healthy release.
+func (a *App) StartRollback(target string, confirm bool) (workbench.DeployInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.DeployInfo{}, err
+	}
+	return a.project.StartRollback(target, confirm)
+}
+
+// Deploys lists deploys, newest first: of target only unless it is ""; limit 0 means 50.
+func (a *App) Deploys(target string, limit int) ([]workbench.DeployInfo, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	return a.project.Deploys(target, limit)
+}
+
+// GetDeploy returns a deploy with its steps and its log.
+func (a *App) GetDeploy(id int64) (workbench.DeployInfo, error) {
+	if err := a.ready(); err != nil {
+		return workbench.DeployInfo{}, err
+	}
+	return a.project.GetDeploy(id)
+}
+
+// TrustHostKey trusts the SSH host key of a target's server when it has exactly the
+// fingerprint given ("SHA256:…"), as shown by a deploy refused for an unknown host.
+func (a *App) TrustHostKey(target, fingerprint string) error {
+	if err := a.ready(); err != nil {
+		return err
+	}
+	return a.project.TrustHostKey(target, fingerprint)
+}

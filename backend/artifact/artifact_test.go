@@ -69,8 +69,13 @@ func TestPutRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o444 {
-		t.Errorf("object mode = %v, want read-only 0444", fi.Mode().Perm())
+	if fi.Mode().Perm() != 0o400 {
+		t.Errorf("object mode = %v, want read-only and private 0400", fi.Mode().Perm())
+	}
+	for _, d := range []string{f.dir, filepath.Join(f.dir, "objects"), filepath.Join(f.dir, "tmp"), filepath.Dir(wantPath)} {
+		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("%s: mode %v, %v; want private 0700", d, fi.Mode().Perm(), err)
+		}
 	}
 	if got := readAll(t, f.store, b); !bytes.Equal(got, f.content) {
 		t.Fatalf("Reader gave %d bytes, not the %d stored", len(got), len(f.content))
@@ -129,6 +134,47 @@ func TestPutDedupes(t *testing.T) {
 	}
 	assertOneObject(t, f.dir)
 	assertNoTemps(t, filepath.Join(f.dir, "tmp"))
+}
+
+// An object changed after the fact, keeping its size, is repaired by storing it again.
+func TestPutRepairsTamperedObjectOfTheRightSize(t *testing.T) {
+	f := newFixture(t, someBytes())
+	b := f.put(t)
+	tamper(t, f.store.Path(b), func(b []byte) []byte { b[len(b)/2] ^= 0x01; return b })
+	assertTampered(t, f.store.Verify(b), f.store.Path(b), b)
+	f.put(t)
+	if err := f.store.Verify(b); err != nil {
+		t.Fatalf("Verify after storing again: %v", err)
+	}
+	if fi, err := os.Stat(f.store.Path(b)); err != nil || fi.Mode().Perm() != 0o400 {
+		t.Errorf("the repaired object: %v, %v; want mode 0400", fi, err)
+	}
+	assertOneObject(t, f.dir)
+	assertNoTemps(t, filepath.Join(f.dir, "tmp"))
+}
+
+// Open makes the directories of a store made before they were private private.
+func TestOpenMakesAnOldStorePrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "artifacts")
+	for _, d := range []string{"objects", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{dir, filepath.Join(dir, "objects"), filepath.Join(dir, "tmp")} {
+		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("%s: mode %v, %v; want 0700", d, fi.Mode().Perm(), err)
+		}
+	}
 }
 
 func TestPutReplacesObjectOfWrongSize(t *testing.T) {

@@ -2,15 +2,20 @@
 //
 // A Store lives in a directory of the data dir (the caller passes it, e.g. <datadir>/artifacts):
 //
-//	objects/ab/cdef…   the bytes whose SHA-256 is abcdef… (lowercase hex), read-only (0o444)
+//	objects/ab/cdef…   the bytes whose SHA-256 is abcdef… (lowercase hex), read-only (0o400)
 //	tmp/               files being written; renamed into objects/ when complete
+//
+// The store is private to the user: its directories are 0o700 (Open tightens those of an
+// existing store) and its objects 0o400.
 //
 // Put hashes while it copies, in one pass, into a temp file on the same filesystem, then renames
 // the temp file to its content address. Rename is atomic and temp names are unique, so concurrent
 // Puts of the same bytes (from goroutines or processes) are safe: the object appears whole or not
-// at all. When the address already holds a file of the right size the temp file is removed
-// (dedupe). Reader, Verify and Export re-hash what they read, so a stored object that was changed
-// after the fact is reported as ErrTampered rather than shipped.
+// at all. Equal bytes share one object (dedupe). Put does not trust an object that is already
+// at the address, even of the right size: it renames the bytes it has just written and hashed
+// over it, so storing an artifact again repairs an object that was changed after the fact.
+// Reader, Verify and Export re-hash what they read, so such an object is reported as
+// ErrTampered rather than shipped.
 //
 // # Durability: fsync before rename
 //
@@ -33,7 +38,8 @@
 // kernel (copy_file_range) in 40-56 ms: no one-pass hashing copy can get much closer. And the
 // fsync waits for the device to write 100 MB, about 95 ms, which cp also pays, only later and
 // unobserved. Put keeps the fsync: a release's bytes must survive a crash, and against a cp that
-// is equally durable Put is 1.4x. A Put whose bytes are already stored (dedupe) skips the fsync.
+// is equally durable Put is 1.4x. A Put whose bytes are already stored pays the fsync too: it
+// renames its copy over the object, and unsynced bytes renamed over good ones could be lost.
 //
 // # Copying
 //
@@ -76,11 +82,25 @@ type Store struct {
 	noSync  bool   // skip fsync; only benchmarks set it, to measure what the fsync costs
 }
 
-// Open returns the store kept in dir, creating dir (0o755) and its subdirectories if needed.
+// dirMode is the mode of the store's directories: private to the user.
+const dirMode fs.FileMode = 0o700
+
+// objectMode is the mode of a stored object: read-only, private to the user.
+const objectMode fs.FileMode = 0o400
+
+// Open returns the store kept in dir, creating dir and its subdirectories (0o700) if needed.
+// Of an existing store it makes dir, objects/ and tmp/ 0o700 when they are open to others.
 func Open(dir string) (*Store, error) {
 	s := &Store{objects: filepath.Join(dir, "objects"), tmp: filepath.Join(dir, "tmp")}
 	for _, d := range []string{dir, s.objects, s.tmp} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
+		if err := os.MkdirAll(d, dirMode); err != nil {
+			return nil, fmt.Errorf("artifact store: %w", err)
+		}
+		fi, err := os.Stat(d)
+		if err == nil && fi.Mode().Perm()&^dirMode != 0 {
+			err = os.Chmod(d, dirMode)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("artifact store: %w", err)
 		}
 	}
@@ -126,10 +146,9 @@ func (s *Store) PutReader(r io.Reader) (Blob, error) {
 		return Blob{}, fmt.Errorf("artifact store: %w", err)
 	}
 	b := Blob{SHA256: sum, Size: n}
-	if s.has(b) {
-		return b, nil // dedupe: the deferred Remove drops the temp file, unsynced
-	}
-	if err := s.finish(tmp, 0o444); err != nil {
+	// Even when b's address holds a file already, the fresh copy replaces it: that file may
+	// have been changed since, keeping its size, and the copy's bytes are known to be b's.
+	if err := s.finish(tmp, objectMode); err != nil {
 		return Blob{}, fmt.Errorf("artifact store: %w", err)
 	}
 	if err := s.place(tmp.Name(), b); err != nil {
@@ -138,17 +157,11 @@ func (s *Store) PutReader(r io.Reader) (Blob, error) {
 	return b, nil
 }
 
-// has reports whether b's address holds a regular file of b's size.
-func (s *Store) has(b Blob) bool {
-	fi, err := os.Stat(s.Path(b))
-	return err == nil && fi.Mode().IsRegular() && fi.Size() == b.Size
-}
-
 // place renames the complete temp file to b's address and makes the rename durable. A file
 // already there is replaced: rename is atomic, so a concurrent reader sees one file or the other.
 func (s *Store) place(tmp string, b Blob) error {
 	dst := s.Path(b)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), dirMode); err != nil {
 		return fmt.Errorf("artifact store: %w", err)
 	}
 	if err := os.Rename(tmp, dst); err != nil {

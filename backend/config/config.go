@@ -52,6 +52,9 @@ type Config struct {
 	Watch    Watch             // how `eightfold watch` and the UI rerun on change (top-level watch:)
 	Release  Release           // how `eightfold release` picks the version and writes the changelog (top-level release:)
 
+	Targets     map[string]Target // where releases are deployed, by name (top-level targets:); empty, not nil, when none
+	TargetOrder []string          // the names of Targets in the order the file lists them
+
 	logLimitSet bool // LogLimit was written in the file, not defaulted
 }
 
@@ -133,7 +136,7 @@ func Load(dir string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	cfg, err := Parse(filepath.Base(path), src)
+	cfg, err := parse(filepath.Base(path), src, filepath.Dir(path))
 	if err != nil {
 		return nil, err
 	}

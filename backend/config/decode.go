@@ -16,7 +16,7 @@ import (
 
 // Keys the loader understands, in the order messages list them.
 var (
-	topKeys     = []string{"env", "log_limit", "steps", "watch", "release"}
+	topKeys     = []string{"env", "log_limit", "steps", "watch", "release", "targets"}
 	stepKeys    = []string{"name", "run", "timeout", "env", "report", "retries", "artifacts", "log_limit"}
 	watchKeys   = []string{"ignore", "debounce", "max_wait", "on_change_while_running", "affected", "poll", "auto"}
 	releaseKeys = []string{"initial", "changelog_file", "skip_types", "include_merges", "breaking_bumps_major", "features_bump_minor"}
@@ -33,6 +33,26 @@ var keyHabits = map[string]string{
 	"poll_interval": "poll", "polling": "poll", "interval": "poll",
 	"autorun": "auto", "auto_run": "auto", "enabled": "auto",
 	"releases": "release", "releasing": "release",
+	"deploy": "targets", "deployments": "targets", "environments": "targets", "servers": "targets", "hosts": "targets", "target": "targets",
+	"host": "ssh", "server": "ssh", "remote": "ssh", "address": "ssh",
+	"key": "identity", "identity_file": "identity", "ssh_key": "identity", "private_key": "identity",
+	"proxy_jump": "jump", "jump_host": "jump", "bastion": "jump", "proxy": "jump",
+	"dir": "path", "directory": "path", "root": "path", "deploy_to": "path", "deploy_path": "path",
+	"restart": "start", "start_command": "start", "stop_command": "stop", "log": "logs", "logs_command": "logs",
+	"healthcheck": "health", "health_check": "health", "check": "health",
+	"keep_releases": "keep", "releases_kept": "keep",
+	"secret": "secrets", "env_file": "secrets_file", "secrets_path": "secrets_file", "dotenv": "secrets_file",
+	"before": "before_switch", "pre_switch": "before_switch", "before_symlink": "before_switch",
+	"after": "after_deploy", "post_deploy": "after_deploy", "after_switch": "after_deploy",
+	"promote": "promote_from", "from": "promote_from", "promotes_from": "promote_from",
+	"candidate": "candidate_port", "blue_green_port": "candidate_port", "port": "candidate_port",
+	"shared_paths": "shared", "linked_files": "shared", "linked_dirs": "shared",
+	"prod":          "production",
+	"expect_status": "status", "expected_status": "status", "status_code": "status", "code": "status",
+	"contains": "body", "body_contains": "body", "expect_body": "body",
+	"response_time": "max_time", "max_response_time": "max_time",
+	"wait": "deadline", "max_wait_time": "deadline", "grace": "deadline",
+	"path_field": "field", "key_path": "field", "value": "equals", "expect": "equals", "expected": "equals",
 	"initial_version": "initial", "first_version": "initial", "start_version": "initial", "version": "initial",
 	"changelog": "changelog_file", "changelog_path": "changelog_file",
 	"skip": "skip_types", "exclude_types": "skip_types", "ignore_types": "skip_types", "hidden_types": "skip_types",
@@ -63,7 +83,7 @@ var (
 
 // Descriptions of expected values, shared by the messages.
 const (
-	wantTop    = "a mapping with a steps list (keys: env, log_limit, steps, watch, release)"
+	wantTop    = "a mapping with a steps list (keys: env, log_limit, steps, watch, release, targets)"
 	wantStep   = "a step: a mapping with at least name and run"
 	wantEnv    = "a mapping of NAME: value"
 	wantSize   = "a size in bytes: an integer, or a string such as 512KiB, 50MiB or 1GB"
@@ -74,12 +94,20 @@ const (
 // Parse reads a config file's contents. name is the file name shown in
 // errors and origins (normally "eightfold.yaml"). Problems are returned
 // together as an ErrorList.
+//
+// Parse knows no repository directory: a local target's relative path stays relative, and
+// paths are not checked against the repository's location (Load does both).
 func Parse(name string, src []byte) (*Config, error) {
+	return parse(name, src, "")
+}
+
+// parse is Parse for the repository at dir (absolute), or "" when it is not known.
+func parse(name string, src []byte, dir string) (*Config, error) {
 	root, err := parseDocument(name, src)
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{resolver: newResolver(root), file: name}
+	d := &decoder{resolver: newResolver(root), file: name, dir: dir}
 	cfg := d.config(root)
 	if len(d.errs) > 0 {
 		d.errs.sort()
@@ -93,6 +121,7 @@ func Parse(name string, src []byte) (*Config, error) {
 type decoder struct {
 	*resolver
 	file string
+	dir  string // the repository's directory, absolute; "" when not known
 	errs ErrorList
 }
 
@@ -113,7 +142,8 @@ func (d *decoder) wrongType(e entry, path, want string, got scalar) {
 
 // config decodes the top level.
 func (d *decoder) config(root ast.Node) *Config {
-	cfg := &Config{Env: map[string]string{}, LogLimit: DefaultLogLimit, Watch: DefaultWatch(), Release: DefaultRelease()}
+	cfg := &Config{Env: map[string]string{}, LogLimit: DefaultLogLimit, Watch: DefaultWatch(), Release: DefaultRelease(),
+		Targets: map[string]Target{}}
 	fields, ok := d.fields(entry{value: root, at: root}, "", wantTop, topKeys)
 	if !ok {
 		return cfg
@@ -133,6 +163,8 @@ func (d *decoder) config(root ast.Node) *Config {
 			cfg.Watch = d.watch(e, e.key)
 		case "release":
 			cfg.Release = d.release(e, e.key)
+		case "targets":
+			cfg.Targets, cfg.TargetOrder = d.targets(e, e.key)
 		}
 	}
 	if !hasSteps {

@@ -26,12 +26,115 @@ func (c *Config) Describe() string {
 	if !reflect.DeepEqual(c.Release, DefaultRelease()) {
 		fmt.Fprintf(&b, "release:   %s\n", c.Release.describe(strings.Repeat(" ", 11)))
 	}
+	if len(c.TargetOrder) > 0 {
+		fmt.Fprintf(&b, "targets:   %s\n", strings.Join(c.TargetOrder, ", "))
+	}
 	fmt.Fprintf(&b, "steps:     %d\n", len(c.Steps))
 	for i, s := range c.Steps {
 		b.WriteString("\n")
 		c.describeStep(&b, i+1, s)
 	}
+	for _, name := range c.TargetOrder {
+		b.WriteString("\n")
+		c.Targets[name].describe(&b)
+	}
 	return b.String()
+}
+
+// describe writes one target of Describe: where it is, what runs there and how it is checked;
+// optional settings only when set. Secrets appear by name only (the config holds no values).
+func (t Target) describe(b *strings.Builder) {
+	const indent = "     "
+	cont := indent + strings.Repeat(" ", 15)
+	field := func(label, value string) {
+		fmt.Fprintf(b, "%s%-14s %s\n", indent, label+":", indentLines(value, cont))
+	}
+	optional := func(label, value string) {
+		if value != "" {
+			field(label, value)
+		}
+	}
+	fmt.Fprintf(b, "target %s\n", t.Name)
+	field("origin", t.Origin)
+	if t.Local {
+		field("on", "this machine (local)")
+	} else {
+		var via []string
+		if t.Identity != "" {
+			via = append(via, "identity "+t.Identity)
+		}
+		if t.Jump != "" {
+			via = append(via, "through "+t.Jump)
+		}
+		on := "ssh " + t.SSH
+		if len(via) > 0 {
+			on += " (" + strings.Join(via, ", ") + ")"
+		}
+		field("on", on)
+	}
+	field("path", t.Path)
+	field("start", cmp.Or(strings.TrimRight(t.Start, "\n"), "none (nothing to start)"))
+	optional("stop", strings.TrimRight(t.Stop, "\n"))
+	optional("logs", strings.TrimRight(t.Logs, "\n"))
+	if t.Health == nil {
+		field("health", "none: a deploy counts as healthy once start succeeds")
+	} else {
+		field("health", t.Health.describe())
+	}
+	if t.CandidatePort > 0 {
+		field("strategy", fmt.Sprintf("blue-green: the new release starts on port %d and is checked there before the switch", t.CandidatePort))
+	} else {
+		field("strategy", "restart (default)")
+	}
+	field("keep", defaulted(fmt.Sprintf("%d releases", t.Keep), !t.keepSet, "default"))
+	if len(t.Env) > 0 {
+		field("env", envText(t.Env, ""))
+	}
+	if len(t.Secrets) > 0 {
+		from := "the environment"
+		if t.SecretsFile != "" {
+			from += " or " + t.SecretsFile
+		}
+		field("secrets", strings.Join(t.Secrets, ", ")+" (from "+from+")")
+	}
+	if len(t.Shared) > 0 {
+		quoted := make([]string, len(t.Shared))
+		for i, p := range t.Shared {
+			quoted[i] = patternText(p)
+		}
+		field("shared", strings.Join(quoted, ", "))
+	}
+	optional("before switch", strings.TrimRight(t.BeforeSwitch, "\n"))
+	optional("after deploy", strings.TrimRight(t.AfterDeploy, "\n"))
+	if t.PromoteFrom != "" {
+		field("promote", "from "+t.PromoteFrom)
+	}
+	production := strconv.FormatBool(t.Production)
+	switch {
+	case t.productionSet:
+	case t.Production:
+		production += " (by its name)"
+	default:
+		production += " (default)"
+	}
+	field("production", production)
+}
+
+// describe shows a health check on a few lines: the URL, the conditions, the timing.
+func (h HealthCheck) describe() string {
+	d := func(key string, v time.Duration) string { return defaulted(durationText(v), !h.set[key], "default") }
+	conditions := []string{"status " + defaulted(strconv.Itoa(h.Status), !h.set["status"], "default")}
+	if h.Body != "" {
+		conditions = append(conditions, "body contains "+strconv.Quote(h.Body))
+	}
+	if h.JSONField != "" {
+		conditions = append(conditions, "json "+h.JSONField+" = "+strconv.Quote(h.JSONEquals))
+	}
+	if h.MaxTime > 0 {
+		conditions = append(conditions, "response within "+durationText(h.MaxTime))
+	}
+	return h.URL + "\n" + strings.Join(conditions, ", ") + "\n" +
+		"every " + d("interval", h.Interval) + ", timeout " + d("timeout", h.Timeout) + ", deadline " + d("deadline", h.Deadline)
 }
 
 // describeStep writes one step of Describe.

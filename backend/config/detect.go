@@ -55,7 +55,8 @@ func Detect(dir string) (*Config, error) {
 		case len(steps) == 0 || err != nil:
 			continue
 		case cfg == nil:
-			cfg = &Config{Source: "detected from " + file, Env: map[string]string{}, LogLimit: DefaultLogLimit, Steps: steps, Watch: DefaultWatch(), Release: DefaultRelease()}
+			cfg = &Config{Source: "detected from " + file, Env: map[string]string{}, LogLimit: DefaultLogLimit, Steps: steps, Watch: DefaultWatch(), Release: DefaultRelease(),
+				Targets: map[string]Target{}}
 		default:
 			also = append(also, file)
 		}

@@ -81,7 +81,51 @@ func checkFuzzConfig(t *testing.T, cfg *Config) {
 		}
 		seen[typ] = true
 	}
+	checkFuzzTargets(t, cfg)
 	_ = cfg.Describe()
+}
+
+// checkFuzzTargets checks the promises of accepted targets.
+func checkFuzzTargets(t *testing.T, cfg *Config) {
+	if cfg.Targets == nil || len(cfg.Targets) != len(cfg.TargetOrder) {
+		t.Fatalf("targets %v do not match their order %q", cfg.Targets, cfg.TargetOrder)
+	}
+	for _, name := range cfg.TargetOrder {
+		tg, ok := cfg.Targets[name]
+		_, _, _, sshOK := SSHAddress(tg.SSH)
+		if !ok || tg.Name != name || !targetNameRE.MatchString(name) || sshOK == tg.Local || tg.Path == "" ||
+			tg.Keep < MinKeep || tg.CandidatePort < 0 || tg.CandidatePort > 65535 {
+			t.Fatalf("accepted a bad target: %#v", tg)
+		}
+		if tg.PromoteFrom != "" && (tg.PromoteFrom == name || cfg.Targets[tg.PromoteFrom].Name == "") {
+			t.Fatalf("accepted a bad promote_from: %#v", tg)
+		}
+		if h := tg.Health; h != nil && (h.URL == "" || h.Status < 100 || h.Status > 599 || h.Timeout <= 0 || h.Interval <= 0 ||
+			h.Interval > h.Deadline || h.MaxTime < 0) {
+			t.Fatalf("accepted a bad health check: %#v", h)
+		}
+		if tg.CandidatePort > 0 && (tg.Health == nil || healthPort(tg.Health.URL) == tg.CandidatePort) {
+			t.Fatalf("accepted a bad candidate_port: %#v", tg)
+		}
+		for _, s := range tg.Secrets {
+			if _, inEnv := tg.Env[s]; inEnv || !secretNameRE.MatchString(s) {
+				t.Fatalf("accepted a bad secret %q: %#v", s, tg)
+			}
+		}
+	}
+	// No promotion chain comes back on itself.
+	for _, name := range cfg.TargetOrder {
+		cur := name
+		for range len(cfg.TargetOrder) + 1 {
+			cur = cfg.Targets[cur].PromoteFrom
+			if cur == "" {
+				break
+			}
+			if cur == name {
+				t.Fatalf("accepted a promotion cycle through %s", name)
+			}
+		}
+	}
 }
 
 // FuzzMakeTargets checks that reading targets from any Makefile never

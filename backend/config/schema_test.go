@@ -142,6 +142,9 @@ func TestSchemaKnowsEveryKey(t *testing.T) {
 		{"step", at(t, doc, "$defs", "step", "properties"), stepKeys},
 		{"watch", at(t, doc, "$defs", "watch", "properties"), watchKeys},
 		{"release", at(t, doc, "$defs", "release", "properties"), releaseKeys},
+		{"target", at(t, doc, "$defs", "target", "properties"), targetKeys},
+		{"health", at(t, doc, "$defs", "health", "properties"), healthKeys},
+		{"health json", at(t, doc, "$defs", "healthJSON", "properties"), healthJSONKeys},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,6 +203,16 @@ func TestSchemaPatternsMatchLoader(t *testing.T) {
 		{"changelog directory", at(t, doc, "$defs", "release", "properties", "changelog_file", "not", "anyOf", 0, "pattern"), changelogDirPattern},
 		{"changelog inside .git", at(t, doc, "$defs", "release", "properties", "changelog_file", "not", "anyOf", 1, "pattern"), changelogGitPattern},
 		{"skip type", at(t, doc, "$defs", "release", "properties", "skip_types", "items", "pattern"), commitTypePattern},
+		{"target name", at(t, doc, "$defs", "targets", "propertyNames", "pattern"), targetNamePattern},
+		{"promote_from", at(t, doc, "$defs", "target", "properties", "promote_from", "pattern"), targetNamePattern},
+		{"ssh", at(t, doc, "$defs", "target", "properties", "ssh", "pattern"), sshPattern},
+		{"jump", at(t, doc, "$defs", "target", "properties", "jump", "pattern"), sshPattern},
+		{"path with ~", at(t, doc, "$defs", "target", "properties", "path", "not", "pattern"), homePattern},
+		{"ssh path", at(t, doc, "$defs", "target", "oneOf", 0, "properties", "path", "pattern"), "^/"},
+		{"secret name", at(t, doc, "$defs", "target", "properties", "secrets", "items", "pattern"), secretNamePattern},
+		{"target command", at(t, doc, "$defs", "target", "properties", "start", "pattern"), runPattern},
+		{"health url", at(t, doc, "$defs", "health", "properties", "url", "pattern"), healthURLPattern},
+		{"json field", at(t, doc, "$defs", "healthJSON", "properties", "field", "pattern"), jsonFieldPattern},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -242,6 +255,24 @@ func TestSchemaDefaultsMatchLoader(t *testing.T) {
 	}
 	if _, ok := watch.(map[string]any)["poll"].(map[string]any)["default"]; ok || def.Poll != 0 {
 		t.Errorf("watch.poll: want no default in the schema and polling off in the loader (%v)", def.Poll)
+	}
+
+	target := at(t, doc, "$defs", "target", "properties")
+	if got := at(t, target, "keep", "default"); got != float64(DefaultKeep) {
+		t.Errorf("schema keep default %v, loader %v", got, DefaultKeep)
+	}
+	if got := at(t, target, "keep", "minimum"); got != float64(MinKeep) {
+		t.Errorf("schema keep minimum %v, loader %v", got, MinKeep)
+	}
+	healthProps := at(t, doc, "$defs", "health", "properties")
+	if got := at(t, healthProps, "status", "default"); got != float64(DefaultHealthStatus) {
+		t.Errorf("schema health.status default %v, loader %v", got, DefaultHealthStatus)
+	}
+	for key, want := range map[string]time.Duration{"timeout": DefaultHealthTimeout, "interval": DefaultHealthInterval, "deadline": DefaultHealthDeadline} {
+		got, err := time.ParseDuration(at(t, healthProps, key, "default").(string))
+		if err != nil || got != want {
+			t.Errorf("schema health.%s default %v (%v), loader %v", key, got, err, want)
+		}
 	}
 
 	release := at(t, doc, "$defs", "release", "properties")

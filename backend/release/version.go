@@ -123,8 +123,9 @@ type Options struct {
 	BreakingAlwaysBumpsMajor bool `json:"breakingAlwaysBumpsMajor,omitempty"`
 	FeaturesAlwaysBumpMinor  bool `json:"featuresAlwaysBumpMinor,omitempty"`
 	// Override replaces the computed bump: "major", "minor" or "patch" (any case), or an explicit
-	// version ("1.4.0" or "v1.4.0", pre-release and build metadata allowed) that must be greater
-	// than the last version. A manual override always releases, even with no commits (for
+	// version ("1.4.0" or "v1.4.0", a pre-release allowed, build metadata not: Eightfold adds
+	// "+dirty" itself to a release made from uncommitted changes) that must be greater than the
+	// last version. A manual override always releases, even with no commits (for
 	// example to promote 1.3.0-rc.2 to 1.3.0 on the same commit).
 	Override string `json:"override,omitempty"`
 }
@@ -152,14 +153,20 @@ type Proposal struct {
 	Skipped     int `json:"skipped"`
 }
 
+// DirtyBuild is the build metadata of a release made from uncommitted changes ("v0.1.0+dirty").
+// Such a release does not use up its number: LastVersion ignores it, so the next clean release
+// may be 0.1.0.
+const DirtyBuild = "dirty"
+
 // LastVersion picks the highest semantic-version tag: "v1.2.3" or "1.2.3" (a "refs/tags/" prefix
-// is dropped), pre-release tags included; every other tag is ignored. Precedence is semver's, so
-// 1.3.0 wins over 1.3.0-rc.1, and build metadata does not count; among equal versions the first
-// tag in the list wins. ok is false when no tag is a version.
+// is dropped), pre-release tags included; a tag whose build metadata is exactly "dirty" (see
+// DirtyBuild) and every tag that is no version are ignored. Precedence is semver's, so 1.3.0
+// wins over 1.3.0-rc.1, and other build metadata does not count; among equal versions the
+// first tag in the list wins. ok is false when no tag is a version.
 func LastVersion(tags []string) (v *semver.Version, tag string, ok bool) {
 	for _, t := range tags {
 		pv, err := parseVersion(strings.TrimPrefix(t, "refs/tags/"))
-		if err != nil {
+		if err != nil || pv.Metadata() == DirtyBuild {
 			continue
 		}
 		if v == nil || pv.GreaterThan(v) {
@@ -293,6 +300,11 @@ func (p Proposal) manual(last *semver.Version, override string) (Proposal, error
 	v, err := parseVersion(o)
 	if err != nil {
 		return Proposal{}, fmt.Errorf("%w: %q is neither major, minor, patch nor a semantic version like 1.4.0 (%v)", ErrInvalidOverride, override, err)
+	}
+	if v.Metadata() != "" {
+		bare := semver.New(v.Major(), v.Minor(), v.Patch(), v.Prerelease(), "")
+		return Proposal{}, fmt.Errorf("%w: %q carries build metadata (+%s), which is not allowed in --bump (Eightfold adds +dirty itself to a release made from uncommitted changes); give %s",
+			ErrInvalidOverride, o, v.Metadata(), bare)
 	}
 	if last != nil && !v.GreaterThan(last) {
 		return Proposal{}, fmt.Errorf("%w: %s is not greater than the last version %s; give a higher version or a bump (major, minor, patch)", ErrInvalidOverride, v, last)

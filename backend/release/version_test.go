@@ -29,6 +29,9 @@ func TestLastVersion(t *testing.T) {
 		{"refs/tags prefix", []string{"refs/tags/v2.0.0"}, "2.0.0", "refs/tags/v2.0.0"},
 		{"equal versions: first wins", []string{"1.2.3", "v1.2.3", "v1.2.3+build.5"}, "1.2.3", "1.2.3"},
 		{"capital V is not a version", []string{"V3.0.0", "v1.0.0"}, "1.0.0", "v1.0.0"},
+		{"a dirty release does not use up its number", []string{"v0.1.0+dirty"}, "", ""},
+		{"dirty releases ignored", []string{"v1.0.0", "v1.1.0+dirty", "v1.1.0-rc.1+dirty", "refs/tags/v2.0.0+dirty"}, "1.0.0", "v1.0.0"},
+		{"only exactly dirty is ignored", []string{"v1.0.0", "v1.1.0+dirty.1", "v1.2.0+Dirty"}, "1.2.0+Dirty", "v1.2.0+Dirty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,7 +188,10 @@ func TestNextErrors(t *testing.T) {
 		{"equal to last", "1.2.3", Options{Override: "1.2.3"}, ErrInvalidOverride, "invalid version override: 1.2.3 is not greater than the last version 1.2.3; give a higher version or a bump (major, minor, patch)"},
 		{"lower than last", "1.2.3", Options{Override: "v1.0.0"}, ErrInvalidOverride, "1.0.0 is not greater than the last version 1.2.3"},
 		{"pre-release of the last release", "1.2.3", Options{Override: "1.2.3-rc.1"}, ErrInvalidOverride, "1.2.3-rc.1 is not greater than the last version 1.2.3"},
-		{"metadata only", "1.2.3", Options{Override: "1.2.3+build.7"}, ErrInvalidOverride, "is not greater than the last version 1.2.3"},
+		{"metadata only", "1.2.3", Options{Override: "1.2.3+build.7"}, ErrInvalidOverride, `"1.2.3+build.7" carries build metadata (+build.7), which is not allowed in --bump`},
+		{"build metadata", "1.2.3", Options{Override: "1.0.0+build.5"}, ErrInvalidOverride, `"1.0.0+build.5" carries build metadata (+build.5), which is not allowed in --bump (Eightfold adds +dirty itself to a release made from uncommitted changes); give 1.0.0`},
+		{"dirty", "1.2.3", Options{Override: "v9.0.0+dirty"}, ErrInvalidOverride, `"v9.0.0+dirty" carries build metadata (+dirty), which is not allowed in --bump`},
+		{"pre-release with build metadata", "", Options{Override: "2.0.0-rc.1+x"}, ErrInvalidOverride, "give 2.0.0-rc.1"},
 		{"bad initial", "", Options{Initial: "first"}, ErrInvalidInitial, `invalid initial version: "first" is not a semantic version like 0.1.0`},
 		{"overflow", "18446744073709551615.0.0", Options{Override: "major"}, ErrVersionOverflow, "cannot bump the major version of 18446744073709551615.0.0"},
 		{"overflow patch", "1.0.18446744073709551615", Options{}, ErrVersionOverflow, "cannot bump the patch version"},

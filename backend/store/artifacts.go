@@ -16,6 +16,8 @@ type RunArtifact struct {
 	Path    string // relative to the repository, slash-separated; "" when the pattern matched nothing
 	Size    int64
 	MtimeNs int64
+	CtimeNs int64  // the inode's change time: any write changes it, even one that restores the mtime
+	Inode   uint64 // a rebuild that replaces the file by rename changes it
 }
 
 // AddRunArtifacts records what a step of a run built.
@@ -25,13 +27,13 @@ func (s *Store) AddRunArtifacts(ctx context.Context, runID int64, arts []RunArti
 	}
 	return s.inTx(ctx, "record the run's artifacts", func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx,
-			`INSERT INTO run_artifacts (run_id, step_id, pattern, path, size, mtime_ns) VALUES (?, ?, ?, ?, ?, ?)`)
+			`INSERT INTO run_artifacts (run_id, step_id, pattern, path, size, mtime_ns, ctime_ns, inode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
 		defer ins.Close()
 		for _, a := range arts {
-			if _, err := ins.ExecContext(ctx, runID, a.StepID, a.Pattern, a.Path, a.Size, a.MtimeNs); err != nil {
+			if _, err := ins.ExecContext(ctx, runID, a.StepID, a.Pattern, a.Path, a.Size, a.MtimeNs, a.CtimeNs, int64(a.Inode)); err != nil {
 				return err
 			}
 		}
@@ -41,7 +43,7 @@ func (s *Store) AddRunArtifacts(ctx context.Context, runID int64, arts []RunArti
 
 // RunArtifacts lists what the steps of a run built, in step order then as recorded.
 func (s *Store) RunArtifacts(ctx context.Context, runID int64) ([]RunArtifact, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.step_id, st.name, a.pattern, a.path, a.size, a.mtime_ns
+	rows, err := s.db.QueryContext(ctx, `SELECT a.step_id, st.name, a.pattern, a.path, a.size, a.mtime_ns, a.ctime_ns, a.inode
 		FROM run_artifacts a JOIN steps st ON st.id = a.step_id WHERE a.run_id = ? ORDER BY st.idx, a.id`, runID)
 	if err != nil {
 		return nil, err
@@ -50,9 +52,11 @@ func (s *Store) RunArtifacts(ctx context.Context, runID int64) ([]RunArtifact, e
 	var out []RunArtifact
 	for rows.Next() {
 		var a RunArtifact
-		if err := rows.Scan(&a.StepID, &a.Step, &a.Pattern, &a.Path, &a.Size, &a.MtimeNs); err != nil {
+		var inode int64
+		if err := rows.Scan(&a.StepID, &a.Step, &a.Pattern, &a.Path, &a.Size, &a.MtimeNs, &a.CtimeNs, &inode); err != nil {
 			return nil, err
 		}
+		a.Inode = uint64(inode)
 		out = append(out, a)
 	}
 	return out, rows.Err()

@@ -183,7 +183,8 @@ func (s *Store) releaseCards(ctx context.Context, id int64) ([]ReleaseCard, erro
 	return out, rows.Err()
 }
 
-// CardsLinkedTo returns the project's cards linked to any of the commits shas, by number.
+// CardsLinkedTo returns the project's cards that any of the commits shas closes (a closing
+// link: "fixes #12"), by number.
 // It reads the project's commit links once and matches them in memory: a release range
 // can hold thousands of commits, and links are far fewer.
 func (s *Store) CardsLinkedTo(ctx context.Context, projectID int64, shas []string) ([]ReleaseCard, error) {
@@ -192,7 +193,7 @@ func (s *Store) CardsLinkedTo(ctx context.Context, projectID int64, shas []strin
 		in[sha] = true
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT l.ref, c.id, c.number FROM card_links l JOIN cards c ON c.id = l.card_id
-		WHERE c.project_id = ? AND l.kind = 'commit' ORDER BY c.number`, projectID)
+		WHERE c.project_id = ? AND l.kind = 'commit' AND l.closing ORDER BY c.number`, projectID)
 	if err != nil {
 		return nil, err
 	}

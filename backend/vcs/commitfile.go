@@ -3,6 +3,7 @@ package vcs
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,20 +24,32 @@ var ErrNothingToCommit = errors.New("nothing to commit")
 // or "docs/CHANGELOG.md") and commits that one file on top of HEAD on the current branch,
 // as `git commit -- path` would: other changes, staged or not, and untracked files stay as
 // they are, and path's index entry is updated so that git status shows no change for it.
-// author is also the committer, both at when. It returns the new commit's SHA. It refuses
-// a detached HEAD, a branch without a commit, a merge in progress and a conflicted path;
-// when HEAD already has this content it writes the file and returns ErrNothingToCommit.
-// No hook runs and no reflog entry is written.
-func (r *Repo) CommitFile(path string, content []byte, message string, author Signature, when time.Time) (string, error) {
+// author is also the committer, both at when. It returns the new commit's SHA.
+//
+// parent is the full SHA the branch must point at (the commit the caller planned on top
+// of); when the branch's tip is another commit it refuses before writing anything. ""
+// accepts any tip. Either way the branch moves only if it still points at the tip read
+// (compare-and-set), so a git command that moves it meanwhile makes CommitFile fail.
+//
+// It refuses a detached HEAD, a branch without a commit, a merge in progress, a conflicted
+// path and a path beyond a symbolic link (git tracks none there, and the link could lead
+// out of the work tree: the file is written through an os.Root of the work tree, which
+// never leaves it). When HEAD already has this content it writes the file and returns
+// ErrNothingToCommit. No hook runs and no reflog entry is written.
+func (r *Repo) CommitFile(parent, path string, content []byte, message string, author Signature, when time.Time) (string, error) {
 	name, err := r.checkCommitFile(path, message, author)
 	if err != nil {
 		return "", err
 	}
-	branch, parent, err := r.branchHead()
+	branch, tip, err := r.branchHead()
 	if err != nil {
 		return "", err
 	}
-	root, err := r.workTreeRoot()
+	if parent != "" && !strings.EqualFold(parent, tip.Hash.String()) {
+		return "", fmt.Errorf("HEAD moved (from %s to %s) in %s while releasing; nothing was written: look at `git log` and try again",
+			short(parent), short(tip.Hash.String()), r.dir)
+	}
+	root, err := r.Root()
 	if err != nil {
 		return "", err
 	}
@@ -51,8 +64,8 @@ func (r *Repo) CommitFile(path string, content []byte, message string, author Si
 	}
 	sig := object.Signature{Name: author.Name, Email: author.Email, When: when}
 	c := &object.Commit{Author: sig, Committer: sig, Message: strings.TrimSpace(message) + "\n",
-		ParentHashes: []plumbing.Hash{parent.Hash}}
-	return r.commitOne(commitPlan{root: root, name: name, content: content, branch: branch, parent: parent, idx: idx, lock: lock}, c)
+		ParentHashes: []plumbing.Hash{tip.Hash}}
+	return r.commitOne(commitPlan{root: root, name: name, content: content, branch: branch, parent: tip, idx: idx, lock: lock}, c)
 }
 
 // commitPlan is what CommitFile has checked and gathered before it writes anything.
@@ -74,6 +87,9 @@ func (r *Repo) commitOne(p commitPlan, c *object.Commit) (string, error) {
 	blob, err := r.writeBlob(p.content)
 	if err == nil {
 		c.TreeHash, err = r.treeWith(p.parent, p.name, object.TreeEntry{Mode: mode, Hash: blob})
+	}
+	if err == nil {
+		err = checkWorkPath(p.root, p.name) // before the commit and the file are written
 	}
 	var sha plumbing.Hash // stays zero when the tree has not changed
 	if err == nil && c.TreeHash != p.parent.TreeHash {
@@ -158,8 +174,9 @@ func (r *Repo) branchHead() (*plumbing.Reference, *object.Commit, error) {
 	return branch, c, nil
 }
 
-// workTreeRoot returns the root of the work tree that holds r.dir.
-func (r *Repo) workTreeRoot() (string, error) {
+// Root returns the root folder of the work tree that holds the folder the repository was
+// opened at (a linked worktree's own root for a linked worktree).
+func (r *Repo) Root() (string, error) {
 	plain, err := git.PlainOpenWithOptions(r.dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if err != nil {
 		return "", fmt.Errorf("open git repository at %s: %w", r.dir, err)
@@ -169,6 +186,32 @@ func (r *Repo) workTreeRoot() (string, error) {
 		return "", fmt.Errorf("find the work tree of %s: %w", r.dir, err)
 	}
 	return wt.Filesystem.Root(), nil
+}
+
+// ReadWorkFile reads the file at path, relative to the work tree's root (like
+// "CHANGELOG.md"), through an os.Root of the work tree: a path or symbolic link that leads
+// out of the work tree is an error. A missing file's error wraps fs.ErrNotExist.
+func (r *Repo) ReadWorkFile(path string) ([]byte, error) {
+	if !filepath.IsLocal(path) {
+		return nil, fmt.Errorf("read %q in %s: give a file path relative to the work tree's root, like CHANGELOG.md", path, r.dir)
+	}
+	root, err := r.Root()
+	if err != nil {
+		return nil, err
+	}
+	wt, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, fmt.Errorf("open the work tree %s: %w", root, err)
+	}
+	defer wt.Close()
+	b, err := wt.ReadFile(filepath.Clean(path))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read %s in the work tree %s (a symbolic link that leads out of it?): %w", path, root, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s in the work tree %s: %w", path, root, err)
+	}
+	return b, nil
 }
 
 // indexFor reads the index and refuses when name is in conflict.
@@ -186,18 +229,68 @@ func (r *Repo) indexFor(name string) (*index.Index, error) {
 	return idx, nil
 }
 
+// checkWorkPath refuses, before anything is written, a name under root that the file
+// could not be written at: one beyond a symbolic link (which git does not track files
+// under, and which could lead out of the work tree) or under a file, or a name that is not
+// a regular file.
+func checkWorkPath(root, name string) error {
+	wt, err := os.OpenRoot(root)
+	if err != nil {
+		return fmt.Errorf("open the work tree %s: %w", root, err)
+	}
+	defer wt.Close()
+	parts := strings.Split(name, "/")
+	for i := range parts {
+		sub := filepath.Join(parts[:i+1]...)
+		fi, err := wt.Lstat(sub)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // the rest is made when the file is written
+		}
+		if err != nil {
+			return fmt.Errorf("look at %s in the work tree %s: %w", sub, root, err)
+		}
+		last := i == len(parts)-1
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("%s in the work tree %s is a symbolic link; git tracks no file beyond one, and it could lead out of the work tree: write %s somewhere else, or replace the link with a folder",
+				sub, root, name)
+		case !last && !fi.IsDir():
+			return fmt.Errorf("%s in the work tree %s is not a folder, so %s cannot be written", sub, root, name)
+		case last && fi.IsDir():
+			return fmt.Errorf("%s in the work tree %s is a folder", sub, root)
+		case last && !fi.Mode().IsRegular():
+			return fmt.Errorf("%s in the work tree %s is not a regular file", sub, root)
+		}
+	}
+	return nil
+}
+
 // writeWorkFile writes content to name under root, making its folders, and returns the
-// written file's details. It refuses to write through a symbolic link.
+// written file's details. It writes through an os.Root of root, so no symbolic link can
+// take it out of the work tree, and refuses to write through a link to the file itself.
 func writeWorkFile(root, name string, content []byte) (os.FileInfo, error) {
-	full := filepath.Join(root, filepath.FromSlash(name))
-	if fi, err := os.Lstat(full); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", full)
-	}
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+	wt, err := os.OpenRoot(root)
+	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(full, content, 0o644); err != nil {
-		return nil, err
+	defer wt.Close()
+	rel := filepath.FromSlash(name)
+	outside := func(err error) error {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+			return err
+		}
+		return fmt.Errorf("%w (does a symbolic link lead out of the work tree %s?)", err, root)
 	}
-	return os.Lstat(full)
+	if fi, err := wt.Lstat(rel); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", filepath.Join(root, rel))
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, outside(err)
+	}
+	if err := wt.MkdirAll(filepath.Dir(rel), 0o755); err != nil {
+		return nil, outside(err)
+	}
+	if err := wt.WriteFile(rel, content, 0o644); err != nil {
+		return nil, outside(err)
+	}
+	return wt.Lstat(rel)
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,7 +52,7 @@ func TestCommitFile(t *testing.T) {
 	for i, path := range []string{"CHANGELOG.md", "docs/notes/CHANGELOG.md", "CHANGELOG.md", "run.sh"} {
 		msg := fmt.Sprintf("chore(release): v1.%d.0", i)
 		content := fmt.Sprintf("%s\nrelease %d\n", changelog, i)
-		sha, err := r.CommitFile(path, []byte(content), msg, releaser, when)
+		sha, err := r.CommitFile(before, path, []byte(content), msg, releaser, when)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -68,7 +69,7 @@ func TestCommitFile(t *testing.T) {
 	if got := gitCLI(t, dir, "log", "-1", "--format=%an <%ae> %at|%cn <%ce> %ct"); got != "T <t@example.com> 1772366400|T <t@example.com> 1772366400" {
 		t.Errorf("author and committer: %s", got)
 	}
-	_, err = r.CommitFile("run.sh", []byte(changelog+"\nrelease 3\n"), "again", releaser, when)
+	_, err = r.CommitFile("", "run.sh", []byte(changelog+"\nrelease 3\n"), "again", releaser, when)
 	if !errors.Is(err, ErrNothingToCommit) || gitCLI(t, dir, "rev-parse", "HEAD") != before {
 		t.Errorf("same content again: %v", err)
 	}
@@ -133,7 +134,7 @@ func TestCommitFileRefuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer r.Close()
-			_, err = r.CommitFile(c.path, []byte("notes\n"), cmp.Or(c.msg, "release"), releaser, time.Now())
+			_, err = r.CommitFile("", c.path, []byte("notes\n"), cmp.Or(c.msg, "release"), releaser, time.Now())
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want one saying %q", err, c.want)
 			}
@@ -156,7 +157,7 @@ func TestCommitFileRefuses(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		_, err = r.CommitFile("CHANGELOG.md", []byte("notes\n"), "release", releaser, time.Now())
+		_, err = r.CommitFile("", "CHANGELOG.md", []byte("notes\n"), "release", releaser, time.Now())
 		if err == nil || !strings.Contains(err.Error(), "branch main of "+dir+" has no commit yet") {
 			t.Errorf("error %v", err)
 		}
@@ -190,7 +191,7 @@ func BenchmarkCommitFile(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := r.CommitFile("CHANGELOG.md", fmt.Appendf(nil, "release %d\n", i), "release", releaser, time.Now()); err != nil {
+		if _, err := r.CommitFile("", "CHANGELOG.md", fmt.Appendf(nil, "release %d\n", i), "release", releaser, time.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -206,7 +207,7 @@ func TestCommitFileInLinkedWorktree(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	sha, err := r.CommitFile("docs/CHANGELOG.md", []byte("notes\n"), "release", releaser, time.Now())
+	sha, err := r.CommitFile("", "docs/CHANGELOG.md", []byte("notes\n"), "release", releaser, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,5 +219,125 @@ func TestCommitFileInLinkedWorktree(t *testing.T) {
 	}
 	if got := gitCLI(t, dir, "status", "--porcelain", "--branch"); got != otherChanges {
 		t.Errorf("the main worktree's status: %q", got)
+	}
+}
+
+// A parent that is not the branch's tip (another commit landed since the release was
+// planned) is refused before anything is written; the tip itself is accepted.
+func TestCommitFileRefusesWhenHeadMoved(t *testing.T) {
+	isolateGit(t)
+	dir, planned := dirtyRepo(t)
+	r, err := OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	moved := commitAt(t, dir, "someone else's commit", "2026-03-01T11:00:00Z")
+	status := gitCLI(t, dir, "status", "--porcelain")
+	_, err = r.CommitFile(planned, "notes/CHANGELOG.md", []byte("notes\n"), "release", releaser, time.Now())
+	want := fmt.Sprintf("HEAD moved (from %s to %s) in %s while releasing; nothing was written", short(planned), short(moved), dir)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want one saying %q", err, want)
+	}
+	if head := gitCLI(t, dir, "rev-parse", "HEAD"); head != moved {
+		t.Errorf("HEAD moved to %s", head)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the file's folder was made: %v", err)
+	}
+	if got := gitCLI(t, dir, "status", "--porcelain"); got != status {
+		t.Errorf("git status --porcelain\n%s\nwant\n%s", got, status)
+	}
+	sha, err := r.CommitFile(moved, "notes/CHANGELOG.md", []byte("notes\n"), "release", releaser, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := gitCLI(t, dir, "rev-parse", "HEAD~"); got != moved || gitCLI(t, dir, "rev-parse", "HEAD") != sha {
+		t.Errorf("the commit's parent is %s, want %s", got, moved)
+	}
+}
+
+// A symbolic link to a folder outside the work tree cannot make CommitFile write there.
+func TestCommitFileRefusesASymlinkOutOfTheWorkTree(t *testing.T) {
+	isolateGit(t)
+	dir, before := dirtyRepo(t)
+	outside := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "notes")); err != nil {
+		t.Fatal(err)
+	}
+	status := gitCLI(t, dir, "status", "--porcelain")
+	r, err := OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, path := range []string{"notes/CHANGELOG.md", "notes/sub/CHANGELOG.md"} {
+		_, err = r.CommitFile(before, path, []byte("notes\n"), "release", releaser, time.Now())
+		if err == nil || !strings.Contains(err.Error(), "notes in the work tree "+dir+" is a symbolic link") {
+			t.Errorf("%s: error %v", path, err)
+		}
+	}
+	if entries, err := os.ReadDir(outside); err != nil || len(entries) != 0 {
+		t.Errorf("written outside the work tree: %v, %v", entries, err)
+	}
+	if head := gitCLI(t, dir, "rev-parse", "HEAD"); head != before {
+		t.Errorf("HEAD moved to %s", head)
+	}
+	if got := gitCLI(t, dir, "status", "--porcelain"); got != status {
+		t.Errorf("git status --porcelain\n%s\nwant\n%s", got, status)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".git", "index.lock")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("index.lock left behind: %v", err)
+	}
+	// Past the check (a link made in between), the write itself goes through os.Root.
+	for _, path := range []string{"notes/CHANGELOG.md", "notes/sub/CHANGELOG.md"} {
+		if _, err := writeWorkFile(dir, path, []byte("notes\n")); err == nil || !strings.Contains(err.Error(), "symbolic link lead out of the work tree") {
+			t.Errorf("writeWorkFile %s: %v", path, err)
+		}
+	}
+	if entries, err := os.ReadDir(outside); err != nil || len(entries) != 0 {
+		t.Errorf("writeWorkFile wrote outside the work tree: %v, %v", entries, err)
+	}
+}
+
+func TestRootAndReadWorkFile(t *testing.T) {
+	isolateGit(t)
+	dir, _ := dirtyRepo(t)
+	r, err := OpenRepo(filepath.Join(dir, "docs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if root, err := r.Root(); err != nil || root != dir {
+		t.Errorf("Root() = %q, %v; want %q", root, err, dir)
+	}
+	if b, err := r.ReadWorkFile("docs/guide.md"); err != nil || string(b) != "docs/guide.md\n" {
+		t.Errorf("ReadWorkFile(docs/guide.md) = %q, %v", b, err)
+	}
+	if b, err := r.ReadWorkFile("a.txt"); err != nil || string(b) != "a changed\n" {
+		t.Errorf("ReadWorkFile(a.txt) = %q, %v (want the work tree's content)", b, err)
+	}
+	if _, err := r.ReadWorkFile("CHANGELOG.md"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing file: %v, want fs.ErrNotExist", err)
+	}
+	outside := t.TempDir()
+	write(t, filepath.Join(outside, "secret.txt"), "secret\n")
+	if err := os.Symlink(outside, filepath.Join(dir, "notes")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"notes/secret.txt", "../secret.txt", filepath.Join(outside, "secret.txt")} {
+		if b, err := r.ReadWorkFile(path); err == nil || errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("ReadWorkFile(%s) = %q, %v; want an error", path, b, err)
+		}
+	}
+	wt := filepath.Join(t.TempDir(), "wt")
+	gitCLI(t, dir, "worktree", "add", "-q", "-b", "feature", wt)
+	lr, err := OpenRepo(wt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lr.Close()
+	if root, err := lr.Root(); err != nil || root != wt {
+		t.Errorf("a linked worktree's Root() = %q, %v; want %q", root, err, wt)
 	}
 }

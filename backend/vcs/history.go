@@ -119,15 +119,21 @@ type LogCommit struct {
 // CommitsSince walks the history back from the commits heads (full SHAs) and returns every
 // commit it reaches that known does not hold, without walking past a known commit: known
 // must hold the ancestors of what it holds (as it does when it is what earlier calls
-// returned). The commits come oldest first (by committer time; parents before children when
-// times tie). A parent missing from the object store (a shallow clone) ends its line.
+// returned). The commits come oldest first: never a commit before one of its parents, and
+// otherwise by committer time; this is `git log --date-order` reversed, even when clocks
+// were skewed and a commit's time lies before its parent's. A parent missing from the
+// object store (a shallow clone) ends its line.
 func (r *Repo) CommitsSince(heads []string, known map[string]bool) ([]LogCommit, error) {
 	seen := map[plumbing.Hash]bool{}
 	var stack []plumbing.Hash
 	for _, h := range heads {
 		stack = append(stack, plumbing.NewHash(h))
 	}
-	var out []LogCommit
+	var (
+		out     []LogCommit
+		parents [][]plumbing.Hash
+		at      = map[plumbing.Hash]int{} // a walked commit's place in out
+	)
 	for len(stack) > 0 {
 		h := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -146,19 +152,83 @@ func (r *Repo) CommitsSince(heads []string, known map[string]bool) ([]LogCommit,
 		if err != nil {
 			return nil, fmt.Errorf("read commit %s of %s: %w", short(sha), r.dir, err)
 		}
+		at[h] = len(out)
 		out = append(out, LogCommit{SHA: sha, Message: c.Message, Subject: subject(c.Message), When: c.Committer.When,
 			Parents: len(c.ParentHashes)})
+		parents = append(parents, c.ParentHashes)
 		for _, p := range c.ParentHashes {
 			if !seen[p] {
 				stack = append(stack, p)
 			}
 		}
 	}
-	// The walk met children before parents; reversed, parents come first, and the stable
-	// sort by time keeps that order among equal times.
+	return dateOrder(out, parents, at), nil
+}
+
+// dateOrder sorts the commits cs, whose parents are parents[i] (at maps a hash to its
+// place in cs), oldest first as `git log --date-order` lists them newest first: a commit
+// comes out only after all its children among cs, and of those ready the newest first
+// (the earliest ready on a tie). O(n log n).
+func dateOrder(cs []LogCommit, parents [][]plumbing.Hash, at map[plumbing.Hash]int) []LogCommit {
+	children := make([]int, len(cs))
+	for _, ps := range parents {
+		for _, p := range ps {
+			if i, ok := at[p]; ok {
+				children[i]++
+			}
+		}
+	}
+	q := &readyQueue{cs: cs}
+	for i := range cs {
+		if children[i] == 0 {
+			q.push(i)
+		}
+	}
+	out := make([]LogCommit, 0, len(cs))
+	for q.Len() > 0 {
+		i := heap.Pop(q).(ready).i
+		out = append(out, cs[i])
+		for _, p := range parents[i] {
+			if j, ok := at[p]; ok {
+				// A parent listed twice (a merge of a commit with itself) counts twice.
+				if children[j]--; children[j] == 0 {
+					q.push(j)
+				}
+			}
+		}
+	}
 	slices.Reverse(out)
-	slices.SortStableFunc(out, func(a, b LogCommit) int { return a.When.Compare(b.When) })
-	return out, nil
+	return out
+}
+
+// ready is a commit whose children have all come out, and when it became ready.
+type ready struct{ i, seq int }
+
+// readyQueue is a max-heap of ready commits by committer time, first ready first on a tie.
+type readyQueue struct {
+	cs    []LogCommit
+	items []ready
+	seq   int
+}
+
+func (q *readyQueue) push(i int) {
+	heap.Push(q, ready{i: i, seq: q.seq})
+	q.seq++
+}
+func (q *readyQueue) Len() int { return len(q.items) }
+func (q *readyQueue) Less(a, b int) bool {
+	x, y := q.items[a], q.items[b]
+	if c := q.cs[x.i].When.Compare(q.cs[y.i].When); c != 0 {
+		return c > 0
+	}
+	return x.seq < y.seq
+}
+func (q *readyQueue) Swap(a, b int) { q.items[a], q.items[b] = q.items[b], q.items[a] }
+func (q *readyQueue) Push(x any)    { q.items = append(q.items, x.(ready)) }
+func (q *readyQueue) Pop() any {
+	x := q.items[len(q.items)-1]
+	q.items = q.items[:len(q.items)-1]
+	return x
 }
 
 // clockSkew is how far a commit's committer time may lie before its parent's and Contains

@@ -53,6 +53,56 @@ func TestRangeByCLIAndGoGitAgree(t *testing.T) {
 	}
 }
 
+// With skewed clocks (a commit whose committer time lies before its parent's), go-git
+// lists no parent before its children either, as git log --date-order does, and otherwise
+// goes by time.
+func TestRangeWithSkewedClocksIsTopological(t *testing.T) {
+	dir := t.TempDir()
+	gitCLI(t, dir, "init", "-q", "-b", "main")
+	root := commitAt(t, dir, "root", "2025-12-01T10:00:00Z")
+	first := commitAt(t, dir, "first", "2026-01-01T10:00:00Z")
+	gitCLI(t, dir, "switch", "-q", "-c", "side")
+	commitAt(t, dir, "side", "2026-01-02T10:00:00Z")
+	gitCLI(t, dir, "switch", "-q", "main")
+	commitAt(t, dir, "skewed: older than its parent", "2025-12-31T10:00:00Z")
+	commitAt(t, dir, "after the skew", "2026-01-03T10:00:00Z")
+	commitAt(t, dir, "skewed again", "2025-12-15T10:00:00Z")
+	t.Setenv("GIT_COMMITTER_DATE", "2026-01-04T10:00:00Z")
+	gitCLI(t, dir, "merge", "-q", "--no-ff", "-m", "Merge branch side", "side")
+	head := gitCLI(t, dir, "rev-parse", "HEAD")
+	r, err := OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for since, want := range map[string][]string{
+		"":    {"Merge branch side", "side", "skewed again", "after the skew", "skewed: older than its parent", "first", "root"},
+		root:  {"Merge branch side", "side", "skewed again", "after the skew", "skewed: older than its parent", "first"},
+		first: {"Merge branch side", "side", "skewed again", "after the skew", "skewed: older than its parent"},
+	} {
+		cli, err := rangeByCLI("git", dir, head, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		goGit, err := r.rangeByGoGit(head, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := subjects(cli); !reflect.DeepEqual(got, want) {
+			t.Errorf("since %q: git lists %q, want %q", since, got, want)
+		}
+		if got := subjects(goGit); !reflect.DeepEqual(got, want) {
+			t.Errorf("since %q: go-git lists %q, want %q", since, got, want)
+		}
+		for i := range goGit {
+			goGit[i].When = goGit[i].When.Local()
+		}
+		if !reflect.DeepEqual(cli, goGit) {
+			t.Errorf("since %q: git and go-git differ:\n%+v\n%+v", since, cli, goGit)
+		}
+	}
+}
+
 func TestParseLogZRefusesGarbage(t *testing.T) {
 	if _, err := parseLogZ([]byte("abc\nonly two\x00")); err == nil {
 		t.Error("a short record parsed")

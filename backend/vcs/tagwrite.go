@@ -55,6 +55,21 @@ func (r *Repo) CreateTag(name, commit string, tagger Signature, when time.Time, 
 	return nil
 }
 
+// DeleteTag deletes the tag called name (without refs/tags/), as `git tag -d` does; the
+// tag object of an annotated tag stays in the object store until git gc prunes it. A tag
+// the repository does not have is an error.
+func (r *Repo) DeleteTag(name string) error {
+	if ok, err := r.TagExists(name); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("delete tag %s in %s: there is no such tag; list the tags with `git tag`", name, r.dir)
+	}
+	if err := r.repo.DeleteTag(name); err != nil {
+		return fmt.Errorf("delete tag %s in %s: %w", name, r.dir, err)
+	}
+	return nil
+}
+
 // commitHash resolves rev to a commit of the repository.
 func (r *Repo) commitHash(rev string) (plumbing.Hash, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))

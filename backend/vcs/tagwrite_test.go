@@ -131,3 +131,31 @@ func TestCreateTagRefuses(t *testing.T) {
 		t.Error("a refused tag was written")
 	}
 }
+
+func TestDeleteTag(t *testing.T) {
+	isolateGit(t)
+	dir, r := committedRepo(t)
+	tagger := Signature{Name: "T", Email: "t@example.com"}
+	if err := r.CreateTag("v1.0.0", "HEAD", tagger, time.Now(), "notes"); err != nil {
+		t.Fatal(err)
+	}
+	gitCLI(t, dir, "tag", "v1.0.1") // a lightweight tag, made by git
+	gitCLI(t, dir, "pack-refs", "--all")
+	gitCLI(t, dir, "tag", "v1.0.2")
+	for _, name := range []string{"v1.0.0", "v1.0.1", "v1.0.2"} {
+		if err := r.DeleteTag(name); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if ok, err := r.TagExists(name); ok || err != nil {
+			t.Errorf("%s: TagExists after DeleteTag = %v, %v", name, ok, err)
+		}
+	}
+	if got := gitCLI(t, dir, "tag", "--list"); got != "" {
+		t.Errorf("git tag --list after DeleteTag: %q", got)
+	}
+	gitCLI(t, dir, "fsck", "--no-dangling")
+	err := r.DeleteTag("v9.9.9")
+	if err == nil || !strings.Contains(err.Error(), "delete tag v9.9.9 in "+dir+": there is no such tag") {
+		t.Errorf("a missing tag: %v", err)
+	}
+}

@@ -78,7 +78,7 @@ func (j *journeyT) run(pass bool) RunInfo {
 		want = store.StatusPassed
 	}
 	if r.Status != want {
-		j.t.Fatalf("run #%d is %s, want %s", r.ID, r.Status, want)
+		j.t.Fatalf("run #%d is %s, want %s (%s)", r.ID, r.Status, want, r.Error)
 	}
 	return r
 }
@@ -104,9 +104,9 @@ func (j *journeyT) feed(sha string, e journey.Event, link store.Link) {
 	}
 }
 
-// deploy is the event and the link of a deploy of version to env, as the deploy stage
+// deployEvent is the event and the link of a deploy of version to env, as the deploy stage
 // will record them.
-func deploy(env, version string, ok bool) (journey.Event, store.Link) {
+func deployEvent(env, version string, ok bool) (journey.Event, store.Link) {
 	title := DeployLinkFailed
 	if ok {
 		title = DeployLinkOK
@@ -307,14 +307,14 @@ func TestJourneyReleasesAndDeploys(t *testing.T) {
 	if lastCause(d) != "release v1.0.0" {
 		t.Errorf("moved by %q", lastCause(d))
 	}
-	feed(deploy("staging", "v1.0.0", true))
+	feed(deployEvent("staging", "v1.0.0", true))
 	j.expect(1, "Staging", "")
-	feed(deploy("production", "v1.0.0", false))
+	feed(deployEvent("production", "v1.0.0", false))
 	d = j.expect(1, "Staging", "production deploy of v1.0.0 failed")
 	if d.Figures.Delivered || d.Figures.LeadTimeMs != nil || d.Figures.CycleTimeMs != nil || !d.Figures.Started {
 		t.Errorf("figures before delivery %+v", d.Figures)
 	}
-	feed(deploy("production", "v1.0.1", true))
+	feed(deployEvent("production", "v1.0.1", true))
 	d = j.expect(1, "Production", "")
 	want := []EnvironmentInfo{{Env: "staging", Version: "v1.0.0"}, {Env: "production", Version: "v1.0.1"}}
 	for i := range d.Environments {

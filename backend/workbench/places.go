@@ -4,11 +4,11 @@ package workbench
 // in this version and, when not, a plain note saying so.
 func Places() []Place {
 	return []Place{
-		{ID: "plan", Title: "Plan", Ready: true, Note: "Cards follow their commits and branches to Code, green runs to Verified and releases to Released; deploys will move them on once those land."},
+		{ID: "plan", Title: "Plan", Ready: true, Note: "Cards follow their commits and branches to Code, green runs to Verified and releases to Released, and deploys to Staging and Production."},
 		{ID: "code", Title: "Code", Note: "The Code view (changes, watch mode, rerun on save) has not landed yet. The header shows the branch, commit and uncommitted changes."},
 		{ID: "build", Title: "Build & Test", Ready: true},
 		{ID: "release", Title: "Release", Ready: true},
-		{ID: "deploy", Title: "Deploy", Note: "Deploys to staging and production over SSH have not landed yet."},
+		{ID: "deploy", Title: "Deploy", Ready: true},
 		{ID: "operate", Title: "Operate", Note: "Health checks, logs and incidents of deployed targets have not landed yet."},
 		{ID: "monitor", Title: "Monitor", Note: "DORA figures and trends have not landed yet."},
 	}

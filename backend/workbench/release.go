@@ -80,6 +80,9 @@ const (
 	BlockTagExists       = "tag_exists"
 	BlockArtifactMissing = "artifact_missing"
 	BlockArtifactChanged = "artifact_changed"
+	BlockReleaseExists   = "release_exists"
+	BlockRunning         = "run_in_progress"
+	BlockConfig          = "config"
 )
 
 // releasePlan is everything a release of HEAD needs, read once for the preview and again,
@@ -92,6 +95,10 @@ type releasePlan struct {
 	arts    []store.RunArtifact
 	shas    []string // the commits since the last tag
 	cards   []store.ReleaseCard
+	steps   []config.Step // the pipeline as configured now, for its artifacts
+	// configErr is why eightfold.yaml does not load: a release must not silently fall back
+	// to the default rules.
+	configErr error
 }
 
 // ReleasePreview proposes the next release of HEAD. bump is "" (from the commits), "major",
@@ -124,10 +131,12 @@ func (p *Project) planRelease(bump string, allowDirty bool) (*releasePlan, error
 		return nil, err
 	}
 	pl := &releasePlan{repo: repo, cfg: config.DefaultRelease()}
-	if cfg, err := config.Load(p.dir); err == nil {
-		pl.cfg = cfg.Release
-	}
 	pl.preview = ReleasePreview{Head: st.Commit, Dirty: st.Dirty}
+	if cfg, err := config.Load(p.dir); err == nil {
+		pl.cfg, pl.steps = cfg.Release, cfg.Steps
+	} else {
+		pl.configErr = err
+	}
 	if err := p.proposeVersion(pl, bump, st.Dirty && allowDirty); err != nil {
 		repo.Close()
 		return nil, err
@@ -182,7 +191,7 @@ func (p *Project) proposeVersion(pl *releasePlan, bump string, dirty bool) error
 	if prop.Release {
 		version := *prop.Version
 		if dirty {
-			if version, err = version.SetMetadata("dirty"); err != nil {
+			if version, err = version.SetMetadata(release.DirtyBuild); err != nil {
 				return err
 			}
 		}
@@ -202,28 +211,35 @@ func tagPrefix(lastTag string) string {
 	return "v"
 }
 
-// releaseCards finds the cards linked to the commits since the last tag.
+// releaseCards finds the cards that the commits since the last tag close: those the
+// release moves to Released.
 func (p *Project) releaseCards(pl *releasePlan) error {
 	cards, err := p.store.CardsLinkedTo(context.Background(), p.id, pl.shas)
 	if err != nil {
 		return err
 	}
-	key := ""
-	if b, err := p.boardMeta(); err == nil {
-		key = b.Key
-	}
 	pl.cards = cards
+	key := p.boardKey()
 	for _, c := range cards {
 		pl.preview.Cards = append(pl.preview.Cards, cardKey(key, c.Number))
 	}
 	return nil
 }
 
+// boardKey is the board's project key ("APP"), "" when it has none or cannot be read.
+func (p *Project) boardKey() string {
+	if b, err := p.boardMeta(); err == nil {
+		return b.Key
+	}
+	return ""
+}
+
+// releaseEntries are the commits as the preview lists them.
 func releaseEntries(commits []release.Commit) []ReleaseEntry {
 	out := make([]ReleaseEntry, 0, len(commits))
 	for _, c := range commits {
 		m := release.Parse(c.Message)
-		out = append(out, ReleaseEntry{SHA: c.SHA, Short: c.SHA[:min(7, len(c.SHA))], Subject: m.Subject,
+		out = append(out, ReleaseEntry{SHA: c.SHA, Short: short(c.SHA), Subject: m.Subject,
 			Type: m.Type, Breaking: m.Breaking, Cards: c.Cards})
 	}
 	return out
@@ -235,18 +251,20 @@ func (p *Project) checkRelease(pl *releasePlan, st vcs.State) error {
 	block := func(code, format string, args ...any) {
 		v.Blockers = append(v.Blockers, ReleaseBlocker{Code: code, Message: fmt.Sprintf(format, args...)})
 	}
+	if pl.configErr != nil {
+		block(BlockConfig, "eightfold.yaml does not load: %v", pl.configErr)
+	}
 	if !v.Release {
 		block(BlockNothing, "%s", v.Reason) // "nothing to release: no commits since 1.2.0"
 	}
 	if st.Dirty {
 		block(BlockDirty, "the work tree has uncommitted changes: commit them, or release with allow dirty (the version gets +dirty and can never go to production)")
 	}
-	if v.Tag != "" {
-		if exists, err := pl.repo.TagExists(v.Tag); err != nil {
-			return err
-		} else if exists {
-			block(BlockTagExists, "the tag %s exists already: choose another version", v.Tag)
-		}
+	if id, running := p.activeRun(); running {
+		block(BlockRunning, "run #%d is going: wait for its verdict", id)
+	}
+	if err := p.checkTag(pl, block); err != nil {
+		return err
 	}
 	run, ok, err := p.store.LastVerdict(context.Background(), p.id, st.Commit, st.Tree)
 	if err != nil {
@@ -269,43 +287,92 @@ func (p *Project) checkRelease(pl *releasePlan, st vcs.State) error {
 	return p.checkArtifacts(pl, block)
 }
 
-// checkArtifacts lists the run's artifacts and blocks on those missing or changed since.
+// checkTag blocks a tag that exists in git, or a release of that tag made before (whose
+// tag was deleted since).
+func (p *Project) checkTag(pl *releasePlan, block func(code, format string, args ...any)) error {
+	tag := pl.preview.Tag
+	if tag == "" {
+		return nil
+	}
+	if exists, err := pl.repo.TagExists(tag); err != nil {
+		return err
+	} else if exists {
+		block(BlockTagExists, "the tag %s exists already: choose another version", tag)
+		return nil
+	}
+	if _, err := p.store.ReleaseByVersion(context.Background(), p.id, tag); err == nil {
+		block(BlockReleaseExists, "%s was released before and its tag deleted since: choose another version", tag)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// activeRun is the run going now, if any.
+func (p *Project) activeRun() (int64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for id := range p.active {
+		return id, true
+	}
+	return 0, false
+}
+
+// checkArtifacts lists the run's artifacts and blocks on those missing, changed since, or
+// declared by the pipeline but not recorded by the run (a run from before the artifacts
+// were declared, or recorded).
 func (p *Project) checkArtifacts(pl *releasePlan, block func(code, format string, args ...any)) error {
 	arts, err := p.store.RunArtifacts(context.Background(), pl.run.ID)
 	if err != nil {
 		return err
 	}
-	pl.arts = arts
+	recorded := map[string]bool{}
+	shipped := map[string]bool{}
 	for _, a := range arts {
+		recorded[a.Step+"\x00"+a.Pattern] = true
+		if a.Path != "" && shipped[a.Path] {
+			continue // matched by an earlier pattern too
+		}
+		shipped[a.Path] = true
+		if a.Path != "" {
+			pl.arts = append(pl.arts, a)
+		}
 		pl.preview.Artifacts = append(pl.preview.Artifacts, ArtifactInfo{Step: a.Step, Pattern: a.Pattern, Path: a.Path, Size: a.Size})
 		if a.Path == "" {
 			block(BlockArtifactMissing, "step %s declares the artifact %s, but run #%d produced no such file", a.Step, a.Pattern, pl.run.ID)
 			continue
 		}
-		if why := artifactChanged(filepath.Join(p.dir, filepath.FromSlash(a.Path)), a); why != "" {
+		if why := p.artifactChanged(a); why != "" {
 			block(BlockArtifactChanged, "%s %s since run #%d built it: run the pipeline again", a.Path, why, pl.run.ID)
+		}
+	}
+	for _, s := range pl.steps {
+		for _, pattern := range s.Artifacts {
+			if !recorded[s.Name+"\x00"+pattern] {
+				block(BlockArtifactMissing, "step %s declares the artifact %s, which run #%d did not record: run the pipeline again", s.Name, pattern, pl.run.ID)
+			}
 		}
 	}
 	return nil
 }
 
-// artifactChanged says how the file at path differs from what the run recorded, "" when
-// it does not (same size and modification time).
-func artifactChanged(path string, a store.RunArtifact) string {
-	info, err := os.Stat(path)
+// artifactChanged says how the file a run recorded differs now, "" when it does not: the
+// same size, modification and change times and inode.
+func (p *Project) artifactChanged(a store.RunArtifact) string {
+	now, ok := p.artifactFile(a.Path)
 	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "was removed"
-	case err != nil:
-		return "cannot be read (" + err.Error() + ")"
-	case !info.Mode().IsRegular():
-		return "is no longer a file"
-	case info.Size() != a.Size || info.ModTime().UnixNano() != a.MtimeNs:
+	case !ok:
+		if _, err := os.Lstat(filepath.Join(p.dir, filepath.FromSlash(a.Path))); errors.Is(err, os.ErrNotExist) {
+			return "was removed"
+		}
+		return "is no longer a file inside the repository"
+	case now.Size != a.Size || now.MtimeNs != a.MtimeNs || now.CtimeNs != a.CtimeNs || now.Inode != a.Inode:
 		return "changed"
 	}
 	return ""
 }
 
+// verdictWord says how a run ended, in a sentence.
 func verdictWord(status string) string {
 	if status == store.StatusTimeout {
 		return "timed out"
@@ -313,8 +380,10 @@ func verdictWord(status string) string {
 	return status
 }
 
+// short is a commit's short SHA.
 func short(sha string) string { return sha[:min(7, len(sha))] }
 
+// tagCommit is the commit of the tag called name, "" when there is none.
 func tagCommit(tags []vcs.Tag, name string) string {
 	if i := slices.IndexFunc(tags, func(t vcs.Tag) bool { return t.Name == name }); i >= 0 {
 		return tags[i].Commit
@@ -329,10 +398,7 @@ func (p *Project) releaseCommits(repo *vcs.Repo, head, since string) ([]release.
 	if err != nil {
 		return nil, err
 	}
-	key := ""
-	if b, err := p.boardMeta(); err == nil {
-		key = b.Key
-	}
+	key := p.boardKey()
 	out := make([]release.Commit, 0, len(log))
 	for _, c := range log {
 		var cards []string

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"time"
@@ -20,6 +20,10 @@ type ReleaseOptions struct {
 	Bump       string `json:"bump"`        // "", "major", "minor", "patch" or an explicit version
 	DryRun     bool   `json:"dry_run"`     // check and compute everything, write nothing
 	AllowDirty bool   `json:"allow_dirty"` // release uncommitted changes as VERSION+dirty
+	// ExpectHead and ExpectVersion, when set, are what a face previewed: the release is
+	// refused when HEAD or the version has changed since, so one click releases what it showed.
+	ExpectHead    string `json:"expect_head"`
+	ExpectVersion string `json:"expect_version"`
 }
 
 // ReleaseInfo is a release, made or (DryRun) proposed.
@@ -61,6 +65,9 @@ func (p *Project) Release(opts ReleaseOptions) (ReleaseInfo, error) {
 	if err := pl.refusal(opts.AllowDirty); err != nil {
 		return ReleaseInfo{}, err
 	}
+	if err := pl.expected(opts); err != nil {
+		return ReleaseInfo{}, err
+	}
 	v := pl.preview
 	info := ReleaseInfo{Version: v.Version, Tag: v.Tag, Commit: v.Head, RunID: pl.run.ID, Dirty: v.Dirty, Bump: v.Bump,
 		Reason: v.Reason, Changelog: v.Changelog, ChangelogHTML: v.ChangelogHTML, Artifacts: v.Artifacts, Cards: v.Cards,
@@ -90,6 +97,18 @@ func (pl *releasePlan) refusal(allowDirty bool) error {
 	return errorf(CodeConflict, "cannot release %s: %s", what, strings.Join(why, "; "))
 }
 
+// expected refuses a release that is not the one the face previewed.
+func (pl *releasePlan) expected(opts ReleaseOptions) error {
+	v := pl.preview
+	if opts.ExpectHead != "" && opts.ExpectHead != v.Head {
+		return errorf(CodeConflict, "HEAD moved to %s since the preview (of %s): look at the release again", short(v.Head), short(opts.ExpectHead))
+	}
+	if opts.ExpectVersion != "" && opts.ExpectVersion != v.Version {
+		return errorf(CodeConflict, "the version is now %s, not %s as previewed: look at the release again", v.Version, opts.ExpectVersion)
+	}
+	return nil
+}
+
 // makeRelease writes what a release is made of, in the order that leaves the least behind
 // when a step fails: the identity is checked and the artifacts stored before anything
 // touches the repository, and the release is recorded once its tag exists.
@@ -117,14 +136,21 @@ func (p *Project) makeRelease(pl *releasePlan, info ReleaseInfo) (ReleaseInfo, e
 		ChangelogCommit: info.ChangelogCommit, CreatedMs: now.UnixMilli(), Artifacts: arts, Cards: pl.cards}
 	id, err := p.store.CreateRelease(context.Background(), rec)
 	if err != nil {
-		return ReleaseInfo{}, fmt.Errorf("the tag %s is written but the release could not be recorded: %w", info.Tag, err)
+		if derr := pl.repo.DeleteTag(info.Tag); derr != nil {
+			return ReleaseInfo{}, fmt.Errorf("the release could not be recorded (%w), and its tag %s could not be removed again (%v): remove it with git tag -d %s", err, info.Tag, derr, info.Tag)
+		}
+		return ReleaseInfo{}, fmt.Errorf("the release could not be recorded, so its tag was removed again: %w", err)
 	}
 	made, err := p.store.Release(context.Background(), p.id, id)
 	if err != nil {
 		return ReleaseInfo{}, err
 	}
-	p.applyContaining(info.Commit, journey.Event{Kind: journey.EventRelease, At: now, Version: info.Tag},
-		store.Link{Kind: store.LinkRelease, Ref: info.Tag, Title: info.Version, AtMs: now.UnixMilli()})
+	if !info.Dirty { // uncommitted changes are no delivery of the cards' commits
+		if _, err := p.applyContaining(info.Commit, journey.Event{Kind: journey.EventRelease, At: now, Version: info.Tag},
+			store.Link{Kind: store.LinkRelease, Ref: info.Tag, Title: info.Version, AtMs: now.UnixMilli()}); err != nil {
+			return ReleaseInfo{}, fmt.Errorf("%s is released, but its cards could not be moved: %w", info.Tag, err)
+		}
+	}
 	out := p.releaseInfo(made)
 	p.emit.Emit(TopicReleaseCreated, out)
 	return out, nil
@@ -137,7 +163,8 @@ func (p *Project) artifactDir() string {
 
 // storeArtifacts copies the run's artifacts into the artifact store. A file that changed
 // between the check and the copy is refused, so a release never ships bytes the run did
-// not build.
+// not build (conservatively: a file replaced by a rename during the copy is refused even
+// though the bytes stored were the old ones).
 func (p *Project) storeArtifacts(pl *releasePlan) ([]store.ReleaseArtifact, error) {
 	if len(pl.arts) == 0 {
 		return nil, nil
@@ -153,7 +180,7 @@ func (p *Project) storeArtifacts(pl *releasePlan) ([]store.ReleaseArtifact, erro
 		if err != nil {
 			return nil, err
 		}
-		if why := artifactChanged(path, a); why != "" || blob.Size != a.Size {
+		if why := p.artifactChanged(a); why != "" || blob.Size != a.Size {
 			return nil, errorf(CodeConflict, "cannot release: %s changed while it was being stored: run the pipeline again", a.Path)
 		}
 		out = append(out, store.ReleaseArtifact{Step: a.Step, Path: a.Path, SHA256: blob.SHA256, Size: blob.Size})
@@ -176,10 +203,7 @@ func (p *Project) Releases() ([]ReleaseInfo, error) {
 
 // releaseInfo is the API's view of a stored release.
 func (p *Project) releaseInfo(r store.Release) ReleaseInfo {
-	key := ""
-	if b, err := p.boardMeta(); err == nil {
-		key = b.Key
-	}
+	key := p.boardKey()
 	out := ReleaseInfo{ID: r.ID, Version: r.Version, Tag: r.Tag, Commit: r.Commit, RunID: r.RunID, Dirty: r.Dirty,
 		Bump: r.Bump, Reason: r.Reason, Changelog: r.Changelog, ChangelogHTML: RenderMarkdown(r.Changelog),
 		ChangelogCommit: r.ChangelogCommit, CreatedAt: rfc3339(r.CreatedMs), Artifacts: []ArtifactInfo{}, Cards: []string{}}
@@ -214,20 +238,44 @@ func (p *Project) VerifyRelease(id int64) error {
 	return nil
 }
 
-// commitChangelog puts the release's notes at the top of the changelog file and commits
-// that file alone on top of HEAD; it returns the new commit.
+// commitChangelog puts the release's notes at the top of the changelog file (a path
+// relative to the project's directory) and commits that file alone on top of the commit
+// that was checked; it returns the new commit.
 func (p *Project) commitChangelog(pl *releasePlan, who vcs.Signature, now time.Time) (string, error) {
-	rel := pl.cfg.ChangelogFile
-	old, err := os.ReadFile(filepath.Join(p.dir, filepath.FromSlash(rel)))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	rel, err := pl.changelogPath(p.dir)
+	if err != nil {
+		return "", err
+	}
+	old, err := pl.repo.ReadWorkFile(rel)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("read %s: %w", rel, err)
 	}
 	content := prependNotes(string(old), pl.preview.Changelog)
-	sha, err := pl.repo.CommitFile(rel, []byte(content), "chore(release): "+pl.preview.Tag, who, now)
+	sha, err := pl.repo.CommitFile(pl.preview.Head, rel, []byte(content), "chore(release): "+pl.preview.Tag, who, now)
 	if err != nil {
 		return "", errorf(CodeConflict, "%v", err)
 	}
 	return sha, nil
+}
+
+// changelogPath is the changelog file's path relative to the work tree's root (the
+// project may be a directory inside the repository).
+func (pl *releasePlan) changelogPath(projectDir string) (string, error) {
+	root, err := pl.repo.Root()
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	if d, err := filepath.EvalSymlinks(projectDir); err == nil {
+		projectDir = d
+	}
+	rel, err := filepath.Rel(root, filepath.Join(projectDir, filepath.FromSlash(pl.cfg.ChangelogFile)))
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("the changelog file %s is outside the repository %s", pl.cfg.ChangelogFile, root)
+	}
+	return filepath.ToSlash(rel), nil
 }
 
 // prependNotes puts notes first in a changelog file: under its "# " title when it has one,

@@ -244,3 +244,77 @@ func TestReleaseCommitsTheChangelogFile(t *testing.T) {
 		t.Errorf("the tag points at %s, not the changelog commit %s", got, rel.ChangelogCommit)
 	}
 }
+
+// Artifacts are read when the run has passed, so a later step that rewrites one (strip,
+// sign) is part of the build; a file matched by two patterns is recorded once.
+func TestReleaseArtifactsAreReadAtTheEndOfTheRun(t *testing.T) {
+	yaml := strings.Replace(releaseYAML, "[bin/app]", "[bin/app, bin/]", 1) + "  - name: sign\n    run: printf signed >> bin/app\n"
+	r := newReleaseT(t, yaml, 0)
+	r.commit("feat: one")
+	r.run(true)
+	rel, err := r.p.Release(ReleaseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rel.Artifacts) != 1 || rel.Artifacts[0].Path != "bin/app" {
+		t.Fatalf("artifacts %+v", rel.Artifacts)
+	}
+	b, _ := os.ReadFile(filepath.Join(r.dir, "bin", "app"))
+	if sum := sha256.Sum256(b); rel.Artifacts[0].SHA256 != hex.EncodeToString(sum[:]) || !strings.HasSuffix(string(b), "signed") {
+		t.Errorf("the stored artifact is not the signed one: %+v", rel.Artifacts[0])
+	}
+}
+
+// An artifact that is a symbolic link to a file outside the repository is not shipped.
+func TestReleaseRefusesAnArtifactLinkedFromOutside(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "private.key")
+	os.WriteFile(outside, []byte("PRIVATE KEY"), 0o600)
+	yaml := strings.Replace(releaseYAML, `> bin/app'`, `> bin/app && ln -sf `+outside+` bin/key'`, 1)
+	r := newReleaseT(t, strings.Replace(yaml, "[bin/app]", "[bin/app, bin/key]", 1), 0)
+	r.commit("feat: one")
+	r.run(true)
+	r.refused(ReleaseOptions{}, "declares the artifact bin/key, but run")
+}
+
+// A release from uncommitted changes does not move cards, and does not use up its number.
+func TestDirtyReleaseMovesNoCard(t *testing.T) {
+	r := newReleaseT(t, releaseYAML, 1)
+	r.commit("feat: one\n\nCloses #1")
+	os.WriteFile(filepath.Join(r.dir, "notes.txt"), []byte("wip"), 0o644)
+	r.run(true)
+	if _, err := r.p.Release(ReleaseOptions{AllowDirty: true}); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(1, "Verified", "")
+	r.git("add", "notes.txt")
+	r.commit("fix: notes")
+	r.run(true)
+	if pr, err := r.p.ReleasePreview(""); err != nil || pr.Version != "0.1.0" {
+		t.Fatalf("after a dirty 0.1.0: %+v, %v", pr, err)
+	}
+}
+
+// One click releases what the face showed: a HEAD or a version that moved since is refused.
+func TestReleaseExpectsWhatWasPreviewed(t *testing.T) {
+	r := newReleaseT(t, releaseYAML, 0)
+	head := r.commit("feat: one")
+	r.run(true)
+	r.refused(ReleaseOptions{ExpectHead: "0000000000000000000000000000000000000000"}, "HEAD moved to "+head[:7])
+	r.refused(ReleaseOptions{ExpectHead: head, ExpectVersion: "0.2.0"}, "the version is now 0.1.0, not 0.2.0")
+	if _, err := r.p.Release(ReleaseOptions{ExpectHead: head, ExpectVersion: "0.1.0"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An artifact the pipeline declares now but the run did not record blocks the release
+// (here eightfold.yaml is ignored by git, so changing it changes no tree).
+func TestReleaseBlocksAnArtifactTheRunDidNotRecord(t *testing.T) {
+	r := newReleaseT(t, releaseYAML, 0)
+	os.WriteFile(filepath.Join(r.dir, ".gitignore"), []byte("fail\nbin/\neightfold.yaml\n"), 0o644)
+	r.git("rm", "-q", "--cached", "eightfold.yaml")
+	r.git("add", ".gitignore")
+	r.commit("feat: one")
+	r.run(true)
+	os.WriteFile(filepath.Join(r.dir, "eightfold.yaml"), []byte(strings.Replace(releaseYAML, "[bin/app]", "[bin/app, bin/extra]", 1)), 0o644)
+	r.refused(ReleaseOptions{}, "declares the artifact bin/extra, which run #")
+}

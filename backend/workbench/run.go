@@ -161,6 +161,11 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 			break
 		}
 	}
+	if end.Status == store.StatusPassed {
+		if err := p.recordArtifacts(r, pl); err != nil {
+			end = store.RunEnd{Status: store.StatusError, Error: err.Error()}
+		}
+	}
 	<-pl.recordGit()
 	p.mu.Lock()
 	delete(p.active, r.ID)
@@ -326,11 +331,6 @@ func (p *Project) runStep(pl *plan, r RunInfo, i int, rep Reporter) runner.Resul
 	}
 	if err := errors.Join(logErr, reportErr); err != nil {
 		return runner.Result{Status: runner.Error, Err: fmt.Errorf("store the output of step %s: %w", step.Name, err)}
-	}
-	if res.Status == runner.Passed {
-		if err := p.recordArtifacts(r.ID, stepID, step); err != nil {
-			return runner.Result{Status: runner.Error, Err: fmt.Errorf("record the artifacts of step %s: %w", step.Name, err)}
-		}
 	}
 	info = p.stepUpdate(r.ID, stepID)
 	if rep != nil {

@@ -279,16 +279,16 @@ describe.skipIf(availability.skip)(
         it('shows a plain note for a place that has not landed', async () => {
           await openApp(page, ws.server, basename(ws.dir));
           const project = await callApi<ProjectInfo>(ws.server, 'Project');
-          const deploy = project.places.find((p) => p.id === 'deploy');
-          expect(deploy?.ready).toBe(false);
+          const operate = project.places.find((p) => p.id === 'operate');
+          expect(operate?.ready).toBe(false);
 
-          await page.getByTestId('nav-deploy').click();
-          const note = page.locator('[data-testid=place-note][data-place=deploy]');
+          await page.getByTestId('nav-operate').click();
+          const note = page.locator('[data-testid=place-note][data-place=operate]');
           await note.waitFor({ timeout: UI_TIMEOUT_MS });
-          expect(await note.getByRole('heading').textContent()).toBe('Deploy');
-          expect(await note.locator('p').textContent()).toBe(deploy!.note);
-          expect(new URL(page.url()).hash).toBe('#/deploy');
-          expect(await page.getByTestId('nav-deploy').getAttribute('aria-current')).toBe('page');
+          expect(await note.getByRole('heading').textContent()).toBe('Operate');
+          expect(await note.locator('p').textContent()).toBe(operate!.note);
+          expect(new URL(page.url()).hash).toBe('#/operate');
+          expect(await page.getByTestId('nav-operate').getAttribute('aria-current')).toBe('page');
           expect(await page.getByTestId('runs-list').count()).toBe(0);
         });
       });

@@ -3,17 +3,42 @@
 // CLI), the artifact is kept, and the card that the released commit closes moves to Released.
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CardInfo, RunInfo } from '../src/lib/types';
-import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, type Server } from './helpers';
+import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, tempDir, type Server } from './helpers';
 import { closeWorkspace, openWorkspace, shot, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const RUN_TIMEOUT_MS = 30_000;
 const availability = browserAvailability();
 
-const PIPELINE = 'steps:\n  - name: build\n    run: mkdir -p bin && echo app > bin/app\n    artifacts: [bin/app]\n';
+const PIPELINE = 'steps:\n  - name: build\n    run: mkdir -p bin && echo app > bin/app && git log -1 --format=%s > bin/version.txt\n    artifacts: [bin/app, bin/version.txt]\n';
+
+/** A local staging target that serves its current release with Python's http.server. */
+function stagingTarget(root: string, port: number): string {
+  const start = `if [ -f app.pid ]; then kill "$(cat app.pid)" 2>/dev/null; sleep 0.2; fi; nohup python3 -m http.server ${port} --bind 127.0.0.1 --directory current/bin > app.log 2>&1 & echo $! > app.pid`;
+  return [
+    'targets:',
+    '  staging:',
+    '    local: true',
+    `    path: ${root}`,
+    `    start: '${start}'`,
+    `    health: {url: "http://127.0.0.1:${port}/app", body: app, interval: 200ms, deadline: 20s}`,
+    '',
+  ].join('\n');
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((res) => srv.close(res));
+  return port;
+}
 
 /** Starts a run (once the watcher's own run, if any, is over) and waits for it to pass. */
 async function runGreen(server: Server): Promise<RunInfo> {
@@ -49,15 +74,27 @@ describe.skipIf(availability.skip)(
     let ws: Workspace;
     let page: Page;
     let errors: string[];
+    let stagingRoot: string;
+    let stagingPort: number;
 
     beforeAll(async () => {
       browser = await launchBrowser();
-      ws = await openWorkspace(browser, eightfoldBinary(), 'release', { '.gitignore': 'bin/\n', 'eightfold.yaml': PIPELINE }, UI_TIMEOUT_MS);
+      stagingRoot = tempDir('release-staging');
+      stagingPort = await freePort();
+      const config = PIPELINE + stagingTarget(stagingRoot, stagingPort);
+      ws = await openWorkspace(browser, eightfoldBinary(), 'release', { '.gitignore': 'bin/\n', 'eightfold.yaml': config }, UI_TIMEOUT_MS);
       // The tagger comes from the repository's git config.
       git(ws.dir, 'config', 'user.name', 'Rel Ease');
       git(ws.dir, 'config', 'user.email', 'rel@eightfold.invalid');
     });
     afterAll(async () => {
+      try {
+        const pid = Number(readFileSync(join(stagingRoot, 'app.pid'), 'utf8'));
+        if (pid > 0) process.kill(pid);
+      } catch {
+        // no app was started
+      }
+      rmSync(stagingRoot, { recursive: true, force: true });
       await closeWorkspace(ws);
       await browser?.close();
     });
@@ -80,7 +117,8 @@ describe.skipIf(availability.skip)(
       await expect.poll(() => page.getByTestId('release-version').textContent()).toContain('v0.1.0');
       expect(await page.getByTestId('release-blocker').count()).toBe(0);
       expect(await page.getByTestId('release-entry').filter({ hasText: 'orders as CSV' }).count()).toBe(1);
-      expect(await page.getByTestId('release-artifact').textContent()).toContain('bin/app');
+      expect(await page.getByTestId('release-artifact').count()).toBe(2);
+      expect(await page.getByTestId('release-artifact').first().textContent()).toContain('bin/app');
       expect(await page.getByTestId('release-changelog').textContent()).toContain('orders as CSV');
       await shot(page, 'release-preview');
 
@@ -101,6 +139,21 @@ describe.skipIf(availability.skip)(
       await page
         .locator(`[data-testid=board-column][data-name="Released"] [data-testid=board-card][data-key="${card.key}"]`)
         .waitFor();
+    });
+
+    it('deploys the release to a local staging target from the Deploy view, and the new version answers', async () => {
+      await page.goto(ws.server.url.replace(/#.*$/, '') + '#/deploy');
+      await page.locator('[data-testid=deploy-view][data-loaded=true]').waitFor();
+      const target = page.locator('[data-testid=deploy-target][data-name=staging]');
+      await target.getByTestId('deploy-button').click();
+      await target.locator('[data-testid=deploy-run][data-status=succeeded]').waitFor({ timeout: RUN_TIMEOUT_MS });
+      expect(await target.locator('[data-testid=deploy-step][data-name=health]').getAttribute('data-status')).toBe('passed');
+      await shot(page, 'deploy-done');
+
+      const res = await fetch(`http://127.0.0.1:${stagingPort}/version.txt`);
+      expect((await res.text()).trim()).toBe('feat(export): orders as CSV');
+      await page.goto(ws.server.url.replace(/#.*$/, '') + '#/plan');
+      await page.locator(`[data-testid=board-column][data-name="Staging"] [data-testid=board-card][data-key="#1"]`).waitFor();
     });
   },
 );

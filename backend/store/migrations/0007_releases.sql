@@ -1,9 +1,9 @@
 -- 0007: the artifacts that runs built, and releases.
 
--- What a passed step with `artifacts:` left in the work tree: one row per file a pattern
--- matched (path relative to the repository, size and modification time, so that a release
--- can tell whether the file is still the one the run built), or one row with path '' for a
--- pattern that matched nothing.
+-- What the steps with `artifacts:` of a passed run left in the work tree: one row per file a
+-- pattern matched (path relative to the repository; size, times and inode, so that a
+-- release can tell whether the file is still the one the run built), or one row with path
+-- '' for a pattern that matched nothing.
 CREATE TABLE run_artifacts (
     id       INTEGER PRIMARY KEY,
     run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -11,7 +11,9 @@ CREATE TABLE run_artifacts (
     pattern  TEXT NOT NULL,
     path     TEXT NOT NULL DEFAULT '',
     size     INTEGER NOT NULL DEFAULT 0,
-    mtime_ns INTEGER NOT NULL DEFAULT 0
+    mtime_ns INTEGER NOT NULL DEFAULT 0,
+    ctime_ns INTEGER NOT NULL DEFAULT 0, -- changes on every write, also one that restores the mtime
+    inode    INTEGER NOT NULL DEFAULT 0  -- changes when a build replaces the file by rename
 );
 CREATE INDEX run_artifacts_by_run ON run_artifacts(run_id, id);
 

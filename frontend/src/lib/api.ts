@@ -9,6 +9,8 @@ import type {
   CardPatch,
   ChecklistItemInfo,
   ColumnInfo,
+  DeployInfo,
+  DeployOptions,
   EventMap,
   LabelInfo,
   LinkInfo,
@@ -24,6 +26,7 @@ import type {
   RunInsights,
   TestDetail,
   TestQuery,
+  TargetInfo,
   TestResultInfo,
   Topic,
   WatchState,
@@ -390,6 +393,43 @@ export class Api {
   /** Newest first. */
   Releases(): Promise<ReleaseInfo[]> {
     return this.#t.call('Releases', []) as Promise<ReleaseInfo[]>;
+  }
+
+  // Deploys (docs/api.md, "Deploys").
+
+  /** The targets of eightfold.yaml in its order, with what each runs and its newest deploy. */
+  Targets(): Promise<TargetInfo[]> {
+    return this.#t.call('Targets', []) as Promise<TargetInfo[]>;
+  }
+
+  /** Starts a deploy and returns it at once (status running); the rest arrives as deploy.updated. `conflict` when refused. */
+  StartDeploy(opts: DeployOptions): Promise<DeployInfo> {
+    return this.#t.call('StartDeploy', [opts]) as Promise<DeployInfo>;
+  }
+
+  /** Deploys to `to` the release that `from` runs: the same artifacts. */
+  StartPromote(from: string, to: string, confirm: boolean): Promise<DeployInfo> {
+    return this.#t.call('StartPromote', [from, to, confirm]) as Promise<DeployInfo>;
+  }
+
+  /** Switches a target back to its previous healthy release. */
+  StartRollback(target: string, confirm: boolean): Promise<DeployInfo> {
+    return this.#t.call('StartRollback', [target, confirm]) as Promise<DeployInfo>;
+  }
+
+  /** Newest first: of `target` only unless it is ""; limit 0 means 50. */
+  Deploys(target: string, limit: number): Promise<DeployInfo[]> {
+    return this.#t.call('Deploys', [target, limit]) as Promise<DeployInfo[]>;
+  }
+
+  /** One deploy with its steps and its log. */
+  GetDeploy(id: number): Promise<DeployInfo> {
+    return this.#t.call('GetDeploy', [id]) as Promise<DeployInfo>;
+  }
+
+  /** Trusts the host key of a target's server when it has exactly this fingerprint ("SHA256:…"). */
+  async TrustHostKey(target: string, fingerprint: string): Promise<void> {
+    await this.#t.call('TrustHostKey', [target, fingerprint]);
   }
 
   /** Subscribes to an event topic; returns the unsubscribe function. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatHash, parseHash, runHref, type Route } from './route';
+import { deployHref, formatHash, parseHash, runHref, type Route } from './route';
 
-const none = { tab: null, resultId: null, flaky: false };
+const none = { tab: null, resultId: null, flaky: false, deployId: null };
 
 describe('route', () => {
   it.each([
@@ -17,6 +17,10 @@ describe('route', () => {
     ['#/build/12/tests/-1', { place: 'build', runId: 12, ...none, tab: 'tests' }],
     ['#/build/12/nope/3', { place: 'build', runId: 12, ...none }],
     ['#/build/flaky', { place: 'build', runId: null, ...none, flaky: true }],
+    ['#/deploy', { place: 'deploy', runId: null, ...none }],
+    ['#/deploy/7', { place: 'deploy', runId: null, ...none, deployId: 7 }],
+    ['#/deploy/7/tests/3', { place: 'deploy', runId: null, ...none, deployId: 7 }],
+    ['#/deploy/x', { place: 'deploy', runId: null, ...none }],
   ])('%s', (hash, want) => {
     expect(parseHash(hash)).toEqual(want);
   });
@@ -27,6 +31,7 @@ describe('route', () => {
     [{ place: 'build', runId: 12, tab: 'insights' }, '#/build/12/insights'],
     [{ place: 'build', runId: 12, tab: 'tests', resultId: 9 }, '#/build/12/tests/9'],
     [{ place: 'build', runId: null, flaky: true }, '#/build/flaky'],
+    [{ place: 'deploy', runId: null, deployId: 7 }, '#/deploy/7'],
   ])('round-trips %j', (route, hash) => {
     expect(formatHash(route)).toBe(hash);
     expect(parseHash(hash)).toMatchObject(route);
@@ -35,5 +40,9 @@ describe('route', () => {
   it('links to a run and to a test result in it', () => {
     expect(runHref(7)).toBe('#/build/7');
     expect(runHref(7, 31)).toBe('#/build/7/tests/31');
+  });
+
+  it("links to a deploy's detail", () => {
+    expect(deployHref(12)).toBe('#/deploy/12');
   });
 });

@@ -4,6 +4,8 @@
 //   #/build/12/tests        run 12's tests;  #/build/12/steps, #/build/12/insights
 //   #/build/12/tests/345    run 12's tests with test result 345 open
 //   #/build/flaky           the project's flaky tests
+//   #/deploy                the targets
+//   #/deploy/7              deploy 7's detail (its steps and log)
 
 import type { PlaceId } from './types';
 
@@ -22,6 +24,8 @@ export interface Route {
   resultId?: number | null;
   /** The flaky-tests view instead of the runs. */
   flaky?: boolean;
+  /** The deploy open in the Deploy place. */
+  deployId?: number | null;
 }
 
 function id(s: string | undefined): number | null {
@@ -31,6 +35,7 @@ function id(s: string | undefined): number | null {
 
 export function parseHash(hash: string): Required<Route> {
   const [place, run, tab, result] = hash.replace(/^#\/?/, '').split('/');
+  if (place === 'deploy') return { place, runId: null, tab: null, resultId: null, flaky: false, deployId: id(run) };
   const flaky = run === 'flaky';
   const runId = flaky ? null : id(run);
   const t = runId !== null && TABS.includes(tab as RunTab) ? (tab as RunTab) : null;
@@ -40,10 +45,12 @@ export function parseHash(hash: string): Required<Route> {
     tab: t,
     resultId: t === 'tests' ? id(result) : null,
     flaky,
+    deployId: null,
   };
 }
 
 export function formatHash(route: Route): string {
+  if (route.place === 'deploy') return route.deployId ? `#/deploy/${route.deployId}` : '#/deploy';
   if (route.flaky) return `#/${route.place}/flaky`;
   if (route.runId === null) return `#/${route.place}`;
   const base = `#/${route.place}/${route.runId}`;
@@ -54,4 +61,9 @@ export function formatHash(route: Route): string {
 /** The link to a run, or to one of its test results. */
 export function runHref(runId: number, resultId?: number | null): string {
   return formatHash({ place: 'build', runId, tab: resultId ? 'tests' : null, resultId: resultId ?? null });
+}
+
+/** The link to a deploy's detail. */
+export function deployHref(deployId: number): string {
+  return formatHash({ place: 'deploy', runId: null, deployId });
 }

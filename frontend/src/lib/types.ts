@@ -540,6 +540,94 @@ export interface ReleaseInfo {
   changelog_commit: string;
 }
 
+// Deploys (docs/api.md, "Deploys").
+
+export type DeployStepName =
+  | 'lock'
+  | 'upload'
+  | 'link'
+  | 'before_switch'
+  | 'switch'
+  | 'start'
+  | 'health'
+  | 'rollback'
+  | 'after_deploy'
+  | 'prune'
+  | 'unlock';
+
+export type DeployStepStatus = 'running' | 'passed' | 'failed' | 'skipped';
+
+/** A step of a deploy, as it starts, progresses and ends. */
+export interface DeployStep {
+  name: DeployStepName | (string & {});
+  status: DeployStepStatus | (string & {});
+  /** What it did or why it failed. */
+  detail: string;
+  /** Upload progress in bytes; 0 and 0 for the other steps. */
+  done: number;
+  total: number;
+}
+
+export type DeployKind = 'deploy' | 'promote' | 'rollback';
+export type DeployStatus = 'running' | 'succeeded' | 'failed';
+
+/** A deploy, promotion or rollback, running or done. */
+export interface DeployInfo {
+  id: number;
+  target: string;
+  kind: DeployKind | (string & {});
+  release_id: number;
+  /** What it ships; "" for a rollback until it knows what it rolled back to. */
+  version: string;
+  commit: string;
+  /** user@machine. */
+  who: string;
+  host: string;
+  status: DeployStatus | (string & {});
+  /** Why it failed; "" otherwise. */
+  failure: string;
+  /** "SHA256:…" when the server's host key is unknown: offer to trust it with TrustHostKey. */
+  host_key: string;
+  release_dir: string;
+  rolled_back: boolean;
+  uploaded: number;
+  linked: number;
+  uploaded_bytes: number;
+  total_bytes: number;
+  steps: DeployStep[] | null;
+  log: string;
+  started_at: string;
+  /** "" while running. */
+  finished_at: string;
+}
+
+/** A deploy target of eightfold.yaml with what it runs. */
+export interface TargetInfo {
+  name: string;
+  kind: 'ssh' | 'local' | (string & {});
+  /** "local", or user@host:port. */
+  host: string;
+  path: string;
+  production: boolean;
+  /** The target it takes its releases from; "" when none. */
+  promote_from: string;
+  health_url: string;
+  /** Its last successful deploy: what it runs; null: nothing yet. */
+  current: DeployInfo | null;
+  /** Its newest deploy, whatever its outcome. */
+  last: DeployInfo | null;
+}
+
+export interface DeployOptions {
+  target: string;
+  /** A version or tag; "" is the newest release. */
+  release: string;
+  /** Remove the target's lock first (its holder is gone). */
+  force_unlock: boolean;
+  /** The person's explicit yes: required for production targets. */
+  confirm: boolean;
+}
+
 /** Event topics and their payloads. */
 export interface EventMap {
   'run.started': RunInfo;
@@ -550,6 +638,7 @@ export interface EventMap {
   'watch.state': WatchState;
   'board.changed': BoardChanged;
   'release.created': ReleaseInfo;
+  'deploy.updated': DeployInfo;
 }
 
 export type Topic = keyof EventMap;

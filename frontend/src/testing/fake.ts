@@ -11,6 +11,9 @@ import type {
   CardPatch,
   ChecklistItemInfo,
   ColumnInfo,
+  DeployInfo,
+  DeployOptions,
+  DeployStep,
   EventMap,
   LabelInfo,
   LinkInfo,
@@ -28,6 +31,7 @@ import type {
   RunInfo,
   RunInsights,
   StepInfo,
+  TargetInfo,
   TestDetail,
   TestOutcome,
   TestResultInfo,
@@ -668,6 +672,238 @@ export class FakeRelease {
     const methods = {
       ReleasePreview: (bump: string) => this.previewFor(bump),
       Release: (opts: ReleaseOptions) => this.release(opts),
+      Releases: () => this.releases.map((r) => ({ ...r })),
+    };
+    return methods as unknown as Record<string, Handler>;
+  }
+}
+
+// Deploys.
+
+export function deployStep(over: Partial<DeployStep> = {}): DeployStep {
+  return { name: 'lock', status: 'passed', detail: '', done: 0, total: 0, ...over };
+}
+
+export function deployInfo(over: Partial<DeployInfo> = {}): DeployInfo {
+  return {
+    id: 1,
+    target: 'staging',
+    kind: 'deploy',
+    release_id: 1,
+    version: '1.2.0',
+    commit: 'fedcba9876543210fedcba9876543210fedcba98',
+    who: 'dev@laptop',
+    host: 'deploy@203.0.113.10:22',
+    status: 'succeeded',
+    failure: '',
+    host_key: '',
+    release_dir: '20250301T100000Z-1.2.0',
+    rolled_back: false,
+    uploaded: 1,
+    linked: 0,
+    uploaded_bytes: 5_242_880,
+    total_bytes: 5_242_880,
+    steps: [],
+    log: '',
+    started_at: '2025-03-01T11:00:00.000Z',
+    finished_at: '2025-03-01T11:00:12.000Z',
+    ...over,
+  };
+}
+
+/** A target as eightfold.yaml has it, with nothing deployed. */
+export function targetInfo(over: Partial<TargetInfo> = {}): TargetInfo {
+  return {
+    name: 'staging',
+    kind: 'ssh',
+    host: 'deploy@203.0.113.10:22',
+    path: '/srv/app',
+    production: false,
+    promote_from: '',
+    health_url: 'http://127.0.0.1:8080/healthz',
+    current: null,
+    last: null,
+    ...over,
+  };
+}
+
+/** staging (ssh) and production (promotes from staging), as a config would list them. */
+export function stagingAndProduction(): TargetInfo[] {
+  return [
+    targetInfo(),
+    targetInfo({ name: 'production', host: 'deploy@203.0.113.20:22', production: true, promote_from: 'staging', health_url: 'https://example.com/healthz' }),
+  ];
+}
+
+type GoError = { code: string; message: string };
+
+/**
+ * Deploys like Go runs them, in memory: Start* refuse what Go refuses (production without a
+ * yes, no release, a dirty release to production, nothing to promote) and record a running
+ * deploy; the test drives it on with step(), progress() and finish(), each sent as a
+ * deploy.updated event to the FakeGo it is attached to. Targets() works out what each target
+ * runs from the deploys, like Go.
+ */
+export class FakeDeploy {
+  targets: TargetInfo[];
+  releases: ReleaseInfo[];
+  /** Newest first. */
+  deploys: DeployInfo[];
+  /** Fingerprints trusted with TrustHostKey, as "target fingerprint". */
+  trusted: string[] = [];
+  /** Set to make the next Start* fail with this error (then it is cleared). */
+  refuse: GoError | null = null;
+  #go: FakeGo | null = null;
+  #next: number;
+
+  constructor(targets: TargetInfo[] = stagingAndProduction(), releases: ReleaseInfo[] = [releaseInfo()], deploys: DeployInfo[] = []) {
+    this.targets = targets.map((t) => ({ ...t, current: null, last: null }));
+    this.releases = releases;
+    this.deploys = [...deploys].sort((a, b) => b.id - a.id);
+    this.#next = Math.max(0, ...deploys.map((d) => d.id)) + 1;
+  }
+
+  /** Sends deploy.updated events through this FakeGo; returns it. */
+  attach(go: FakeGo): FakeGo {
+    this.#go = go;
+    return go;
+  }
+
+  #target(name: string): TargetInfo {
+    const t = this.targets.find((x) => x.name === name);
+    if (!t) throw { code: 'not_found', message: `there is no target "${name}" in eightfold.yaml` };
+    return t;
+  }
+
+  #deploy(id: number): DeployInfo {
+    const d = this.deploys.find((x) => x.id === id);
+    if (!d) throw { code: 'not_found', message: `deploy ${id} does not exist` };
+    return d;
+  }
+
+  #refused(): void {
+    if (this.refuse) {
+      const err = this.refuse;
+      this.refuse = null;
+      throw err;
+    }
+  }
+
+  current(target: string): DeployInfo | null {
+    return this.deploys.find((d) => d.target === target && d.status === 'succeeded') ?? null;
+  }
+
+  #record(target: TargetInfo, kind: string, release: ReleaseInfo | null): DeployInfo {
+    const d = deployInfo({
+      id: this.#next++,
+      target: target.name,
+      kind,
+      release_id: release?.id ?? 0,
+      version: release?.version ?? '',
+      commit: release?.commit ?? '',
+      host: target.kind === 'local' ? 'local' : target.host,
+      status: 'running',
+      release_dir: '',
+      uploaded: 0,
+      uploaded_bytes: 0,
+      total_bytes: 0,
+      steps: [],
+      log: '',
+      started_at: new Date().toISOString(),
+      finished_at: '',
+    });
+    this.deploys = [d, ...this.deploys];
+    this.#emit(d);
+    return { ...d };
+  }
+
+  deploy(opts: DeployOptions, kind = 'deploy'): DeployInfo {
+    this.#refused();
+    const t = this.#target(opts.target);
+    const r = opts.release ? this.releases.find((x) => x.version === opts.release || x.tag === opts.release) : this.releases[0];
+    if (!r) {
+      if (!opts.release) throw { code: 'conflict', message: 'there is no release to deploy yet: make one in the Release view or with `eightfold release`' };
+      throw { code: 'not_found', message: `there is no release ${opts.release} (see \`eightfold releases\`)` };
+    }
+    if (t.production && r.dirty) throw { code: 'conflict', message: `${r.tag} is a build of uncommitted changes: it can never go to production (${t.name})` };
+    if (t.production && !opts.confirm) throw { code: 'conflict', message: `${t.name} is production: confirm the deploy of ${r.tag}` };
+    return this.#record(t, kind, r);
+  }
+
+  promote(from: string, to: string, confirm: boolean): DeployInfo {
+    this.#refused();
+    const t = this.#target(to);
+    if (t.promote_from && t.promote_from !== from) throw { code: 'conflict', message: `${to} takes its releases from ${t.promote_from} (promote_from), not from ${from}` };
+    const cur = this.current(from);
+    if (!cur) throw { code: 'conflict', message: `${from} has no healthy release to promote: deploy to it first` };
+    return this.deploy({ target: to, release: cur.version, force_unlock: false, confirm }, 'promote');
+  }
+
+  rollback(target: string, confirm: boolean): DeployInfo {
+    this.#refused();
+    const t = this.#target(target);
+    if (t.production && !confirm) throw { code: 'conflict', message: `${target} is production: confirm the rollback` };
+    return this.#record(t, 'rollback', null);
+  }
+
+  /** Moves a running deploy on: a step starts, passes or fails (matched by name). */
+  step(id: number, step: Partial<DeployStep> & { name: string }): DeployInfo {
+    const d = this.#deploy(id);
+    const s = deployStep({ status: 'running', ...step });
+    const steps = d.steps ?? [];
+    const at = steps.findIndex((x) => x.name === s.name);
+    d.steps = at < 0 ? [...steps, s] : steps.map((x, i) => (i === at ? s : x));
+    d.log += s.detail ? `[${s.name}] ${s.detail}\n` : '';
+    return this.#emit(d);
+  }
+
+  /** The upload's bytes so far. */
+  progress(id: number, done: number, total: number): DeployInfo {
+    return this.step(id, { name: 'upload', status: 'running', done, total });
+  }
+
+  /** Ends a deploy: succeeded, or failed with the fields given (failure, host_key, rolled_back, log…). */
+  finish(id: number, status: 'succeeded' | 'failed', over: Partial<DeployInfo> = {}): DeployInfo {
+    const d = this.#deploy(id);
+    if (d.kind === 'rollback' && !d.version) {
+      // Back to the release the target ran before the one it runs.
+      const now = this.current(d.target);
+      d.version = this.deploys.find((x) => x.target === d.target && x.status === 'succeeded' && x.id !== now?.id)?.version ?? '';
+    }
+    Object.assign(d, { status, finished_at: new Date(Date.parse(d.started_at) + 4200).toISOString() }, over);
+    return this.#emit(d);
+  }
+
+  #emit(d: DeployInfo): DeployInfo {
+    const copy = { ...d, steps: [...(d.steps ?? [])] };
+    this.#go?.emit('deploy.updated', copy);
+    return copy;
+  }
+
+  targetList(): TargetInfo[] {
+    return this.targets.map((t) => ({
+      ...t,
+      current: this.current(t.name),
+      last: this.deploys.find((d) => d.target === t.name) ?? null,
+    }));
+  }
+
+  /** The API methods, for FakeGo. */
+  handlers(): Record<string, Handler> {
+    const methods = {
+      Targets: () => this.targetList(),
+      StartDeploy: (opts: DeployOptions) => this.deploy(opts),
+      StartPromote: (from: string, to: string, confirm: boolean) => this.promote(from, to, confirm),
+      StartRollback: (target: string, confirm: boolean) => this.rollback(target, confirm),
+      Deploys: (target: string, limit: number) =>
+        this.deploys.filter((d) => !target || d.target === target).slice(0, limit || 50).map((d) => ({ ...d })),
+      GetDeploy: (id: number) => ({ ...this.#deploy(id) }),
+      TrustHostKey: (target: string, fingerprint: string) => {
+        const t = this.#target(target);
+        if (t.kind === 'local') throw { code: 'bad_request', message: `${target} is a local target: it has no host key` };
+        this.trusted.push(`${target} ${fingerprint}`);
+        return null;
+      },
       Releases: () => this.releases.map((r) => ({ ...r })),
     };
     return methods as unknown as Record<string, Handler>;

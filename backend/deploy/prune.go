@@ -1,0 +1,44 @@
+package deploy
+
+import (
+	"fmt"
+	"slices"
+)
+
+// prune removes the oldest releases beyond Keep: never the one current points to, never
+// the newest healthy one before it (the way back), and never a directory the state does
+// not know (someone else's). It runs under the lock, so no deploy is using what it
+// removes.
+func (d *run) prune() {
+	keep := max(d.spec.Keep, 2)
+	d.step(StepPrune, StepRunning, fmt.Sprintf("keep %d", keep))
+	protected := []string{d.res.Current}
+	if p, ok := d.st.lastHealthy(d.res.Current); ok {
+		protected = append(protected, p.Name)
+	}
+	var removed []string
+	for len(d.st.Releases)-len(removed) > keep {
+		victim := ""
+		for _, r := range d.st.Releases {
+			if !slices.Contains(protected, r.Name) && !slices.Contains(removed, r.Name) {
+				victim = r.Name
+				break
+			}
+		}
+		if victim == "" {
+			break
+		}
+		if err := d.h.RemoveAll(d.l.release(victim)); err != nil {
+			d.step(StepPrune, StepFailed, fmt.Sprintf("remove releases/%s on %s: %v", victim, d.h, err))
+			break
+		}
+		d.h.RemoveAll(d.l.envFile(victim))
+		removed = append(removed, victim)
+	}
+	d.st.Releases = slices.DeleteFunc(d.st.Releases, func(r Release) bool { return slices.Contains(removed, r.Name) })
+	if err := writeState(d.h, d.l, d.st); err != nil {
+		d.step(StepPrune, StepFailed, fmt.Sprintf("record the pruning on %s: %v", d.h, err))
+		return
+	}
+	d.step(StepPrune, StepPassed, fmt.Sprintf("%d removed", len(removed)))
+}

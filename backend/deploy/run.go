@@ -1,0 +1,193 @@
+package deploy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"time"
+)
+
+// run is one deploy or rollback in progress on a host.
+type run struct {
+	h       Host
+	l       layout
+	spec    Spec
+	rep     Reporter
+	scrub   *Scrubber
+	now     func() time.Time
+	started time.Time
+	st      targetState
+	locked  bool
+	res     Result
+}
+
+func newRun(h Host, spec Spec, rep Reporter) *run {
+	now := spec.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &run{h: h, l: layout{root: spec.Root}, spec: spec, rep: rep, scrub: NewScrubber(slices.Collect(maps.Values(spec.Secrets))),
+		now: now, started: now()}
+}
+
+// step reports a step's state.
+func (d *run) step(name, status, detail string) {
+	if d.rep != nil {
+		d.rep.Step(StepEvent{Name: name, Status: status, Detail: detail})
+	}
+}
+
+// lock takes the target's lock for action.
+func (d *run) lock(action string) error {
+	d.step(StepLock, StepRunning, "")
+	me := Holder{Who: d.spec.Who, Since: d.started, Version: d.spec.Version, Action: action}
+	if err := lock(d.h, d.l, d.spec.Target, me, d.spec.ForceUnlock); err != nil {
+		d.fail(StepLock, "%v", err)
+		return err
+	}
+	d.locked = true
+	if d.spec.ForceUnlock {
+		d.audit(action, "forced-unlock", "the lock was removed by hand (--force-unlock)")
+	}
+	d.step(StepLock, StepPassed, "held by "+d.spec.Who)
+	return nil
+}
+
+// finish writes the audit line and releases the lock, whatever happened before.
+func (d *run) finish(action string) {
+	result := "ok"
+	if d.res.Failure != "" {
+		result = "failed"
+	}
+	d.audit(action, result, d.res.Failure)
+	if d.locked {
+		d.step(StepUnlock, StepRunning, "")
+		if err := unlock(d.h, d.l); err != nil {
+			d.fail(StepUnlock, "%v", err)
+		} else {
+			d.step(StepUnlock, StepPassed, "")
+		}
+	}
+	d.res.Took = d.now().Sub(d.started)
+	d.res.Version, d.res.Commit = d.spec.Version, d.spec.Commit
+}
+
+// auditLine is one line of .eightfold/audit.log.
+type auditLine struct {
+	At       time.Time `json:"at"`
+	Who      string    `json:"who"`
+	Action   string    `json:"action"`
+	Version  string    `json:"version,omitempty"`
+	Commit   string    `json:"commit,omitempty"`
+	Release  string    `json:"release,omitempty"`
+	Previous string    `json:"previous,omitempty"`
+	Result   string    `json:"result"`
+	Reason   string    `json:"reason,omitempty"`
+}
+
+// audit appends a line to the target's audit log; a failure to write it is reported, not
+// fatal (the deploy record in Eightfold's database has the same facts).
+func (d *run) audit(action, result, reason string) {
+	line := auditLine{At: d.now().UTC(), Who: d.spec.Who, Action: action, Version: d.spec.Version, Commit: d.spec.Commit,
+		Release: d.res.Release, Previous: d.res.Previous, Result: result, Reason: reason}
+	b, _ := json.Marshal(line)
+	if err := d.h.AppendFile(d.l.audit(), append(b, '\n'), 0o644); err != nil && d.rep != nil {
+		d.rep.Output(StepUnlock, fmt.Sprintf("could not append to %s: %v", d.l.audit(), err))
+	}
+}
+
+// prepare reads the target's state and makes the new release's directory.
+func (d *run) prepare() bool {
+	st, err := readState(d.h, d.l)
+	if err != nil {
+		return d.fail(StepUpload, "%v", err)
+	}
+	d.st = st
+	if d.res.Previous, err = currentRelease(d.h, d.l); err != nil {
+		return d.fail(StepUpload, "%v", err)
+	}
+	d.res.Release = releaseName(d.started, d.spec.Version)
+	for _, dir := range []string{d.l.releases(), d.l.shared(), d.l.envDir()} {
+		if err := d.h.MkdirAll(dir, 0o755); err != nil {
+			return d.fail(StepUpload, "make %s on %s: %v", dir, d.h, err)
+		}
+	}
+	if err := d.h.Mkdir(d.l.release(d.res.Release), 0o755); err != nil {
+		return d.fail(StepUpload, "make %s on %s: %v", d.l.release(d.res.Release), d.h, err)
+	}
+	return true
+}
+
+// discard removes a release that never became current, and forgets it.
+func (d *run) discard() {
+	if d.res.Release == "" {
+		return
+	}
+	d.h.RemoveAll(d.l.release(d.res.Release))
+	d.h.RemoveAll(d.l.envFile(d.res.Release))
+}
+
+// vars are the variables of the commands run for release name.
+func (d *run) vars(name string) map[string]string {
+	vars := map[string]string{}
+	maps.Copy(vars, d.spec.Env)
+	maps.Copy(vars, d.spec.Secrets)
+	vars["EIGHTFOLD_TARGET_PATH"] = d.spec.Root
+	vars["EIGHTFOLD_RELEASE"] = d.l.release(name)
+	vars["EIGHTFOLD_VERSION"] = d.spec.Version
+	return vars
+}
+
+// command runs a command line for release name in the deploy root, its output to the
+// reporter line by line (scrubbed); ok is false when it could not run or exited non-zero.
+func (d *run) command(ctx context.Context, step, name, command string) (ok bool, why string) {
+	w := &lineWriter{scrub: d.scrub, line: func(s string) {
+		if d.rep != nil {
+			d.rep.Output(step, s)
+		}
+	}}
+	status, err := d.h.Run(ctx, d.spec.Root, withEnv(d.l.envFile(name), command), w)
+	w.Close()
+	switch {
+	case err != nil:
+		return false, fmt.Sprintf("%s on %s: %v", step, d.h, err)
+	case status != 0:
+		return false, fmt.Sprintf("%s exited with status %d", step, status)
+	}
+	return true, ""
+}
+
+// hook runs a hook command, when there is one.
+func (d *run) hook(ctx context.Context, step, command, name string) bool {
+	if command == "" {
+		d.step(step, StepSkipped, "not configured")
+		return true
+	}
+	d.step(step, StepRunning, command)
+	if ok, why := d.command(ctx, step, name, command); !ok {
+		return d.fail(step, "%s", why)
+	}
+	d.step(step, StepPassed, "")
+	return true
+}
+
+// switchTo points current at release name: a new symlink beside it, renamed over it, so
+// that current is always either the old release or the new one.
+func (d *run) switchTo(name string) bool {
+	d.step(StepSwitch, StepRunning, name)
+	tmp := path.Join(d.spec.Root, ".current-"+name)
+	d.h.RemoveAll(tmp)
+	if err := d.h.Symlink(path.Join("releases", name), tmp); err != nil {
+		return d.fail(StepSwitch, "make the link %s on %s: %v", tmp, d.h, err)
+	}
+	if err := d.h.Rename(tmp, d.l.current()); err != nil {
+		d.h.RemoveAll(tmp)
+		return d.fail(StepSwitch, "switch %s on %s: %v", d.l.current(), d.h, err)
+	}
+	d.res.Current, d.res.SwitchedAt = name, d.now()
+	d.step(StepSwitch, StepPassed, "current → releases/"+name)
+	return true
+}

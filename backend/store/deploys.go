@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Deploy states.
+const (
+	DeployRunning   = "running"
+	DeploySucceeded = "succeeded"
+	DeployFailed    = "failed"
+)
+
+// Deploy is a deploy, promotion or rollback of a release to a target.
+type Deploy struct {
+	ID            int64
+	ProjectID     int64
+	Target        string
+	Kind          string // deploy, promote, rollback
+	ReleaseID     int64  // 0 when the release record is gone, or for a rollback
+	Version       string
+	Commit        string
+	Who           string
+	Host          string
+	Status        string
+	Failure       string
+	HostKey       string // "SHA256:…" of an unknown host key that stopped it
+	ReleaseDir    string
+	RolledBack    bool
+	Uploaded      int
+	Linked        int
+	UploadedBytes int64
+	TotalBytes    int64
+	Steps         string // JSON
+	Log           string
+	StartedMs     int64
+	FinishedMs    int64
+}
+
+// CreateDeploy records a deploy that is starting and returns its id.
+func (s *Store) CreateDeploy(ctx context.Context, d Deploy) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO deploys (project_id, target, kind, release_id, version, commit_sha, who, host,
+		status, started_ms) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?)`,
+		d.ProjectID, d.Target, d.Kind, d.ReleaseID, d.Version, d.Commit, d.Who, d.Host, DeployRunning, d.StartedMs)
+	if err != nil {
+		return 0, fmt.Errorf("record the deploy: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// UpdateDeploy stores a deploy's progress or outcome (everything but its target, kind,
+// who and when it started).
+func (s *Store) UpdateDeploy(ctx context.Context, d Deploy) error {
+	return s.exec1(ctx, `UPDATE deploys SET status = ?, failure = ?, host_key = ?, release_dir = ?, rolled_back = ?, uploaded = ?, linked = ?,
+		uploaded_bytes = ?, total_bytes = ?, steps = ?, log = ?, finished_ms = ?, version = ?, commit_sha = ?, host = ?,
+		release_id = NULLIF(?, 0) WHERE id = ?`,
+		d.Status, d.Failure, d.HostKey, d.ReleaseDir, d.RolledBack, d.Uploaded, d.Linked, d.UploadedBytes, d.TotalBytes, d.Steps, d.Log,
+		d.FinishedMs, d.Version, d.Commit, d.Host, d.ReleaseID, d.ID)
+}
+
+const deployColumns = `id, project_id, target, kind, coalesce(release_id, 0), version, commit_sha, who, host, status, failure,
+ host_key, release_dir, rolled_back, uploaded, linked, uploaded_bytes, total_bytes, steps, log, started_ms, finished_ms`
+
+func scanDeploy(row interface{ Scan(...any) error }) (Deploy, error) {
+	var d Deploy
+	err := row.Scan(&d.ID, &d.ProjectID, &d.Target, &d.Kind, &d.ReleaseID, &d.Version, &d.Commit, &d.Who, &d.Host, &d.Status,
+		&d.Failure, &d.HostKey, &d.ReleaseDir, &d.RolledBack, &d.Uploaded, &d.Linked, &d.UploadedBytes, &d.TotalBytes, &d.Steps, &d.Log,
+		&d.StartedMs, &d.FinishedMs)
+	return d, err
+}
+
+// GetDeploy loads one deploy of the project.
+func (s *Store) GetDeploy(ctx context.Context, projectID, id int64) (Deploy, error) {
+	d, err := scanDeploy(s.db.QueryRowContext(ctx, `SELECT `+deployColumns+` FROM deploys WHERE project_id = ? AND id = ?`, projectID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("deploy %d: %w", id, ErrNotFound)
+	}
+	return d, err
+}
+
+// Deploys lists the project's deploys, newest first: to target only unless it is "";
+// limit ≤ 0 means 50.
+func (s *Store) Deploys(ctx context.Context, projectID int64, target string, limit int) ([]Deploy, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+deployColumns+` FROM deploys WHERE project_id = ? AND (? = '' OR target = ?)
+		ORDER BY id DESC LIMIT ?`, projectID, target, target, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Deploy
+	for rows.Next() {
+		d, err := scanDeploy(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CurrentDeploy is what a target runs, as far as Eightfold knows: its last successful
+// deploy, promotion or rollback. ok is false when it has none.
+func (s *Store) CurrentDeploy(ctx context.Context, projectID int64, target string) (d Deploy, ok bool, err error) {
+	d, err = scanDeploy(s.db.QueryRowContext(ctx, `SELECT `+deployColumns+` FROM deploys WHERE project_id = ? AND target = ?
+		AND status = ? ORDER BY id DESC LIMIT 1`, projectID, target, DeploySucceeded))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, false, nil
+	}
+	return d, err == nil, err
+}
+
+// ReleaseByVersion finds a release of the project by its version or tag.
+func (s *Store) ReleaseByVersion(ctx context.Context, projectID int64, version string) (Release, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM releases WHERE project_id = ? AND (version = ? OR tag = ?) ORDER BY id DESC LIMIT 1`,
+		projectID, version, version).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Release{}, fmt.Errorf("release %s: %w", version, ErrNotFound)
+	}
+	if err != nil {
+		return Release{}, err
+	}
+	return s.Release(ctx, projectID, id)
+}
+
+// LatestRelease returns the project's newest release.
+func (s *Store) LatestRelease(ctx context.Context, projectID int64) (Release, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM releases WHERE project_id = ? ORDER BY id DESC LIMIT 1`, projectID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Release{}, fmt.Errorf("no release yet: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Release{}, err
+	}
+	return s.Release(ctx, projectID, id)
+}

@@ -1,0 +1,213 @@
+package workbench
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+
+	"eightfold/backend/config"
+	"eightfold/backend/deploy"
+	"eightfold/backend/store"
+)
+
+// TargetInfo is a deploy target of eightfold.yaml with what it runs.
+type TargetInfo struct {
+	Name        string      `json:"name"`
+	Kind        string      `json:"kind"` // ssh or local
+	Host        string      `json:"host"` // "local" or user@host:port
+	Path        string      `json:"path"`
+	Production  bool        `json:"production"`
+	PromoteFrom string      `json:"promote_from"`
+	HealthURL   string      `json:"health_url"`
+	Current     *DeployInfo `json:"current"` // its last successful deploy: what it runs; null: nothing yet
+	Last        *DeployInfo `json:"last"`    // its newest deploy, whatever its outcome
+}
+
+// Targets lists the targets of eightfold.yaml in the order it lists them.
+func (p *Project) Targets() ([]TargetInfo, error) {
+	cfg, err := config.Load(p.dir)
+	if err != nil {
+		return nil, errorf(CodeConflict, "%v", err)
+	}
+	out := make([]TargetInfo, 0, len(cfg.TargetOrder))
+	for _, name := range cfg.TargetOrder {
+		t := cfg.Targets[name]
+		ti := TargetInfo{Name: name, Kind: "ssh", Host: hostName(t), Path: t.Path, Production: t.Production, PromoteFrom: t.PromoteFrom}
+		if t.Local {
+			ti.Kind = "local"
+		}
+		if t.Health != nil {
+			ti.HealthURL = t.Health.URL
+		}
+		if ti.Current, ti.Last, err = p.targetDeploys(name); err != nil {
+			return nil, err
+		}
+		out = append(out, ti)
+	}
+	return out, nil
+}
+
+// targetDeploys returns a target's current (last successful) and newest deploys.
+func (p *Project) targetDeploys(target string) (current, last *DeployInfo, err error) {
+	ctx := context.Background()
+	if d, ok, err := p.store.CurrentDeploy(ctx, p.id, target); err != nil {
+		return nil, nil, err
+	} else if ok {
+		info := deployInfo(d)
+		current = &info
+	}
+	ds, err := p.store.Deploys(ctx, p.id, target, 1)
+	if err != nil || len(ds) == 0 {
+		return current, nil, err
+	}
+	info := deployInfo(ds[0])
+	return current, &info, nil
+}
+
+// Deploys lists deploys, newest first: of target only unless it is ""; limit ≤ 0 means 50.
+func (p *Project) Deploys(target string, limit int) ([]DeployInfo, error) {
+	ds, err := p.store.Deploys(context.Background(), p.id, target, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DeployInfo, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, deployInfo(d))
+	}
+	return out, nil
+}
+
+// GetDeploy returns one deploy with its steps and log.
+func (p *Project) GetDeploy(id int64) (DeployInfo, error) {
+	d, err := p.store.GetDeploy(context.Background(), p.id, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return DeployInfo{}, errorf(CodeNotFound, "deploy %d does not exist", id)
+	}
+	return deployInfo(d), err
+}
+
+// Promote deploys to target to the exact release that is healthy on from: the same
+// artifacts, by sha256. It waits for the outcome.
+func (p *Project) Promote(ctx context.Context, from, to string, confirm bool) (DeployInfo, error) {
+	dp, err := p.planPromote(from, to, confirm)
+	if err != nil {
+		return DeployInfo{}, err
+	}
+	return p.runDeploy(ctx, dp)
+}
+
+// StartPromote starts a promotion and returns its record at once.
+func (p *Project) StartPromote(from, to string, confirm bool) (DeployInfo, error) {
+	dp, err := p.planPromote(from, to, confirm)
+	if err != nil {
+		return DeployInfo{}, err
+	}
+	return p.inBackground(dp.job, func(ctx context.Context) { p.runDeploy(ctx, dp) }), nil
+}
+
+// inBackground runs fn for a deploy job that was recorded, and returns the job's record.
+func (p *Project) inBackground(job *deployJob, fn func(context.Context)) DeployInfo {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		fn(context.Background())
+	}()
+	return deployInfo(job.rec)
+}
+
+// planPromote checks a promotion and records it.
+func (p *Project) planPromote(from, to string, confirm bool) (*deployPlan, error) {
+	_, t, err := p.targetConfig(to)
+	if err != nil {
+		return nil, err
+	}
+	if t.PromoteFrom != "" && t.PromoteFrom != from {
+		return nil, errorf(CodeConflict, "%s takes its releases from %s (promote_from), not from %s", to, t.PromoteFrom, from)
+	}
+	if _, _, err := p.targetConfig(from); err != nil {
+		return nil, err
+	}
+	cur, ok, err := p.store.CurrentDeploy(context.Background(), p.id, from)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errorf(CodeConflict, "%s has no healthy release to promote: deploy to it first", from)
+	}
+	return p.planDeploy(DeployOptions{Target: to, Release: cur.Version, Confirm: confirm}, "promote")
+}
+
+// rollbackPlan is a rollback ready to run.
+type rollbackPlan struct {
+	job    *deployJob
+	spec   deploy.Spec
+	target config.Target
+}
+
+// Rollback switches a target back to its previous healthy release, health-gated like a
+// deploy, and waits for the outcome.
+func (p *Project) Rollback(ctx context.Context, target string, confirm bool) (DeployInfo, error) {
+	rp, err := p.planRollback(target, confirm)
+	if err != nil {
+		return DeployInfo{}, err
+	}
+	return p.runRollback(ctx, rp)
+}
+
+// StartRollback starts a rollback and returns its record at once.
+func (p *Project) StartRollback(target string, confirm bool) (DeployInfo, error) {
+	rp, err := p.planRollback(target, confirm)
+	if err != nil {
+		return DeployInfo{}, err
+	}
+	return p.inBackground(rp.job, func(ctx context.Context) { p.runRollback(ctx, rp) }), nil
+}
+
+// planRollback checks a rollback and records it.
+func (p *Project) planRollback(target string, confirm bool) (*rollbackPlan, error) {
+	_, t, err := p.targetConfig(target)
+	if err != nil {
+		return nil, err
+	}
+	if t.Production && !confirm {
+		return nil, errorf(CodeConflict, "%s is production: confirm the rollback", target)
+	}
+	secrets, err := readSecrets(t)
+	if err != nil {
+		return nil, err
+	}
+	spec := deploy.Spec{Target: t.Name, Root: t.Path, Who: whoAmI(), Start: t.Start, Logs: t.Logs, Secrets: secrets, Keep: t.Keep, Now: p.now}
+	if t.Health != nil {
+		spec.Health = &deploy.Gate{Check: t.Health.Check(), Interval: t.Health.Interval, Deadline: t.Health.Deadline}
+	}
+	rec := store.Deploy{ProjectID: p.id, Target: t.Name, Kind: "rollback", Who: spec.Who, Host: hostName(t),
+		Status: store.DeployRunning, StartedMs: p.nowMs(), Steps: "[]"}
+	if rec.ID, err = p.store.CreateDeploy(context.Background(), rec); err != nil {
+		return nil, err
+	}
+	job := &deployJob{p: p, rec: rec, scrub: deploy.NewScrubber(slices.Collect(maps.Values(secrets)))}
+	job.save()
+	return &rollbackPlan{job: job, spec: spec, target: t}, nil
+}
+
+// runRollback connects, runs the engine's rollback and records the outcome.
+func (p *Project) runRollback(ctx context.Context, rp *rollbackPlan) (DeployInfo, error) {
+	h, err := p.connect(ctx, rp.target)
+	var res deploy.Result
+	if err == nil {
+		res, err = deploy.Rollback(ctx, h, rp.spec, "", rp.job)
+		h.Close()
+	}
+	rp.job.mu.Lock()
+	rp.job.rec.Version, rp.job.rec.Commit = res.Version, res.Commit
+	if r, rerr := p.store.ReleaseByVersion(context.Background(), p.id, res.Version); rerr == nil {
+		rp.job.rec.ReleaseID = r.ID
+	}
+	rp.job.mu.Unlock()
+	info := rp.job.finish(res, err, p.now())
+	if err != nil {
+		return info, errorf(CodeConflict, "%s", info.Failure)
+	}
+	return info, nil
+}

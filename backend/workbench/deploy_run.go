@@ -1,0 +1,234 @@
+package workbench
+
+import (
+	"context"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"eightfold/backend/config"
+	"eightfold/backend/deploy"
+	"eightfold/backend/sshx"
+	"eightfold/backend/store"
+)
+
+// deployPlan is a deploy ready to run: its record, the engine's spec and the target.
+type deployPlan struct {
+	job    *deployJob
+	spec   deploy.Spec
+	target config.Target
+}
+
+// Deploy deploys a release to a target and waits for the outcome: the terminal's way. A
+// deploy that ran and failed is returned with its record and a conflict error.
+func (p *Project) Deploy(ctx context.Context, opts DeployOptions, kind string) (DeployInfo, error) {
+	dp, err := p.planDeploy(opts, kind)
+	if err != nil {
+		return DeployInfo{}, err
+	}
+	return p.runDeploy(ctx, dp)
+}
+
+// StartDeploy starts a deploy and returns its record at once (status running); the rest
+// arrives as deploy.updated events.
+func (p *Project) StartDeploy(opts DeployOptions) (DeployInfo, error) {
+	dp, err := p.planDeploy(opts, "deploy")
+	if err != nil {
+		return DeployInfo{}, err
+	}
+	return p.inBackground(dp.job, func(ctx context.Context) { p.runDeploy(ctx, dp) }), nil
+}
+
+// planDeploy checks a deploy and records it as running.
+func (p *Project) planDeploy(opts DeployOptions, kind string) (*deployPlan, error) {
+	_, t, err := p.targetConfig(opts.Target)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := p.deployRelease(opts.Release)
+	if err != nil {
+		return nil, err
+	}
+	if t.Production && rel.Dirty {
+		return nil, errorf(CodeConflict, "%s is a build of uncommitted changes: it can never go to production (%s)", rel.Tag, t.Name)
+	}
+	if t.Production && !opts.Confirm {
+		return nil, errorf(CodeConflict, "%s is production: confirm the deploy of %s", t.Name, rel.Tag)
+	}
+	arts, err := p.artifacts(rel)
+	if err != nil {
+		return nil, err
+	}
+	secrets, err := readSecrets(t)
+	if err != nil {
+		return nil, err
+	}
+	spec := deploy.Spec{Target: t.Name, Root: t.Path, Version: rel.Version, Commit: rel.Commit, Who: whoAmI(), Artifacts: arts,
+		Start: t.Start, Logs: t.Logs, BeforeSwitch: t.BeforeSwitch, AfterDeploy: t.AfterDeploy, Env: t.Env, Secrets: secrets,
+		Shared: t.Shared, Keep: t.Keep, ForceUnlock: opts.ForceUnlock, Now: p.now}
+	if t.Health != nil {
+		spec.Health = &deploy.Gate{Check: t.Health.Check(), Interval: t.Health.Interval, Deadline: t.Health.Deadline}
+	}
+	rec := store.Deploy{ProjectID: p.id, Target: t.Name, Kind: kind, ReleaseID: rel.ID, Version: rel.Version, Commit: rel.Commit,
+		Who: spec.Who, Host: hostName(t), Status: store.DeployRunning, StartedMs: p.nowMs(), Steps: "[]"}
+	if rec.ID, err = p.store.CreateDeploy(context.Background(), rec); err != nil {
+		return nil, err
+	}
+	job := &deployJob{p: p, rec: rec, scrub: deploy.NewScrubber(slices.Collect(maps.Values(secrets)))}
+	job.save()
+	return &deployPlan{job: job, spec: spec, target: t}, nil
+}
+
+// runDeploy connects to the target, runs the engine and records the outcome.
+func (p *Project) runDeploy(ctx context.Context, dp *deployPlan) (DeployInfo, error) {
+	h, err := p.connect(ctx, dp.target)
+	var res deploy.Result
+	if err == nil {
+		res, err = deploy.Deploy(ctx, h, dp.spec, dp.job)
+		h.Close()
+	}
+	now := p.now()
+	info := dp.job.finish(res, err, now)
+	if res.Release != "" { // it reached the target: a verdict on the release, not on the connection or the lock
+		p.applyDeploy(dp.target, dp.job.rec, err == nil, now)
+	}
+	if err != nil {
+		return info, errorf(CodeConflict, "%s", info.Failure)
+	}
+	return info, nil
+}
+
+// connect opens the target's host: this machine, or the server over SSH with its host
+// key checked against the user's known_hosts and Eightfold's own.
+func (p *Project) connect(ctx context.Context, t config.Target) (deploy.Host, error) {
+	if t.Local {
+		if err := os.MkdirAll(t.Path, 0o755); err != nil {
+			return nil, err
+		}
+		return deploy.LocalHost{}, nil
+	}
+	st, err := p.sshTarget(t)
+	if err != nil {
+		return nil, err
+	}
+	return sshx.Dial(ctx, st, p.trust())
+}
+
+// sshTarget is where an ssh target connects.
+func (p *Project) sshTarget(t config.Target) (sshx.Target, error) {
+	st, err := sshx.ParseTarget(t.SSH)
+	if err != nil {
+		return st, err
+	}
+	st.IdentityFile, st.Jump = expandHome(t.Identity), t.Jump
+	return st, nil
+}
+
+// trust is where host keys are checked: the user's known_hosts, and Eightfold's own file
+// in the data dir, where the keys a person trusts in Eightfold are added.
+func (p *Project) trust() sshx.Trust {
+	return sshx.Trust{OwnKnownHosts: filepath.Join(filepath.Dir(p.store.Path()), "known_hosts")}
+}
+
+// TrustHostKey trusts the host key of a target's server (or its jump host) when it has
+// exactly the fingerprint the person checked ("SHA256:…").
+func (p *Project) TrustHostKey(target, fingerprint string) error {
+	_, t, err := p.targetConfig(target)
+	if err != nil {
+		return err
+	}
+	if t.Local {
+		return errorf(CodeBadRequest, "%s is a local target: it has no host key", target)
+	}
+	st, err := p.sshTarget(t)
+	if err != nil {
+		return err
+	}
+	if err := p.trust().TrustFingerprint(context.Background(), st, fingerprint); err != nil {
+		return errorf(CodeConflict, "%v", err)
+	}
+	return nil
+}
+
+// hostName names a target's host for the record.
+func hostName(t config.Target) string {
+	if t.Local {
+		return "local"
+	}
+	return t.SSH
+}
+
+// expandHome expands a leading ~/ to the home directory.
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
+}
+
+// readSecrets reads a target's secrets: each from the environment variable of its name,
+// else from the target's secrets file.
+func readSecrets(t config.Target) (map[string]string, error) {
+	out := map[string]string{}
+	var file map[string]string
+	for _, name := range t.Secrets {
+		if v, ok := os.LookupEnv(name); ok {
+			out[name] = v
+			continue
+		}
+		if file == nil && t.SecretsFile != "" {
+			var err error
+			if file, err = readSecretsFile(expandHome(t.SecretsFile)); err != nil {
+				return nil, err
+			}
+		}
+		v, ok := file[name]
+		if !ok {
+			where := "set the environment variable " + name
+			if t.SecretsFile != "" {
+				where += " or add " + name + "=… to " + t.SecretsFile
+			}
+			return nil, errorf(CodeConflict, "the secret %s of target %s is not set: %s", name, t.Name, where)
+		}
+		out[name] = v
+	}
+	for name, v := range out {
+		if len(v) < deploy.MinSecret {
+			return nil, errorf(CodeConflict, "the secret %s of target %s is shorter than %d characters: a value that short could not be told apart in logs to hide it", name, t.Name, deploy.MinSecret)
+		}
+	}
+	return out, nil
+}
+
+// readSecretsFile reads KEY=VALUE lines; blank lines and # comments are skipped, and a
+// value may be quoted with ' or ".
+func readSecretsFile(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errorf(CodeConflict, "read the secrets file: %v", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimSpace(line)
+		k, v, ok := strings.Cut(line, "=")
+		if line == "" || strings.HasPrefix(line, "#") || !ok {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		}
+		out[strings.TrimSpace(strings.TrimPrefix(k, "export "))] = v
+	}
+	return out, nil
+}

@@ -1,0 +1,177 @@
+package workbench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"eightfold/backend/store"
+)
+
+// deployApp builds backend/deploy's test HTTP app once: it serves the text of the
+// version.txt beside it.
+var deployApp = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "workbench-app-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "app")
+	if out, err := exec.Command("go", "build", "-o", bin, "../deploy/testdata/app").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build the test app: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// deployYAML is a pipeline that builds the app with the commit's subject as its version,
+// and local staging and production targets that serve it on two ports.
+func deployYAML(t *testing.T, app string) (yaml string, staging, production int, roots [2]string) {
+	staging, production = freePort(t), freePort(t)
+	roots = [2]string{t.TempDir(), t.TempDir()}
+	start := `if [ -f app.pid ]; then kill "$(cat app.pid)" 2>/dev/null; fi; nohup ./current/bin/app -addr "127.0.0.1:$PORT" >> app.log 2>&1 & echo $! > app.pid`
+	target := func(name, root string, port int, extra string) string {
+		return fmt.Sprintf(`  %s:
+    local: true
+    path: %s
+    start: '%s'
+    logs: tail -n 5 app.log
+    env: {PORT: "%d"}
+    secrets: [API_TOKEN]
+    health: {url: "http://127.0.0.1:%d/healthz", body: ok, interval: 100ms, deadline: 10s}
+%s`, name, root, start, port, port, extra)
+	}
+	yaml = `steps:
+  - name: build
+    run: '[ ! -e fail ] && mkdir -p bin && cp "` + app + `" bin/app && git log -1 --format=%s > bin/version.txt'
+    artifacts: [bin/]
+targets:
+` + target("staging", roots[0], staging, "") + target("production", roots[1], production, "    promote_from: staging\n")
+	return yaml, staging, production, roots
+}
+
+func get(t *testing.T, port int) string {
+	t.Helper()
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", port))
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func killApp(root string) {
+	if b, err := os.ReadFile(filepath.Join(root, "app.pid")); err == nil {
+		var pid int
+		fmt.Sscan(string(b), &pid)
+		if pid > 0 {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+}
+
+// Release, deploy to staging, promote to production, roll back: the app answers each
+// version, the records say so, and the card moves along.
+func TestDeployPromoteRollbackLocal(t *testing.T) {
+	app, err := deployApp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("API_TOKEN", "tok-sentinel-4242")
+	yaml, staging, production, roots := deployYAML(t, app)
+	r := newReleaseT(t, yaml, 1)
+	t.Cleanup(func() { killApp(roots[0]); killApp(roots[1]) })
+	r.commit("feat: one\n\nCloses #1")
+	r.run(true)
+	if _, err := r.p.Release(ReleaseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d, err := r.p.Deploy(ctx, DeployOptions{Target: "staging"}, "deploy")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, d.Log)
+	}
+	if d.Status != store.DeploySucceeded || d.Version != "0.1.0" || d.Uploaded != 2 || get(t, staging) != "feat: one" {
+		t.Fatalf("deploy %+v; staging serves %q", d, get(t, staging))
+	}
+	r.expect(1, "Staging", "")
+
+	if _, err := r.p.Promote(ctx, "staging", "production", false); err == nil || !strings.Contains(err.Error(), "confirm") {
+		t.Errorf("an unconfirmed production deploy: %v", err)
+	}
+	pd, err := r.p.Promote(ctx, "staging", "production", true)
+	if err != nil || pd.Kind != "promote" || pd.Version != "0.1.0" || get(t, production) != "feat: one" {
+		t.Fatalf("promote: %+v, %v\n%s", pd, err, pd.Log)
+	}
+	r.expect(1, "Production", "")
+
+	r.commit("fix: two")
+	r.run(true)
+	if _, err := r.p.Release(ReleaseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := r.p.Deploy(ctx, DeployOptions{Target: "staging"}, "deploy"); err != nil || d.Linked != 1 || d.Uploaded != 1 {
+		t.Fatalf("second deploy (the app binary is the same bytes): %+v, %v", d, err)
+	}
+	if got := get(t, staging); got != "fix: two" {
+		t.Fatalf("staging serves %q", got)
+	}
+	rb, err := r.p.Rollback(ctx, "staging", false)
+	if err != nil || rb.Kind != "rollback" || rb.Version != "0.1.0" || get(t, staging) != "feat: one" {
+		t.Fatalf("rollback: %+v, %v; staging serves %q", rb, err, get(t, staging))
+	}
+	targets, err := r.p.Targets()
+	if err != nil || len(targets) != 2 || targets[0].Current == nil || targets[0].Current.Kind != "rollback" ||
+		targets[1].Current.Version != "0.1.0" || !targets[1].Production {
+		t.Fatalf("targets %+v, %v", targets, err)
+	}
+	all, _ := r.p.Deploys("", 0)
+	for _, d := range all {
+		if strings.Contains(d.Log, "tok-sentinel-4242") || strings.Contains(d.Failure, "tok-sentinel-4242") {
+			t.Errorf("deploy %d's record holds the secret", d.ID)
+		}
+	}
+}
+
+// A missing secret stops a deploy before it starts, saying where to put it.
+func TestDeployNeedsItsSecrets(t *testing.T) {
+	app, err := deployApp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml, _, _, _ := deployYAML(t, app)
+	r := newReleaseT(t, yaml, 0)
+	r.commit("feat: one")
+	r.run(true)
+	if _, err := r.p.Release(ReleaseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	os.Unsetenv("API_TOKEN")
+	_, err = r.p.Deploy(context.Background(), DeployOptions{Target: "staging"}, "deploy")
+	if err == nil || !strings.Contains(err.Error(), "the secret API_TOKEN of target staging is not set: set the environment variable API_TOKEN") {
+		t.Fatalf("%v", err)
+	}
+	if _, err := r.p.Deploy(context.Background(), DeployOptions{Target: "nope"}, "deploy"); err == nil || !strings.Contains(err.Error(), "it has staging, production") {
+		t.Errorf("an unknown target: %v", err)
+	}
+	_ = time.Second
+}
