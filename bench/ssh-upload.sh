@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Uploading a 50 MB artifact over SSH on loopback: backend/sshx (SFTP with concurrent writes)
-# against OpenSSH's scp of the same file.
+# Uploading and deploying a 50 MB artifact over SSH on loopback: backend/sshx (SFTP with
+# concurrent writes) and a whole backend/deploy deploy, against OpenSSH's scp of the same file.
 #
 # A file of SIZE random bytes (default 50,000,000), uploaded to a private sshd on 127.0.0.1
 # (Debian's /usr/sbin/sshd, a config like backend/internal/sshdtest's, host key verified on
@@ -11,6 +11,9 @@
 #                   connection each time, as scp makes one (ns/op, BENCHTIME per sample)
 #   sshx connected  BenchmarkUpload50MB/connected: the upload alone, on an open connection
 #                   (a deploy uploads all its files on one connection)
+#   deploy first    BenchmarkDeploySSH50MB/First: a whole deploy of the file to a fresh target
+#                   (connect, lock, upload, env file, switch, start, prune, unlock, audit log)
+#   deploy again    BenchmarkDeploySSH50MB/Redeploy: the same artifact again: nothing is sent
 # The Go benchmark starts its own sshd (backend/internal/sshdtest) with the same settings.
 # Prints a markdown table of medians and their ratio to scp's. No timing assertions.
 #
@@ -34,6 +37,7 @@ fi
 bench_tmp
 
 go test -c -o "$tmp/sshx.test" ./backend/sshx/
+go test -c -o "$tmp/deploy.test" ./backend/deploy/
 head -c "$size" /dev/urandom >"$tmp/src"
 
 # A private sshd for scp.
@@ -79,9 +83,19 @@ time_sshx() { # ROUND: one sample of each sub-benchmark, from its ns/op
 		}' >>"$samples"
 }
 
+time_deploy() { # ROUND: one sample of each deploy sub-benchmark, from its ns/op
+	(cd "$tmp" && DEPLOY_BENCH_FILE="$tmp/src" TMPDIR="$tmp" "$tmp/deploy.test" -test.run '^$' \
+		-test.bench 'DeploySSH50MB' -test.benchtime "$benchtime" -test.count 1) |
+		awk -v round="$1" '/^BenchmarkDeploySSH50MB\// {
+			split($1, name, "[/-]"); label = "deploy-" name[2]
+			for (i = 2; i < NF; i++) if ($(i + 1) == "ns/op") printf "%s\t%d\t%.3f\n", label, round, $i / 1e6
+		}' >>"$samples"
+}
+
 for ((r = 1; r <= runs; r++)); do
 	bt time 1 "$samples" scp "$scp_cmd" 2>/dev/null
 	time_sshx "$r"
+	time_deploy "$r"
 	echo "  round $r/$runs done" >&2
 done
 
@@ -100,3 +114,5 @@ echo "|---|---:|---:|---:|---:|"
 row scp '`scp` (OpenSSH 9, SFTP; connect + copy)'
 row sshx-dial 'sshx: Dial + Create + io.Copy + Close'
 row sshx-connected 'sshx: Create + io.Copy on an open connection'
+row deploy-First 'deploy: the whole deploy to a fresh target'
+row deploy-Redeploy 'deploy: the same artifact again (nothing sent)'

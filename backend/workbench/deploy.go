@@ -23,7 +23,7 @@ import (
 // DeployOptions choose what goes where.
 type DeployOptions struct {
 	Target  string `json:"target"`  // a target of eightfold.yaml
-	Release string `json:"release"` // a version or tag; "" is the newest release
+	Release string `json:"release"` // a version or tag; "" is the newest release; "HEAD" is HEAD's green build
 	// ForceUnlock removes the target's lock first: the person confirmed it is stale.
 	ForceUnlock bool `json:"force_unlock"`
 	// Confirm is the person's explicit yes to a production deploy.
@@ -175,8 +175,11 @@ func targetList(cfg *config.Config) string {
 	return " (it has " + strings.Join(cfg.TargetOrder, ", ") + ")"
 }
 
-// deployRelease finds the release a deploy ships.
+// deployRelease finds the release a deploy ships (HeadBuild: HEAD's green build).
 func (p *Project) deployRelease(version string) (store.Release, error) {
+	if version == HeadBuild {
+		return p.headBuild()
+	}
 	ctx := context.Background()
 	var r store.Release
 	var err error

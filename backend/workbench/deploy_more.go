@@ -135,6 +135,9 @@ func (p *Project) planPromote(from, to string, confirm bool) (*deployPlan, error
 	if !ok {
 		return nil, errorf(CodeConflict, "%s has no healthy release to promote: deploy to it first", from)
 	}
+	if cur.ReleaseID == 0 {
+		return nil, errorf(CodeConflict, "%s runs %s, a build of HEAD that was never released: release it, deploy the release to %s, then promote", from, cur.Version, from)
+	}
 	return p.planDeploy(DeployOptions{Target: to, Release: cur.Version, Confirm: confirm}, "promote")
 }
 

@@ -52,6 +52,9 @@ func (p *Project) planDeploy(opts DeployOptions, kind string) (*deployPlan, erro
 	if err != nil {
 		return nil, err
 	}
+	if t.Production && rel.ID == 0 {
+		return nil, errorf(CodeConflict, "%s is production: it takes releases only, not HEAD's build %s; release it first", t.Name, rel.Version)
+	}
 	if t.Production && rel.Dirty {
 		return nil, errorf(CodeConflict, "%s is a build of uncommitted changes: it can never go to production (%s)", rel.Tag, t.Name)
 	}

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"eightfold/backend/store"
 )
@@ -173,5 +172,32 @@ func TestDeployNeedsItsSecrets(t *testing.T) {
 	if _, err := r.p.Deploy(context.Background(), DeployOptions{Target: "nope"}, "deploy"); err == nil || !strings.Contains(err.Error(), "it has staging, production") {
 		t.Errorf("an unknown target: %v", err)
 	}
-	_ = time.Second
+}
+
+// HEAD's green build goes to staging without a release; production and promotion refuse it.
+func TestDeployHeadBuild(t *testing.T) {
+	app, err := deployApp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("API_TOKEN", "tok-sentinel-4242")
+	yaml, staging, _, roots := deployYAML(t, app)
+	r := newReleaseT(t, yaml, 0)
+	t.Cleanup(func() { killApp(roots[0]) })
+	head := r.commit("feat: try this")
+	ctx := context.Background()
+	if _, err := r.p.Deploy(ctx, DeployOptions{Target: "staging", Release: HeadBuild}, "deploy"); err == nil || !strings.Contains(err.Error(), "has not been built and tested") {
+		t.Fatalf("HEAD before a run: %v", err)
+	}
+	r.run(true)
+	d, err := r.p.Deploy(ctx, DeployOptions{Target: "staging", Release: HeadBuild}, "deploy")
+	if err != nil || d.Version != "head-"+head[:7] || d.ReleaseID != 0 || get(t, staging) != "feat: try this" {
+		t.Fatalf("%+v, %v; staging serves %q", d, err, get(t, staging))
+	}
+	if _, err := r.p.Deploy(ctx, DeployOptions{Target: "production", Release: HeadBuild, Confirm: true}, "deploy"); err == nil || !strings.Contains(err.Error(), "takes releases only") {
+		t.Errorf("HEAD to production: %v", err)
+	}
+	if _, err := r.p.Promote(ctx, "staging", "production", true); err == nil || !strings.Contains(err.Error(), "never released") {
+		t.Errorf("promoting HEAD's build: %v", err)
+	}
 }

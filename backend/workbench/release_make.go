@@ -181,7 +181,7 @@ func (p *Project) storeArtifacts(pl *releasePlan) ([]store.ReleaseArtifact, erro
 			return nil, err
 		}
 		if why := p.artifactChanged(a); why != "" || blob.Size != a.Size {
-			return nil, errorf(CodeConflict, "cannot release: %s changed while it was being stored: run the pipeline again", a.Path)
+			return nil, errorf(CodeConflict, "%s changed while it was being stored: run the pipeline again", a.Path)
 		}
 		out = append(out, store.ReleaseArtifact{Step: a.Step, Path: a.Path, SHA256: blob.SHA256, Size: blob.Size})
 	}

@@ -67,7 +67,7 @@ describe('DeployView', () => {
     const { go } = start(new FakeDeploy(undefined, RELEASES));
     await settle();
     const select = inCard('staging').getByTestId('deploy-release') as HTMLSelectElement;
-    expect([...select.options].map((o) => o.value)).toEqual(['v1.3.0+dirty', 'v1.2.1', 'v1.2.0']);
+    expect([...select.options].map((o) => o.value)).toEqual(['v1.3.0+dirty', 'v1.2.1', 'v1.2.0', 'HEAD']);
     expect(select.value).toBe('v1.3.0+dirty');
     expect(select.options[0].textContent).toContain('uncommitted changes');
     expect(inCard('staging').getByTestId('deploy-release-dirty')).toBeTruthy();
@@ -84,6 +84,17 @@ describe('DeployView', () => {
     // Running: the buttons wait for it.
     expect(btn('staging', 'deploy-button').disabled).toBe(true);
     expect(inCard('staging').getByTestId('deploy-running').textContent).toContain('Deploying 1.2.0 to staging…');
+  });
+
+  it("deploys HEAD's green build to a target that is not production", async () => {
+    const { go } = start(new FakeDeploy(undefined, RELEASES));
+    await settle();
+    const select = inCard('staging').getByTestId('deploy-release') as HTMLSelectElement;
+    expect(inCard('production').queryByRole('option', { name: "HEAD's green build" })).toBeNull();
+    await fireEvent.change(select, { target: { value: 'HEAD' } });
+    await fireEvent.click(btn('staging', 'deploy-button'));
+    await settle();
+    expect(calls(go, 'StartDeploy')).toEqual([[{ target: 'staging', release: 'HEAD', force_unlock: false, confirm: false }]]);
   });
 
   it('has no Deploy to press without a release', async () => {

@@ -13,6 +13,9 @@ export type DeployAction =
   | { kind: 'rollback'; target: string; version: string };
 
 /** The releases a target may take, newest first: a dirty one never goes to production. */
+/** The release name that deploys HEAD's last green build instead of a release (DeployOptions.release). */
+export const HEAD_BUILD = 'HEAD';
+
 export function deployableReleases(releases: ReleaseInfo[], production: boolean): ReleaseInfo[] {
   return releases.filter((r) => !r.dry_run && !(production && r.dirty));
 }
