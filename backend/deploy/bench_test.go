@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"eightfold/backend/internal/sshdtest"
 	"eightfold/backend/sshx"
@@ -88,4 +90,26 @@ func benchArtifact(b *testing.B) Artifact {
 	}
 	return Artifact{Path: "app", SHA256: hex.EncodeToString(h.Sum(nil)), Size: n,
 		Open: func() (io.ReadCloser, error) { return os.Open(src) }}
+}
+
+// BenchmarkBlueGreenSwitch deploys the test app blue-green on this machine again and again
+// and reports the time from the candidate's passing health check to current pointing at
+// it (goal ≤ 100 ms): what the zero-downtime switch costs.
+func BenchmarkBlueGreenSwitch(b *testing.B) {
+	s := newSite(b)
+	candidate := freePort(b)
+	b.Cleanup(func() { killPidFiles(s.root) })
+	var total time.Duration
+	n := 0
+	for b.Loop() {
+		spec := s.blueGreenSpec(fmt.Sprint("1.0.", n), candidate)
+		spec.Health.Interval = 20 * time.Millisecond
+		res, err := Deploy(context.Background(), LocalHost{}, spec, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += res.SwitchedAt.Sub(res.HealthyAt)
+		n++
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(n)/1000, "ms-healthy-to-switched")
 }

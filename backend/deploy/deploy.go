@@ -40,6 +40,15 @@ type Spec struct {
 	// gate). BeforeSwitch and AfterDeploy are hooks. Each runs with sh in Root, with the
 	// release's env file sourced first. Any may be "".
 	Start, Logs, BeforeSwitch, AfterDeploy string
+	// Stop stops the release of the sourced env file (EIGHTFOLD_RELEASE, EIGHTFOLD_PORT): a
+	// blue-green deploy stops the old release with it once the new one is current.
+	Stop string
+	// CandidatePort > 0 (with a Health check) makes the deploy blue-green: the new release
+	// starts beside the old one, on whichever of the health URL's port and CandidatePort the
+	// old one does not use, passes its gate there, and only then becomes current; the old
+	// one is stopped after. Releases alternate between the two ports; a proxy in front (or
+	// the after_deploy hook, with EIGHTFOLD_PORT) follows the current one.
+	CandidatePort int
 	Env                                    map[string]string // plain variables of the commands
 	Secrets                                map[string]string // secret variables: only ever in the 0600 env file
 	Shared                                 []string          // paths kept in shared/ and linked into each release
@@ -61,6 +70,7 @@ const (
 	StepHealth       = "health"
 	StepRollback     = "rollback"
 	StepAfterDeploy  = "after_deploy"
+	StepStop         = "stop" // blue-green: the old release, or a candidate that failed
 	StepPrune        = "prune"
 	StepUnlock       = "unlock"
 )
@@ -138,10 +148,13 @@ func (d *run) deploy(ctx context.Context) {
 		d.discard()
 		return
 	}
-	if !d.switchTo(d.res.Release) {
+	if d.blueGreen() {
+		if !d.candidate(ctx, d.res.Release) {
+			return
+		}
+	} else if !d.switchTo(d.res.Release) {
 		return
-	}
-	if !d.startAndGate(ctx, d.res.Release) {
+	} else if !d.startAndGate(ctx, d.res.Release) {
 		d.rollback(ctx)
 		return
 	}

@@ -73,7 +73,7 @@ func (r *recorder) text() string {
 
 // site is a local target serving the test app on a free port.
 type site struct {
-	t    *testing.T
+	t    testing.TB
 	root string
 	port int
 	app  []byte
@@ -81,19 +81,13 @@ type site struct {
 
 const secretValue = "s3cr3t-sentinel-7f9a"
 
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
 	t.Helper()
 	app, err := testApp()
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	s := &site{t: t, root: t.TempDir(), port: port, app: app}
+	s := &site{t: t, root: t.TempDir(), port: freePort(t), app: app}
 	t.Cleanup(s.stopApp)
 	return s
 }
@@ -120,9 +114,11 @@ func (s *site) deploy(spec Spec) (Result, *recorder, error) {
 }
 
 // serving is what the app answers at / now.
-func (s *site) serving() string {
-	s.t.Helper()
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", s.port))
+func (s *site) serving() string { return servingOn(s.port) }
+
+// servingOn is what the app on port answers at /, or the error.
+func servingOn(port int) string {
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", port))
 	if err != nil {
 		return "error: " + err.Error()
 	}
@@ -140,14 +136,28 @@ func (s *site) current() string {
 	return target
 }
 
-func (s *site) stopApp() {
-	if b, err := os.ReadFile(filepath.Join(s.root, "app.pid")); err == nil {
+func (s *site) stopApp() { killPidFile(filepath.Join(s.root, "app.pid")) }
+
+// killPidFile kills the process whose pid the file holds.
+func killPidFile(path string) {
+	if b, err := os.ReadFile(path); err == nil {
 		var pid int
 		fmt.Sscan(string(b), &pid)
 		if pid > 0 {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
+}
+
+// freePort is a TCP port free on 127.0.0.1 a moment ago.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 func (s *site) releases() []string {

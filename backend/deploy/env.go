@@ -31,9 +31,11 @@ func shellQuote(s string) string {
 }
 
 // withEnv is the command line that runs command with the variables of the env file at
-// path: only the file's path is on the command line.
+// path: only the file's path is on the command line. The command starts on a line of its
+// own, so that none of its operators binds to the sourcing (". f && app &" would source
+// the file in the background shell only).
 func withEnv(path, command string) string {
-	return ". " + shellQuote(path) + " && " + command
+	return ". " + shellQuote(path) + " || exit 1\n" + command
 }
 
 // MinSecret is the length below which a value is no secret worth the name: hiding it would

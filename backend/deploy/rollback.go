@@ -42,6 +42,10 @@ func (d *run) rollbackSteps(ctx context.Context, to string) {
 		return
 	}
 	d.res.Release, d.spec.Version, d.spec.Commit = target.Name, target.Version, target.Commit
+	if d.blueGreen() {
+		d.rollbackBlueGreen(ctx, target)
+		return
+	}
 	if !d.switchTo(target.Name) {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -21,6 +22,7 @@ type run struct {
 	started time.Time
 	st      targetState
 	locked  bool
+	port    int // the port the release being deployed listens on (EIGHTFOLD_PORT); 0: none known
 	res     Result
 }
 
@@ -110,6 +112,7 @@ func (d *run) prepare() bool {
 		return d.fail(StepUpload, "%v", err)
 	}
 	d.res.Release = releaseName(d.started, d.spec.Version)
+	d.port = d.releasePort()
 	for _, dir := range []string{d.l.releases(), d.l.shared(), d.l.envDir()} {
 		if err := d.h.MkdirAll(dir, 0o755); err != nil {
 			return d.fail(StepUpload, "make %s on %s: %v", dir, d.h, err)
@@ -128,6 +131,10 @@ func (d *run) discard() {
 	}
 	d.h.RemoveAll(d.l.release(d.res.Release))
 	d.h.RemoveAll(d.l.envFile(d.res.Release))
+	if _, ok := d.st.find(d.res.Release); ok {
+		d.st.Releases = slices.DeleteFunc(d.st.Releases, func(r Release) bool { return r.Name == d.res.Release })
+		writeState(d.h, d.l, d.st)
+	}
 }
 
 // vars are the variables of the commands run for release name.
@@ -138,6 +145,9 @@ func (d *run) vars(name string) map[string]string {
 	vars["EIGHTFOLD_TARGET_PATH"] = d.spec.Root
 	vars["EIGHTFOLD_RELEASE"] = d.l.release(name)
 	vars["EIGHTFOLD_VERSION"] = d.spec.Version
+	if port := d.port; port > 0 {
+		vars["EIGHTFOLD_PORT"] = strconv.Itoa(port)
+	}
 	return vars
 }
 

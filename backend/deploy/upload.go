@@ -143,7 +143,7 @@ func (d *run) link() bool {
 		files[a.Path] = File{SHA256: a.SHA256, Size: a.Size, Mode: mode(a)}
 	}
 	d.st.Releases = append(d.st.Releases, Release{Name: d.res.Release, Version: d.spec.Version, Commit: d.spec.Commit,
-		DeployedAt: d.started.UTC(), Files: files})
+		DeployedAt: d.started.UTC(), Port: d.port, Files: files})
 	if err := writeState(d.h, d.l, d.st); err != nil {
 		return d.fail(StepLink, "record the release on %s: %v", d.h, err)
 	}

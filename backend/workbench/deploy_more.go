@@ -180,7 +180,8 @@ func (p *Project) planRollback(target string, confirm bool) (*rollbackPlan, erro
 	if err != nil {
 		return nil, err
 	}
-	spec := deploy.Spec{Target: t.Name, Root: t.Path, Who: whoAmI(), Start: t.Start, Logs: t.Logs, Secrets: secrets, Keep: t.Keep, Now: p.now}
+	spec := deploy.Spec{Target: t.Name, Root: t.Path, Who: whoAmI(), Start: t.Start, Stop: t.Stop, Logs: t.Logs, Env: t.Env, Secrets: secrets,
+		Keep: t.Keep, CandidatePort: t.CandidatePort, Now: p.now}
 	if t.Health != nil {
 		spec.Health = &deploy.Gate{Check: t.Health.Check(), Interval: t.Health.Interval, Deadline: t.Health.Deadline}
 	}

@@ -70,8 +70,8 @@ func (p *Project) planDeploy(opts DeployOptions, kind string) (*deployPlan, erro
 		return nil, err
 	}
 	spec := deploy.Spec{Target: t.Name, Root: t.Path, Version: rel.Version, Commit: rel.Commit, Who: whoAmI(), Artifacts: arts,
-		Start: t.Start, Logs: t.Logs, BeforeSwitch: t.BeforeSwitch, AfterDeploy: t.AfterDeploy, Env: t.Env, Secrets: secrets,
-		Shared: t.Shared, Keep: t.Keep, ForceUnlock: opts.ForceUnlock, Now: p.now}
+		Start: t.Start, Stop: t.Stop, Logs: t.Logs, BeforeSwitch: t.BeforeSwitch, AfterDeploy: t.AfterDeploy, Env: t.Env, Secrets: secrets,
+		Shared: t.Shared, Keep: t.Keep, CandidatePort: t.CandidatePort, ForceUnlock: opts.ForceUnlock, Now: p.now}
 	if t.Health != nil {
 		spec.Health = &deploy.Gate{Check: t.Health.Check(), Interval: t.Health.Interval, Deadline: t.Health.Deadline}
 	}
