@@ -390,6 +390,9 @@ var badConfigs = []struct {
 	{name: "candidate_port without health",
 		src:  "steps:\n  - {name: a, run: b}\ntargets:\n  staging:\n    ssh: deploy@host\n    path: /srv/app\n    candidate_port: 8081\n",
 		want: `eightfold.yaml:7:21: targets.staging.candidate_port: candidate_port needs health.url: the new release is checked on this port before the switch; add health: {url: http://127.0.0.1:8080/healthz}`},
+	{name: "candidate_port without stop", loaderOnly: true,
+		src:  "steps:\n  - {name: a, run: b}\ntargets:\n  staging:\n    ssh: deploy@host\n    path: /srv/app\n    candidate_port: 8081\n    health: {url: \"http://h:8080/\"}\n",
+		want: `eightfold.yaml:7:21: targets.staging.candidate_port: candidate_port needs stop: once the new release is current, the old one is stopped with it (its port in $EIGHTFOLD_PORT); add stop: 'kill "$(cat pid.$EIGHTFOLD_PORT)"'`},
 	{name: "candidate_port out of range",
 		src:  "steps:\n  - {name: a, run: b}\ntargets:\n  staging:\n    ssh: deploy@host\n    path: /srv/app\n    candidate_port: 70000\n    health: {url: \"http://h:8080/\"}\n",
 		want: `eightfold.yaml:7:21: targets.staging.candidate_port: 70000 is not a port; expected 1 to 65535, such as 8081`},
@@ -907,6 +910,7 @@ targets:
     start: |
       systemctl --user restart app
       systemctl --user is-active app
+    stop: systemctl --user stop app
     health: {url: "http://127.0.0.1:8080/healthz", status: 204, body: ok, deadline: 1m}
     keep: 10
     promote_from: staging

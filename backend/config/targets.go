@@ -340,6 +340,8 @@ func (d *decoder) target(item entry, p string) (Target, ast.Node) {
 			d.failf(portAt.at, p+".candidate_port", "candidate_port needs health.url: the new release is checked on this port before the switch; add health: {url: http://127.0.0.1:8080/healthz}")
 		case healthPort(t.Health.URL) == t.CandidatePort:
 			d.failf(portAt.at, p+".candidate_port", "%d is the port of health.url, where the running release answers; the candidate starts beside it, so it needs another port", t.CandidatePort)
+		case t.Stop == "":
+			d.failf(portAt.at, p+".candidate_port", "candidate_port needs stop: once the new release is current, the old one is stopped with it (its port in $EIGHTFOLD_PORT); add stop: 'kill \"$(cat pid.$EIGHTFOLD_PORT)\"'")
 		}
 	}
 	if promoteAt != nil {

@@ -37,6 +37,7 @@ func TestParseTargets(t *testing.T) {
     jump: ops@bastion.example.com
     path: /srv/app
     start: systemctl --user restart app
+    stop: systemctl --user stop app
     health: {url: "https://app.example.com/healthz", status: 204, body: ok, timeout: 2s, interval: 2s, deadline: 1m}
     keep: 10
     promote_from: staging
@@ -57,7 +58,7 @@ func TestParseTargets(t *testing.T) {
 			SecretsFile: "/etc/app/staging.env", BeforeSwitch: "./app migrate", AfterDeploy: "curl -fsS https://hc-ping.com/x",
 			Shared: []string{"storage/", ".env"}, Origin: "eightfold.yaml:4:3"},
 		"production": {Name: "production", SSH: "deploy@[2001:db8::7]:2222", Jump: "ops@bastion.example.com", Path: "/srv/app",
-			Start: "systemctl --user restart app",
+			Start: "systemctl --user restart app", Stop: "systemctl --user stop app",
 			Health: &HealthCheck{URL: "https://app.example.com/healthz", Status: 204, Body: "ok",
 				Timeout: 2 * time.Second, Interval: 2 * time.Second, Deadline: time.Minute,
 				set: map[string]bool{"url": true, "status": true, "body": true, "timeout": true, "interval": true, "deadline": true}},
