@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 )
 
@@ -36,9 +37,33 @@ func (d *run) prune() {
 		removed = append(removed, victim)
 	}
 	d.st.Releases = slices.DeleteFunc(d.st.Releases, func(r Release) bool { return slices.Contains(removed, r.Name) })
+	removed = append(removed, d.removeLeftovers()...)
 	if err := writeState(d.h, d.l, d.st); err != nil {
 		d.step(StepPrune, StepFailed, fmt.Sprintf("record the pruning on %s: %v", d.h, err))
 		return
 	}
 	d.step(StepPrune, StepPassed, fmt.Sprintf("%d removed", len(removed)))
+}
+
+// releaseDir matches the names releaseName makes.
+var releaseDir = regexp.MustCompile(`^\d{8}T\d{6}\.\d{3}Z-`)
+
+// removeLeftovers removes release directories the state does not know, other than the
+// current one: the half-uploaded releases of deploys whose connection dropped.
+func (d *run) removeLeftovers() []string {
+	names, err := d.h.ReadDir(d.l.releases())
+	if err != nil {
+		return nil
+	}
+	var removed []string
+	for _, name := range names {
+		if _, known := d.st.find(name); known || name == d.res.Current || !releaseDir.MatchString(name) {
+			continue
+		}
+		if d.h.RemoveAll(d.l.release(name)) == nil {
+			d.h.RemoveAll(d.l.envFile(name))
+			removed = append(removed, name)
+		}
+	}
+	return removed
 }

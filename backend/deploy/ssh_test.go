@@ -145,6 +145,9 @@ func TestConnectionDroppedMidUpload(t *testing.T) {
 	if s.serving() != "3.0.0" {
 		t.Errorf("serving %q", s.serving())
 	}
+	if got := s.releases(); len(got) != 2 {
+		t.Errorf("the half-uploaded release was not cleaned up by the next deploy: %v", got)
+	}
 }
 
 // afterBytes calls fn once n bytes were read.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Desktop smoke test: the real binary in a real window under Xvfb, on a temp Go project.
 # After one recorded run, checks that a window titled "Eightfold — <project> — ✔ passed · 2 tests"
-# appears and paints, keeps a screenshot in test-artifacts/desktop.png, opens the Plan board
-# (test-artifacts/desktop-board.png), then asks the app to quit (SIGTERM) and checks it exits 0
+# appears and paints, keeps a screenshot in test-artifacts/desktop.png, opens the Plan board,
+# the Release and the Deploy views (test-artifacts/desktop-{board,release,deploy}.png), then asks the app to quit (SIGTERM) and checks it exits 0
 # and releases the data dir. It also checks that the launcher unpacked the desktop build into
 # the cache dir. Usage: desktop-smoke.sh path/to/eightfold (the launcher build of `make build`)
 set -euo pipefail
@@ -71,18 +71,25 @@ sleep 1
 import -window root "$art/desktop.png"
 echo "desktop smoke: screenshot in $art/desktop.png"
 
-# The Plan place: click it in the navigation (the window fills the screen; the nav's first
-# entry is at the top left) and wait for the board to replace the runs view.
-xdotool mousemove --sync 40 63 click 1 mousemove 700 700
-board=
-for _ in $(seq 1 20); do
-  sleep 0.5
-  import -window root "$art/desktop-board.png" 2>/dev/null || continue
-  diff=$(compare -metric AE "$art/desktop.png" "$art/desktop-board.png" null: 2>&1 || true)
-  [ "${diff%% *}" -gt 20000 ] 2>/dev/null && { board=1; break; }
-done
-[ -n "$board" ] || fail "clicking Plan did not change the window, see $art/desktop-board.png"
-echo "desktop smoke: board screenshot in $art/desktop-board.png"
+# A place: click its entry in the navigation (the window fills the screen; the nav's
+# entries are at the top left, 30 px apart) and wait for the window to change from the
+# last screenshot. Plan, Release and Deploy each leave test-artifacts/desktop-NAME.png.
+open_place() { # NAME Y LAST_SCREENSHOT
+  xdotool mousemove --sync 40 "$2" click 1 mousemove 700 700
+  for _ in $(seq 1 20); do
+    sleep 0.5
+    import -window root "$art/desktop-$1.png" 2>/dev/null || continue
+    diff=$(compare -metric AE "$3" "$art/desktop-$1.png" null: 2>&1 || true)
+    if [ "${diff%% *}" -gt 20000 ] 2>/dev/null; then
+      echo "desktop smoke: $1 screenshot in $art/desktop-$1.png"
+      return 0
+    fi
+  done
+  fail "clicking $1 did not change the window, see $art/desktop-$1.png"
+}
+open_place board 63 "$art/desktop.png"
+open_place release 154 "$art/desktop-board.png"
+open_place deploy 184 "$art/desktop-release.png"
 
 kill -TERM "$app_pid"
 status=0
