@@ -11,6 +11,7 @@ import (
 
 	"eightfold/backend/artifact"
 	journey "eightfold/backend/plan"
+	"eightfold/backend/release"
 	"eightfold/backend/store"
 	"eightfold/backend/vcs"
 )
@@ -103,7 +104,8 @@ func (pl *releasePlan) expected(opts ReleaseOptions) error {
 	if opts.ExpectHead != "" && opts.ExpectHead != v.Head {
 		return errorf(CodeConflict, "HEAD moved to %s since the preview (of %s): look at the release again", short(v.Head), short(opts.ExpectHead))
 	}
-	if opts.ExpectVersion != "" && opts.ExpectVersion != v.Version {
+	// A preview shows the clean version; with allow dirty the release is that version +dirty.
+	if opts.ExpectVersion != "" && opts.ExpectVersion != v.Version && opts.ExpectVersion+"+"+release.DirtyBuild != v.Version {
 		return errorf(CodeConflict, "the version is now %s, not %s as previewed: look at the release again", v.Version, opts.ExpectVersion)
 	}
 	return nil

@@ -64,8 +64,12 @@ describe('ReleaseState', () => {
     await release.loadPreview();
     // Clean now: the checkbox left on does not make a +dirty release.
     expect(release.dirtyAllowed).toBe(false);
+    const shown = release.preview!;
     const info = await release.release(false);
-    expect(go.calls.find((c) => c.method === 'Release')?.args).toEqual([{ bump: '', dry_run: false, allow_dirty: false }]);
+    // It sends what the preview showed, so that Go refuses if HEAD or the version moved since.
+    expect(go.calls.find((c) => c.method === 'Release')?.args).toEqual([
+      { bump: '', dry_run: false, allow_dirty: false, expect_head: shown.head, expect_version: shown.version },
+    ]);
     expect(info?.dirty).toBe(false);
     expect(release.allowDirty).toBe(false);
   });

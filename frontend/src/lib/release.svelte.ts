@@ -145,7 +145,9 @@ export class ReleaseState {
     this.error = '';
     this.notice = '';
     try {
-      const info = await this.api.Release({ bump: bumpArg(this.bump), dry_run: dryRun, allow_dirty: this.dirtyAllowed });
+      // What the preview showed: Go refuses when HEAD or the version moved since.
+      const expect = { expect_head: this.preview?.head ?? '', expect_version: this.preview?.version ?? '' };
+      const info = await this.api.Release({ bump: bumpArg(this.bump), dry_run: dryRun, allow_dirty: this.dirtyAllowed, ...expect });
       if (dryRun) {
         this.notice = dryRunSummary(info);
       } else {

@@ -519,6 +519,9 @@ export interface ReleaseOptions {
   bump: string;
   dry_run: boolean;
   allow_dirty: boolean;
+  /** What the face previewed: the release is refused when HEAD or the version moved since ("" checks nothing). */
+  expect_head?: string;
+  expect_version?: string;
 }
 
 export interface ReleaseInfo {
