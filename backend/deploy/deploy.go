@@ -49,11 +49,11 @@ type Spec struct {
 	// one is stopped after. Releases alternate between the two ports; a proxy in front (or
 	// the after_deploy hook, with EIGHTFOLD_PORT) follows the current one.
 	CandidatePort int
-	Env                                    map[string]string // plain variables of the commands
-	Secrets                                map[string]string // secret variables: only ever in the 0600 env file
-	Shared                                 []string          // paths kept in shared/ and linked into each release
-	Health                                 *Gate             // nil: a release is healthy once it started
-	Keep                                   int               // releases kept (at least 2)
+	Env           map[string]string // plain variables of the commands
+	Secrets       map[string]string // secret variables: only ever in the 0600 env file
+	Shared        []string          // paths kept in shared/ and linked into each release
+	Health        *Gate             // nil: a release is healthy once it started
+	Keep          int               // releases kept (at least 2)
 	// ForceUnlock removes a held lock first (the caller confirmed that it is stale).
 	ForceUnlock bool
 	Now         func() time.Time // nil: time.Now

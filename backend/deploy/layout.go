@@ -46,10 +46,10 @@ type Release struct {
 	Version    string          `json:"version"`
 	Commit     string          `json:"commit"`
 	DeployedAt time.Time       `json:"deployed_at"`
-	Healthy    bool            `json:"healthy"` // it passed its health gate (or the target has none)
-	Bad        bool            `json:"bad"`     // it failed its gate and was switched away from
+	Healthy    bool            `json:"healthy"`        // it passed its health gate (or the target has none)
+	Bad        bool            `json:"bad"`            // it failed its gate and was switched away from
 	Port       int             `json:"port,omitempty"` // the port it listens on (EIGHTFOLD_PORT), when known
-	Files      map[string]File `json:"files"`   // path (slash-separated, relative) → content
+	Files      map[string]File `json:"files"`          // path (slash-separated, relative) → content
 }
 
 // targetState is .eightfold/state.json: the releases in the order they were deployed.

@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -63,7 +64,8 @@ func deployYAML(t *testing.T, app string) (yaml string, staging, production int,
     run: '[ ! -e fail ] && mkdir -p bin && cp "` + app + `" bin/app && git log -1 --format=%s > bin/version.txt'
     artifacts: [bin/]
 targets:
-` + target("staging", roots[0], staging, "") + target("production", roots[1], production, "    promote_from: staging\n")
+` + target("staging", roots[0], staging, "    before_switch: 'echo \"token is $API_TOKEN\"'\n") +
+		target("production", roots[1], production, "    promote_from: staging\n")
 	return yaml, staging, production, roots
 }
 
@@ -113,6 +115,9 @@ func TestDeployPromoteRollbackLocal(t *testing.T) {
 		t.Fatalf("deploy %+v; staging serves %q", d, get(t, staging))
 	}
 	r.expect(1, "Staging", "")
+	if !strings.Contains(d.Log, "token is ••••") {
+		t.Errorf("the hook's output is not in the log, scrubbed:\n%s", d.Log)
+	}
 
 	if _, err := r.p.Promote(ctx, "staging", "production", false); err == nil || !strings.Contains(err.Error(), "confirm") {
 		t.Errorf("an unconfirmed production deploy: %v", err)
@@ -143,10 +148,30 @@ func TestDeployPromoteRollbackLocal(t *testing.T) {
 		targets[1].Current.Version != "0.1.0" || !targets[1].Production {
 		t.Fatalf("targets %+v, %v", targets, err)
 	}
+	noSecretAnywhere(t, r, "tok-sentinel-4242")
+}
+
+// noSecretAnywhere checks that a secret's value is in no deploy record, no event sent to
+// the faces, and no byte of the database files.
+func noSecretAnywhere(t *testing.T, r *releaseT, secret string) {
+	t.Helper()
 	all, _ := r.p.Deploys("", 0)
 	for _, d := range all {
-		if strings.Contains(d.Log, "tok-sentinel-4242") || strings.Contains(d.Failure, "tok-sentinel-4242") {
+		if b, _ := json.Marshal(d); strings.Contains(string(b), secret) {
 			t.Errorf("deploy %d's record holds the secret", d.ID)
+		}
+	}
+	r.rec.mu.Lock()
+	for _, e := range r.rec.events {
+		if b, _ := json.Marshal(e.payload); strings.Contains(string(b), secret) {
+			t.Errorf("a %s event holds the secret", e.topic)
+		}
+	}
+	r.rec.mu.Unlock()
+	files, _ := filepath.Glob(r.p.store.Path() + "*")
+	for _, f := range files {
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), secret) {
+			t.Errorf("%s holds the secret", f)
 		}
 	}
 }
