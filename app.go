@@ -359,20 +359,31 @@ func (a *App) StartDeploy(opts workbench.DeployOptions) (workbench.DeployInfo, e
 	return a.project.StartDeploy(opts)
 }
 
-// StartPromote starts deploying to target to the release that is healthy on from.
-func (a *App) StartPromote(from, to string, confirm bool) (workbench.DeployInfo, error) {
+// StartPromote starts deploying to target to the release that is healthy on from;
+// forceUnlock removes a stale lock of to first.
+func (a *App) StartPromote(from, to string, confirm, forceUnlock bool) (workbench.DeployInfo, error) {
 	if err := a.ready(); err != nil {
 		return workbench.DeployInfo{}, err
 	}
-	return a.project.StartPromote(from, to, confirm)
+	return a.project.StartPromote(from, to, confirm, forceUnlock)
 }
 
-// StartRollback starts switching a target back to its previous healthy release.
-func (a *App) StartRollback(target string, confirm bool) (workbench.DeployInfo, error) {
+// StartRollback starts switching a target back to its previous healthy release;
+// forceUnlock removes a stale lock first.
+func (a *App) StartRollback(target string, confirm, forceUnlock bool) (workbench.DeployInfo, error) {
 	if err := a.ready(); err != nil {
 		return workbench.DeployInfo{}, err
 	}
-	return a.project.StartRollback(target, confirm)
+	return a.project.StartRollback(target, confirm, forceUnlock)
+}
+
+// CancelDeploy cancels a deploy, promotion or rollback that is going: it stops where it
+// is, switches back if it had switched, and releases the lock.
+func (a *App) CancelDeploy(id int64) error {
+	if err := a.ready(); err != nil {
+		return err
+	}
+	return a.project.CancelDeploy(id)
 }
 
 // Deploys lists deploys, newest first: of target only unless it is ""; limit 0 means 50.

@@ -48,7 +48,7 @@ func cmdDeploy(e *env) error {
 }
 
 func cmdPromote(e *env) error {
-	fs, c := e.flags("promote", "promote FROM TO [--json] [--yes] [--trust-host-key SHA256:…] [--dir D] [--home DIR]", true)
+	fs, c := e.flags("promote", "promote FROM TO [--json] [--yes] [--force-unlock] [--trust-host-key SHA256:…] [--dir D] [--home DIR]", true)
 	var f deployFlags
 	f.register(fs)
 	pos, err := parse(fs, e.args)
@@ -59,12 +59,12 @@ func cmdPromote(e *env) error {
 		return &usageError{"promote needs two targets: eightfold promote staging production"}
 	}
 	return f.run(e, c, pos[1], func(ctx context.Context, p *workbench.Project) (workbench.DeployInfo, error) {
-		return p.Promote(ctx, pos[0], pos[1], f.yes)
+		return p.Promote(ctx, pos[0], pos[1], f.yes, f.forceUnlock)
 	})
 }
 
 func cmdRollback(e *env) error {
-	fs, c := e.flags("rollback", "rollback TARGET [--json] [--yes] [--trust-host-key SHA256:…] [--dir D] [--home DIR]", true)
+	fs, c := e.flags("rollback", "rollback TARGET [--json] [--yes] [--force-unlock] [--trust-host-key SHA256:…] [--dir D] [--home DIR]", true)
 	var f deployFlags
 	f.register(fs)
 	pos, err := parse(fs, e.args)
@@ -75,7 +75,7 @@ func cmdRollback(e *env) error {
 		return &usageError{"rollback needs one target: eightfold rollback staging"}
 	}
 	return f.run(e, c, pos[0], func(ctx context.Context, p *workbench.Project) (workbench.DeployInfo, error) {
-		return p.Rollback(ctx, pos[0], f.yes)
+		return p.Rollback(ctx, pos[0], f.yes, f.forceUnlock)
 	})
 }
 

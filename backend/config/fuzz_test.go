@@ -92,7 +92,7 @@ func checkFuzzTargets(t *testing.T, cfg *Config) {
 	}
 	for _, name := range cfg.TargetOrder {
 		tg, ok := cfg.Targets[name]
-		_, _, _, sshOK := SSHAddress(tg.SSH)
+		sshOK := sshRE.MatchString(tg.SSH)
 		if !ok || tg.Name != name || !targetNameRE.MatchString(name) || sshOK == tg.Local || tg.Path == "" ||
 			tg.Keep < MinKeep || tg.CandidatePort < 0 || tg.CandidatePort > 65535 {
 			t.Fatalf("accepted a bad target: %#v", tg)

@@ -84,33 +84,6 @@ func (h HealthCheck) Check() health.Check {
 		MaxTime: h.MaxTime, Timeout: h.Timeout}
 }
 
-// OnPort is the same check with the URL's port replaced by port: how a blue-green deploy
-// checks the candidate release on Target.CandidatePort before switching to it.
-func (h HealthCheck) OnPort(port int) HealthCheck {
-	u, err := url.Parse(h.URL)
-	if err != nil {
-		return h
-	}
-	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
-	h.URL = u.String()
-	return h
-}
-
-// SSHAddress splits "user@host" or "user@host:port" (host may be [IPv6]); port is 22 when
-// not written. ok is false when s is not such an address.
-func SSHAddress(s string) (user, host string, port int, ok bool) {
-	if !sshRE.MatchString(s) {
-		return "", "", 0, false
-	}
-	user, hostPort, _ := strings.Cut(s, "@")
-	port = 22
-	if h, p, err := net.SplitHostPort(hostPort); err == nil {
-		hostPort = h
-		port, _ = strconv.Atoi(p)
-	}
-	return user, strings.Trim(hostPort, "[]"), port, true
-}
-
 // Keys of the targets: section, in the order messages list them.
 var (
 	targetKeys = []string{"ssh", "local", "identity", "jump", "path", "start", "stop", "logs", "health", "keep", "env",

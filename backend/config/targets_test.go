@@ -224,46 +224,19 @@ func TestHealthCheckConversion(t *testing.T) {
 		t.Errorf("Check() = %+v, want %+v", got, want)
 	}
 
-	for in, want := range map[string]string{
-		"http://127.0.0.1:8080/healthz?full=1": "http://127.0.0.1:8081/healthz?full=1",
-		"http://localhost/healthz":             "http://localhost:8081/healthz",
-		"https://[::1]:8443/":                  "https://[::1]:8081/",
-		"http://user:pw@example.com:80/x#y":    "http://user:pw@example.com:8081/x#y",
-	} {
-		h := HealthCheck{URL: in, Status: 200}
-		if got := h.OnPort(8081); got.URL != want || got.Status != 200 {
-			t.Errorf("OnPort(%s) = %q, want %q", in, got.URL, want)
-		}
-	}
 }
 
-func TestSSHAddress(t *testing.T) {
-	tests := []struct {
-		in         string
-		user, host string
-		port       int
-		ok         bool
-	}{
-		{"deploy@203.0.113.10", "deploy", "203.0.113.10", 22, true},
-		{"deploy@203.0.113.10:2222", "deploy", "203.0.113.10", 2222, true},
-		{"git_user.1@host-a.example.com:65535", "git_user.1", "host-a.example.com", 65535, true},
-		{"root@[2001:db8::1]:22", "root", "2001:db8::1", 22, true},
-		{"root@[::1]", "root", "::1", 22, true},
-		{"203.0.113.10", "", "", 0, false},
-		{"@host", "", "", 0, false},
-		{"deploy@", "", "", 0, false},
-		{"deploy@host:0", "", "", 0, false},
-		{"deploy@host:65536", "", "", 0, false},
-		{"deploy@host:022", "", "", 0, false},
-		{"deploy@-host", "", "", 0, false},
-		{"deploy@host name", "", "", 0, false},
-		{"ssh://deploy@host", "", "", 0, false},
-		{"deploy@2001:db8::1", "", "", 0, false},
-	}
-	for _, tc := range tests {
-		user, host, port, ok := SSHAddress(tc.in)
-		if user != tc.user || host != tc.host || port != tc.port || ok != tc.ok {
-			t.Errorf("SSHAddress(%q) = %q, %q, %d, %v; want %q, %q, %d, %v", tc.in, user, host, port, ok, tc.user, tc.host, tc.port, tc.ok)
+// The ssh: grammar: user@host or user@host:port, host a name, an IPv4 address or [IPv6].
+func TestSSHPattern(t *testing.T) {
+	for in, ok := range map[string]bool{
+		"deploy@203.0.113.10": true, "deploy@203.0.113.10:2222": true, "git_user.1@host-a.example.com:65535": true,
+		"root@[2001:db8::1]:22": true, "root@[::1]": true,
+		"203.0.113.10": false, "@host": false, "deploy@": false, "deploy@host:0": false, "deploy@host:65536": false,
+		"deploy@host:022": false, "deploy@-host": false, "deploy@host name": false, "ssh://deploy@host": false,
+		"deploy@2001:db8::1": false,
+	} {
+		if sshRE.MatchString(in) != ok {
+			t.Errorf("%q: matched %v, want %v", in, !ok, ok)
 		}
 	}
 }

@@ -112,6 +112,9 @@ type Result struct {
 	Healthy       bool
 	RolledBack    bool          // current was switched back to Previous
 	Failure       string        // why it failed; "" when it succeeded
+	Warnings      []string      // what went wrong after the release was current and healthy (after_deploy, unlock)
+	LockToken     string        // the token of the lock it took
+	LockLeft      bool          // the lock could not be released (a dropped connection): Unlock with LockToken
 	Logs          string        // the target's last log lines, after a failed gate
 	HealthyAt     time.Time     // when the gate passed
 	SwitchedAt    time.Time     // when current pointed at the release
@@ -159,7 +162,7 @@ func (d *run) deploy(ctx context.Context) {
 		return
 	}
 	d.markHealthy(d.res.Release)
-	d.hook(ctx, StepAfterDeploy, d.spec.AfterDeploy, d.res.Release)
+	d.afterDeploy(ctx)
 	d.prune()
 }
 

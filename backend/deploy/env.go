@@ -54,6 +54,13 @@ func NewScrubber(values []string) *Scrubber {
 		if len(v) >= MinSecret {
 			s = append(s, v)
 		}
+		// Output is scrubbed line by line: a multi-line secret (a PEM key, a JSON
+		// credential) is hidden line by line too.
+		for line := range strings.Lines(v) {
+			if line = strings.TrimRight(line, "\r\n"); len(line) >= MinSecret && line != v {
+				s = append(s, line)
+			}
+		}
 	}
 	slices.SortFunc(s, func(a, b string) int { return len(b) - len(a) })
 	return &Scrubber{secrets: s}

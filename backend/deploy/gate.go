@@ -47,40 +47,58 @@ func (d *run) gate(ctx context.Context) bool {
 	return true
 }
 
-// rollback switches current back to the release it pointed to before, starts it again and
-// collects the failed release's last log lines; the failed release is marked bad. A first
-// deploy has nothing to go back to: current is removed, so that nothing points at a
+// rollback switches current back to the release it pointed to before (or, when that one
+// had failed its own gate, the newest healthy one before the failed release), starts it
+// again and gates it, and keeps the failed release's last log lines; the failed release is
+// marked bad. With nothing healthy to go back to, current is removed: nothing points at a
 // release that failed.
 func (d *run) rollback(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx) // a cancelled deploy still puts the target back
 	d.res.Logs = d.collectLogs(ctx)
 	d.markBad(d.res.Release)
-	if d.res.Previous == "" {
-		d.step(StepRollback, StepRunning, "no previous release: current is removed")
-		d.h.RemoveAll(d.l.current())
+	back := d.res.Previous
+	if r, ok := d.st.find(back); back != "" && ok && (r.Bad || !r.Healthy) {
+		back = ""
+		if r, ok := d.st.healthyBefore(d.res.Release); ok {
+			back = r.Name
+		}
+	}
+	if back == "" {
+		d.step(StepRollback, StepRunning, "no healthy release to go back to: current is removed")
+		if err := d.h.RemoveAll(d.l.current()); err != nil {
+			d.alsoFail(StepRollback, "current still points at releases/%s, which failed its gate, and could not be removed: %v", d.res.Release, err)
+			return
+		}
 		d.res.Current = ""
-		d.step(StepRollback, StepPassed, "")
+		d.step(StepRollback, StepPassed, "current removed")
 		return
 	}
-	d.step(StepRollback, StepRunning, "back to "+d.res.Previous)
-	failure := d.res.Failure
-	if !d.switchTo(d.res.Previous) {
+	d.step(StepRollback, StepRunning, "back to "+back)
+	if !d.switchTo(back) {
+		d.alsoFail(StepRollback, "current still points at releases/%s, which failed its gate: run `eightfold rollback %s` once %s answers", d.res.Release, d.spec.Target, d.h)
 		return
 	}
 	d.res.RolledBack = true
 	if d.spec.Start != "" {
-		if ok, why := d.command(context.WithoutCancel(ctx), StepRollback, d.res.Previous, d.spec.Start); !ok {
-			d.fail(StepRollback, "the previous release is current again, but starting it failed: %s", why)
+		if ok, why := d.command(ctx, StepRollback, back, d.spec.Start); !ok {
+			d.alsoFail(StepRollback, "releases/%s is current again, but starting it failed: %s", back, why)
 			return
 		}
 	}
-	d.res.Failure = failure
 	if g := d.spec.Health; g != nil {
-		if _, err := health.Gate(context.WithoutCancel(ctx), d.check(), g.Interval, g.Deadline, nil); err != nil {
-			d.step(StepRollback, StepFailed, "releases/"+d.res.Previous+" is current again, but it is not healthy either: "+d.scrub.Scrub(err.Error()))
+		if _, err := health.Gate(ctx, d.check(), g.Interval, g.Deadline, nil); err != nil {
+			d.alsoFail(StepRollback, "releases/%s is current again, but it is not healthy either: %v", back, err)
 			return
 		}
 	}
-	d.step(StepRollback, StepPassed, "releases/"+d.res.Previous+" is current, started again and healthy")
+	d.step(StepRollback, StepPassed, "releases/"+back+" is current, started again and healthy")
+}
+
+// alsoFail adds a later failure to the first one: what the rollback could not repair.
+func (d *run) alsoFail(step, format string, args ...any) {
+	msg := d.scrub.Scrub(fmt.Sprintf(format, args...))
+	d.res.Failure += "; " + msg
+	d.step(step, StepFailed, msg)
 }
 
 // collectLogs runs the target's logs command, for the failure report.
@@ -99,6 +117,7 @@ func (d *run) collectLogs(ctx context.Context) string {
 func (d *run) markHealthy(name string) { d.mark(name, true) }
 func (d *run) markBad(name string)     { d.mark(name, false) }
 
+// mark records a release's verdict in the target's state.
 func (d *run) mark(name string, healthy bool) {
 	for i := range d.st.Releases {
 		if d.st.Releases[i].Name == name {

@@ -18,6 +18,7 @@ import (
 //	.eightfold/state.json        the releases, their manifests and which were healthy
 //	.eightfold/env/<release>.env the environment of the commands (0600: it holds the secrets)
 //	.eightfold/audit.log         one JSON line per deploy, rollback and forced unlock; append only
+//	.eightfold/uploading/<r>     a marker while release r is uploaded (what a dead deploy left)
 type layout struct{ root string }
 
 func (l layout) releases() string           { return path.Join(l.root, "releases") }
@@ -31,7 +32,11 @@ func (l layout) envDir() string             { return path.Join(l.root, ".eightfo
 func (l layout) envFile(name string) string {
 	return path.Join(l.root, ".eightfold", "env", name+".env")
 }
-func (l layout) audit() string { return path.Join(l.root, ".eightfold", "audit.log") }
+func (l layout) audit() string        { return path.Join(l.root, ".eightfold", "audit.log") }
+func (l layout) uploadingDir() string { return path.Join(l.root, ".eightfold", "uploading") }
+func (l layout) uploading(name string) string {
+	return path.Join(l.root, ".eightfold", "uploading", name)
+}
 
 // File is one file of a release's manifest.
 type File struct {
@@ -96,6 +101,23 @@ func (st targetState) find(name string) (Release, bool) {
 func (st targetState) lastHealthy(except string) (Release, bool) {
 	for i := len(st.Releases) - 1; i >= 0; i-- {
 		if r := st.Releases[i]; r.Healthy && !r.Bad && r.Name != except {
+			return r, true
+		}
+	}
+	return Release{}, false
+}
+
+// healthyBefore returns the newest healthy release deployed before name (before them all
+// when name is not in the state): where a rollback from name goes, never forward again.
+func (st targetState) healthyBefore(name string) (Release, bool) {
+	end := len(st.Releases)
+	for i, r := range st.Releases {
+		if r.Name == name {
+			end = i
+		}
+	}
+	for i := end - 1; i >= 0; i-- {
+		if r := st.Releases[i]; r.Healthy && !r.Bad {
 			return r, true
 		}
 	}

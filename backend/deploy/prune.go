@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 )
 
@@ -13,7 +12,7 @@ import (
 func (d *run) prune() {
 	keep := max(d.spec.Keep, 2)
 	d.step(StepPrune, StepRunning, fmt.Sprintf("keep %d", keep))
-	protected := []string{d.res.Current}
+	protected := []string{d.res.Current, d.res.Previous}
 	if p, ok := d.st.lastHealthy(d.res.Current); ok {
 		protected = append(protected, p.Name)
 	}
@@ -45,23 +44,21 @@ func (d *run) prune() {
 	d.step(StepPrune, StepPassed, fmt.Sprintf("%d removed", len(removed)))
 }
 
-// releaseDir matches the names releaseName makes.
-var releaseDir = regexp.MustCompile(`^\d{8}T\d{6}\.\d{3}Z-`)
-
-// removeLeftovers removes release directories the state does not know, other than the
-// current one: the half-uploaded releases of deploys whose connection dropped.
+// removeLeftovers removes the releases whose upload never finished (their marker in
+// .eightfold/uploading is still there): what deploys that died half-way left behind.
 func (d *run) removeLeftovers() []string {
-	names, err := d.h.ReadDir(d.l.releases())
+	names, err := d.h.ReadDir(d.l.uploadingDir())
 	if err != nil {
 		return nil
 	}
 	var removed []string
 	for _, name := range names {
-		if _, known := d.st.find(name); known || name == d.res.Current || !releaseDir.MatchString(name) {
+		if _, known := d.st.find(name); known || name == d.res.Current || name == d.res.Previous {
 			continue
 		}
 		if d.h.RemoveAll(d.l.release(name)) == nil {
 			d.h.RemoveAll(d.l.envFile(name))
+			d.h.RemoveAll(d.l.uploading(name))
 			removed = append(removed, name)
 		}
 	}

@@ -6,7 +6,8 @@ import (
 )
 
 // Rollback switches the target back to an earlier release: to (a release name), or when
-// to is "", the newest healthy release before the current one. It is gated like a deploy:
+// to is "", the newest healthy release deployed before the current one (a second rollback
+// goes further back, never forward again). It is gated like a deploy:
 // the release is started and must pass the health check, or current goes back to where it
 // was. spec needs Target, Root, Who, Start, Logs, Health and the secrets (to scrub); its
 // Version and Commit are taken from the release chosen. The Result's Release is the
@@ -35,7 +36,7 @@ func (d *run) rollbackSteps(ctx context.Context, to string) {
 	}
 	target, ok := d.st.find(to)
 	if to == "" {
-		target, ok = d.st.lastHealthy(d.res.Previous)
+		target, ok = d.st.healthyBefore(d.res.Previous)
 	}
 	if !ok {
 		d.fail(StepSwitch, "%s", noRollbackTarget(d.spec.Target, to))
@@ -44,6 +45,13 @@ func (d *run) rollbackSteps(ctx context.Context, to string) {
 	d.res.Release, d.spec.Version, d.spec.Commit = target.Name, target.Version, target.Commit
 	if d.blueGreen() {
 		d.rollbackBlueGreen(ctx, target)
+		return
+	}
+	// The env file is written again: the secrets and env as they are now, not as they were
+	// when the release was first deployed (a revoked secret must not come back).
+	d.port = d.livePort()
+	if err := d.h.WriteFile(d.l.envFile(target.Name), envFile(d.vars(target.Name)), 0o600); err != nil {
+		d.fail(StepSwitch, "write the env file of releases/%s on %s: %v", target.Name, d.h, err)
 		return
 	}
 	if !d.switchTo(target.Name) {
@@ -56,6 +64,7 @@ func (d *run) rollbackSteps(ctx context.Context, to string) {
 	d.markHealthy(target.Name)
 }
 
+// noRollbackTarget says why there is nothing to roll back to.
 func noRollbackTarget(target, to string) string {
 	if to != "" {
 		return fmt.Sprintf("%s has no release %s (it may have been pruned)", target, to)

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"path"
@@ -26,6 +27,7 @@ type run struct {
 	res     Result
 }
 
+// newRun prepares a deploy or rollback of spec on h.
 func newRun(h Host, spec Spec, rep Reporter) *run {
 	now := spec.Now
 	if now == nil {
@@ -45,12 +47,12 @@ func (d *run) step(name, status, detail string) {
 // lock takes the target's lock for action.
 func (d *run) lock(action string) error {
 	d.step(StepLock, StepRunning, "")
-	me := Holder{Who: d.spec.Who, Since: d.started, Version: d.spec.Version, Action: action}
+	me := Holder{Who: d.spec.Who, Since: d.started, Version: d.spec.Version, Action: action, Token: newToken()}
 	if err := lock(d.h, d.l, d.spec.Target, me, d.spec.ForceUnlock); err != nil {
 		d.fail(StepLock, "%v", err)
 		return err
 	}
-	d.locked = true
+	d.locked, d.res.LockToken = true, me.Token
 	if d.spec.ForceUnlock {
 		d.audit(action, "forced-unlock", "the lock was removed by hand (--force-unlock)")
 	}
@@ -67,14 +69,23 @@ func (d *run) finish(action string) {
 	d.audit(action, result, d.res.Failure)
 	if d.locked {
 		d.step(StepUnlock, StepRunning, "")
-		if err := unlock(d.h, d.l); err != nil {
-			d.fail(StepUnlock, "%v", err)
+		if err := unlock(d.h, d.l, d.res.LockToken); err != nil {
+			d.res.LockLeft = !errors.Is(err, ErrLockTaken)
+			d.warn(StepUnlock, "%v", err)
 		} else {
 			d.step(StepUnlock, StepPassed, "")
 		}
 	}
 	d.res.Took = d.now().Sub(d.started)
 	d.res.Version, d.res.Commit = d.spec.Version, d.spec.Commit
+}
+
+// warn reports a step that failed after the release became current and healthy: the deploy
+// still succeeded, and says what went wrong in its warnings.
+func (d *run) warn(step, format string, args ...any) {
+	msg := d.scrub.Scrub(fmt.Sprintf(format, args...))
+	d.res.Warnings = append(d.res.Warnings, msg)
+	d.step(step, StepFailed, msg)
 }
 
 // auditLine is one line of .eightfold/audit.log.
@@ -113,10 +124,15 @@ func (d *run) prepare() bool {
 	}
 	d.res.Release = releaseName(d.started, d.spec.Version)
 	d.port = d.releasePort()
-	for _, dir := range []string{d.l.releases(), d.l.shared(), d.l.envDir()} {
+	for _, dir := range []string{d.l.releases(), d.l.shared(), d.l.envDir(), d.l.uploadingDir()} {
 		if err := d.h.MkdirAll(dir, 0o755); err != nil {
 			return d.fail(StepUpload, "make %s on %s: %v", dir, d.h, err)
 		}
+	}
+	// The marker says an upload is under way: if this deploy dies, the next one removes what
+	// it left (prune).
+	if err := d.h.WriteFile(d.l.uploading(d.res.Release), nil, 0o644); err != nil {
+		return d.fail(StepUpload, "mark the upload on %s: %v", d.h, err)
 	}
 	if err := d.h.Mkdir(d.l.release(d.res.Release), 0o755); err != nil {
 		return d.fail(StepUpload, "make %s on %s: %v", d.l.release(d.res.Release), d.h, err)
@@ -131,6 +147,7 @@ func (d *run) discard() {
 	}
 	d.h.RemoveAll(d.l.release(d.res.Release))
 	d.h.RemoveAll(d.l.envFile(d.res.Release))
+	d.h.RemoveAll(d.l.uploading(d.res.Release))
 	if _, ok := d.st.find(d.res.Release); ok {
 		d.st.Releases = slices.DeleteFunc(d.st.Releases, func(r Release) bool { return r.Name == d.res.Release })
 		writeState(d.h, d.l, d.st)
@@ -170,6 +187,21 @@ func (d *run) command(ctx context.Context, step, name, command string) (ok bool,
 	return true, ""
 }
 
+// afterDeploy runs the after_deploy hook; its failure is a warning, not a failed deploy:
+// the release is current and healthy by then.
+func (d *run) afterDeploy(ctx context.Context) {
+	if d.spec.AfterDeploy == "" {
+		d.step(StepAfterDeploy, StepSkipped, "not configured")
+		return
+	}
+	d.step(StepAfterDeploy, StepRunning, d.spec.AfterDeploy)
+	if ok, why := d.command(ctx, StepAfterDeploy, d.res.Release, d.spec.AfterDeploy); !ok {
+		d.warn(StepAfterDeploy, "%s (the release is current and healthy all the same)", why)
+		return
+	}
+	d.step(StepAfterDeploy, StepPassed, "")
+}
+
 // hook runs a hook command, when there is one.
 func (d *run) hook(ctx context.Context, step, command, name string) bool {
 	if command == "" {
@@ -185,9 +217,13 @@ func (d *run) hook(ctx context.Context, step, command, name string) bool {
 }
 
 // switchTo points current at release name: a new symlink beside it, renamed over it, so
-// that current is always either the old release or the new one.
+// that current is always either the old release or the new one. It first checks that this
+// deploy still holds the lock (a --force-unlock elsewhere takes it away).
 func (d *run) switchTo(name string) bool {
 	d.step(StepSwitch, StepRunning, name)
+	if err := holds(d.h, d.l, d.res.LockToken); err != nil {
+		return d.fail(StepSwitch, "%v", err)
+	}
 	tmp := path.Join(d.spec.Root, ".current-"+name)
 	d.h.RemoveAll(tmp)
 	if err := d.h.Symlink(path.Join("releases", name), tmp); err != nil {

@@ -58,11 +58,14 @@ func (d *run) linkSame(prev Release, a Artifact) bool {
 	if !ok || f.SHA256 != a.SHA256 || f.Size != a.Size || f.Mode != mode(a) {
 		return false
 	}
-	dst := d.l.release(d.res.Release) + "/" + a.Path
+	src, dst := d.l.release(prev.Name)+"/"+a.Path, d.l.release(d.res.Release)+"/"+a.Path
+	if info, err := d.h.Stat(src); err != nil || info.Size() != a.Size {
+		return false // gone, or changed in place since: send it
+	}
 	if err := d.h.MkdirAll(path.Dir(dst), 0o755); err != nil {
 		return false
 	}
-	if err := d.h.Link(d.l.release(prev.Name)+"/"+a.Path, dst); err != nil {
+	if err := d.h.Link(src, dst); err != nil {
 		return false // the previous copy is gone or the host cannot link: send it
 	}
 	d.res.Linked++
@@ -147,6 +150,7 @@ func (d *run) link() bool {
 	if err := writeState(d.h, d.l, d.st); err != nil {
 		return d.fail(StepLink, "record the release on %s: %v", d.h, err)
 	}
+	d.h.RemoveAll(d.l.uploading(d.res.Release)) // recorded: no longer a leftover
 	d.step(StepLink, StepPassed, fmt.Sprintf("%d shared, env file written", len(d.spec.Shared)))
 	return true
 }

@@ -14,6 +14,10 @@ const (
 	DeployFailed    = "failed"
 )
 
+// DeployInterrupted is the failure of a deploy that was running when Eightfold stopped.
+const DeployInterrupted = "Eightfold stopped during this deploy: the target may still be locked by it " +
+	"(a later deploy says so, with its holder); check the target, then deploy again with force unlock"
+
 // Deploy is a deploy, promotion or rollback of a release to a target.
 type Deploy struct {
 	ID            int64
@@ -35,6 +39,7 @@ type Deploy struct {
 	UploadedBytes int64
 	TotalBytes    int64
 	Steps         string // JSON
+	Warnings      string // JSON: what went wrong after the release was current and healthy
 	Log           string
 	StartedMs     int64
 	FinishedMs    int64
@@ -55,19 +60,19 @@ func (s *Store) CreateDeploy(ctx context.Context, d Deploy) (int64, error) {
 // who and when it started).
 func (s *Store) UpdateDeploy(ctx context.Context, d Deploy) error {
 	return s.exec1(ctx, `UPDATE deploys SET status = ?, failure = ?, host_key = ?, release_dir = ?, rolled_back = ?, uploaded = ?, linked = ?,
-		uploaded_bytes = ?, total_bytes = ?, steps = ?, log = ?, finished_ms = ?, version = ?, commit_sha = ?, host = ?,
+		uploaded_bytes = ?, total_bytes = ?, steps = ?, warnings = ?, log = ?, finished_ms = ?, version = ?, commit_sha = ?, host = ?,
 		release_id = NULLIF(?, 0) WHERE id = ?`,
-		d.Status, d.Failure, d.HostKey, d.ReleaseDir, d.RolledBack, d.Uploaded, d.Linked, d.UploadedBytes, d.TotalBytes, d.Steps, d.Log,
+		d.Status, d.Failure, d.HostKey, d.ReleaseDir, d.RolledBack, d.Uploaded, d.Linked, d.UploadedBytes, d.TotalBytes, d.Steps, d.Warnings, d.Log,
 		d.FinishedMs, d.Version, d.Commit, d.Host, d.ReleaseID, d.ID)
 }
 
 const deployColumns = `id, project_id, target, kind, coalesce(release_id, 0), version, commit_sha, who, host, status, failure,
- host_key, release_dir, rolled_back, uploaded, linked, uploaded_bytes, total_bytes, steps, log, started_ms, finished_ms`
+ host_key, release_dir, rolled_back, uploaded, linked, uploaded_bytes, total_bytes, steps, warnings, log, started_ms, finished_ms`
 
 func scanDeploy(row interface{ Scan(...any) error }) (Deploy, error) {
 	var d Deploy
 	err := row.Scan(&d.ID, &d.ProjectID, &d.Target, &d.Kind, &d.ReleaseID, &d.Version, &d.Commit, &d.Who, &d.Host, &d.Status,
-		&d.Failure, &d.HostKey, &d.ReleaseDir, &d.RolledBack, &d.Uploaded, &d.Linked, &d.UploadedBytes, &d.TotalBytes, &d.Steps, &d.Log,
+		&d.Failure, &d.HostKey, &d.ReleaseDir, &d.RolledBack, &d.Uploaded, &d.Linked, &d.UploadedBytes, &d.TotalBytes, &d.Steps, &d.Warnings, &d.Log,
 		&d.StartedMs, &d.FinishedMs)
 	return d, err
 }

@@ -236,7 +236,7 @@ type ProcessGroup struct {
 func (s *Store) StaleGroups() []ProcessGroup { return s.stale }
 
 // RecoverInterrupted marks runs and steps that are still running (left so by a process that
-// died) as interrupted, keeps their process groups for StaleGroups, and returns how many
+// died) as interrupted, and such deploys as failed (DeployInterrupted), keeps their process groups for StaleGroups, and returns how many
 // runs it changed. Only the lock holder calls it.
 func (s *Store) RecoverInterrupted(ctx context.Context) (int64, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -257,6 +257,10 @@ func (s *Store) RecoverInterrupted(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	n, _ := res.RowsAffected()
+	if _, err := tx.ExecContext(ctx, `UPDATE deploys SET status = ?, failure = ?, finished_ms = started_ms WHERE status = ?`,
+		DeployFailed, DeployInterrupted, DeployRunning); err != nil {
+		return 0, fmt.Errorf("mark interrupted deploys: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("mark interrupted runs: %w", err)
 	}

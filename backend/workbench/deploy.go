@@ -28,6 +28,8 @@ type DeployOptions struct {
 	ForceUnlock bool `json:"force_unlock"`
 	// Confirm is the person's explicit yes to a production deploy.
 	Confirm bool `json:"confirm"`
+
+	releaseID int64 // a promotion names the release by its record, not by a version string
 }
 
 // DeployInfo is a deploy, promotion or rollback, running or done.
@@ -50,6 +52,7 @@ type DeployInfo struct {
 	UploadedBytes int64              `json:"uploaded_bytes"`
 	TotalBytes    int64              `json:"total_bytes"`
 	Steps         []deploy.StepEvent `json:"steps"`
+	Warnings      []string           `json:"warnings"` // what went wrong after the release was current and healthy
 	Log           string             `json:"log"`
 	StartedAt     string             `json:"started_at"`
 	FinishedAt    string             `json:"finished_at"`
@@ -126,6 +129,10 @@ func (j *deployJob) finish(res deploy.Result, err error, now time.Time) DeployIn
 	if errors.As(err, &unknown) {
 		j.rec.HostKey = unknown.Fingerprint
 	}
+	if len(res.Warnings) > 0 {
+		w, _ := json.Marshal(res.Warnings)
+		j.rec.Warnings = string(w)
+	}
 	j.rec.ReleaseDir, j.rec.RolledBack = res.Release, res.RolledBack
 	j.rec.Uploaded, j.rec.Linked, j.rec.UploadedBytes, j.rec.TotalBytes = res.Uploaded, res.Linked, res.UploadedBytes, res.TotalBytes
 	if res.Logs != "" {
@@ -140,8 +147,9 @@ func deployInfo(d store.Deploy) DeployInfo {
 	out := DeployInfo{ID: d.ID, Target: d.Target, Kind: d.Kind, ReleaseID: d.ReleaseID, Version: d.Version, Commit: d.Commit,
 		Who: d.Who, Host: d.Host, Status: d.Status, Failure: d.Failure, HostKey: d.HostKey, ReleaseDir: d.ReleaseDir, RolledBack: d.RolledBack,
 		Uploaded: d.Uploaded, Linked: d.Linked, UploadedBytes: d.UploadedBytes, TotalBytes: d.TotalBytes, Log: d.Log,
-		StartedAt: rfc3339(d.StartedMs), FinishedAt: rfc3339(d.FinishedMs), Steps: []deploy.StepEvent{}}
+		StartedAt: rfc3339(d.StartedMs), FinishedAt: rfc3339(d.FinishedMs), Steps: []deploy.StepEvent{}, Warnings: []string{}}
 	_ = json.Unmarshal([]byte(d.Steps), &out.Steps)
+	_ = json.Unmarshal([]byte(d.Warnings), &out.Warnings)
 	return out
 }
 
@@ -176,11 +184,15 @@ func targetList(cfg *config.Config) string {
 }
 
 // deployRelease finds the release a deploy ships (HeadBuild: HEAD's green build).
-func (p *Project) deployRelease(version string) (store.Release, error) {
-	if version == HeadBuild {
+func (p *Project) deployRelease(opts DeployOptions) (store.Release, error) {
+	ctx := context.Background()
+	version := opts.Release
+	switch {
+	case opts.releaseID > 0:
+		return p.store.Release(ctx, p.id, opts.releaseID)
+	case version == HeadBuild:
 		return p.headBuild()
 	}
-	ctx := context.Background()
 	var r store.Release
 	var err error
 	if version == "" {

@@ -89,8 +89,8 @@ func (p *Project) GetDeploy(id int64) (DeployInfo, error) {
 
 // Promote deploys to target to the exact release that is healthy on from: the same
 // artifacts, by sha256. It waits for the outcome.
-func (p *Project) Promote(ctx context.Context, from, to string, confirm bool) (DeployInfo, error) {
-	dp, err := p.planPromote(from, to, confirm)
+func (p *Project) Promote(ctx context.Context, from, to string, confirm, forceUnlock bool) (DeployInfo, error) {
+	dp, err := p.planPromote(from, to, confirm, forceUnlock)
 	if err != nil {
 		return DeployInfo{}, err
 	}
@@ -98,26 +98,56 @@ func (p *Project) Promote(ctx context.Context, from, to string, confirm bool) (D
 }
 
 // StartPromote starts a promotion and returns its record at once.
-func (p *Project) StartPromote(from, to string, confirm bool) (DeployInfo, error) {
-	dp, err := p.planPromote(from, to, confirm)
+func (p *Project) StartPromote(from, to string, confirm, forceUnlock bool) (DeployInfo, error) {
+	dp, err := p.planPromote(from, to, confirm, forceUnlock)
 	if err != nil {
 		return DeployInfo{}, err
 	}
-	return p.inBackground(dp.job, func(ctx context.Context) { p.runDeploy(ctx, dp) }), nil
+	return p.inBackground(dp.job, func(ctx context.Context) { p.runDeploy(ctx, dp) })
 }
 
 // inBackground runs fn for a deploy job that was recorded, and returns the job's record.
-func (p *Project) inBackground(job *deployJob, fn func(context.Context)) DeployInfo {
+// Closing the project (or CancelDeploy) cancels it; a project that is closing starts none.
+func (p *Project) inBackground(job *deployJob, fn func(context.Context)) (DeployInfo, error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		info := job.finish(deploy.Result{}, errors.New("the project closed before the deploy started"), p.now())
+		return info, errorf(CodeConflict, "the project %s is closing", p.dir)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	id, info := job.rec.ID, deployInfo(job.rec) // read before the job's goroutine writes it
+	p.deploys[id] = cancel
 	p.wg.Add(1)
+	p.mu.Unlock()
 	go func() {
 		defer p.wg.Done()
-		fn(context.Background())
+		defer func() {
+			p.mu.Lock()
+			delete(p.deploys, id)
+			p.mu.Unlock()
+			cancel()
+		}()
+		fn(ctx)
 	}()
-	return deployInfo(job.rec)
+	return info, nil
+}
+
+// CancelDeploy cancels a deploy going in the background: it stops where it is, switches
+// back if it had switched, and releases the lock.
+func (p *Project) CancelDeploy(id int64) error {
+	p.mu.Lock()
+	cancel, ok := p.deploys[id]
+	p.mu.Unlock()
+	if !ok {
+		return errorf(CodeConflict, "deploy %d is not going", id)
+	}
+	cancel()
+	return nil
 }
 
 // planPromote checks a promotion and records it.
-func (p *Project) planPromote(from, to string, confirm bool) (*deployPlan, error) {
+func (p *Project) planPromote(from, to string, confirm, forceUnlock bool) (*deployPlan, error) {
 	_, t, err := p.targetConfig(to)
 	if err != nil {
 		return nil, err
@@ -138,7 +168,7 @@ func (p *Project) planPromote(from, to string, confirm bool) (*deployPlan, error
 	if cur.ReleaseID == 0 {
 		return nil, errorf(CodeConflict, "%s runs %s, a build of HEAD that was never released: release it, deploy the release to %s, then promote", from, cur.Version, from)
 	}
-	return p.planDeploy(DeployOptions{Target: to, Release: cur.Version, Confirm: confirm}, "promote")
+	return p.planDeploy(DeployOptions{Target: to, Release: cur.Version, Confirm: confirm, ForceUnlock: forceUnlock, releaseID: cur.ReleaseID}, "promote")
 }
 
 // rollbackPlan is a rollback ready to run.
@@ -150,8 +180,8 @@ type rollbackPlan struct {
 
 // Rollback switches a target back to its previous healthy release, health-gated like a
 // deploy, and waits for the outcome.
-func (p *Project) Rollback(ctx context.Context, target string, confirm bool) (DeployInfo, error) {
-	rp, err := p.planRollback(target, confirm)
+func (p *Project) Rollback(ctx context.Context, target string, confirm, forceUnlock bool) (DeployInfo, error) {
+	rp, err := p.planRollback(target, confirm, forceUnlock)
 	if err != nil {
 		return DeployInfo{}, err
 	}
@@ -159,16 +189,16 @@ func (p *Project) Rollback(ctx context.Context, target string, confirm bool) (De
 }
 
 // StartRollback starts a rollback and returns its record at once.
-func (p *Project) StartRollback(target string, confirm bool) (DeployInfo, error) {
-	rp, err := p.planRollback(target, confirm)
+func (p *Project) StartRollback(target string, confirm, forceUnlock bool) (DeployInfo, error) {
+	rp, err := p.planRollback(target, confirm, forceUnlock)
 	if err != nil {
 		return DeployInfo{}, err
 	}
-	return p.inBackground(rp.job, func(ctx context.Context) { p.runRollback(ctx, rp) }), nil
+	return p.inBackground(rp.job, func(ctx context.Context) { p.runRollback(ctx, rp) })
 }
 
 // planRollback checks a rollback and records it.
-func (p *Project) planRollback(target string, confirm bool) (*rollbackPlan, error) {
+func (p *Project) planRollback(target string, confirm, forceUnlock bool) (*rollbackPlan, error) {
 	_, t, err := p.targetConfig(target)
 	if err != nil {
 		return nil, err
@@ -181,7 +211,7 @@ func (p *Project) planRollback(target string, confirm bool) (*rollbackPlan, erro
 		return nil, err
 	}
 	spec := deploy.Spec{Target: t.Name, Root: t.Path, Who: whoAmI(), Start: t.Start, Stop: t.Stop, Logs: t.Logs, Env: t.Env, Secrets: secrets,
-		Keep: t.Keep, CandidatePort: t.CandidatePort, Now: p.now}
+		Keep: t.Keep, CandidatePort: t.CandidatePort, ForceUnlock: forceUnlock, Now: p.now}
 	if t.Health != nil {
 		spec.Health = &deploy.Gate{Check: t.Health.Check(), Interval: t.Health.Interval, Deadline: t.Health.Deadline}
 	}

@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"maps"
 	"os"
@@ -39,7 +40,7 @@ func (p *Project) StartDeploy(opts DeployOptions) (DeployInfo, error) {
 	if err != nil {
 		return DeployInfo{}, err
 	}
-	return p.inBackground(dp.job, func(ctx context.Context) { p.runDeploy(ctx, dp) }), nil
+	return p.inBackground(dp.job, func(ctx context.Context) { p.runDeploy(ctx, dp) })
 }
 
 // planDeploy checks a deploy and records it as running.
@@ -48,7 +49,7 @@ func (p *Project) planDeploy(opts DeployOptions, kind string) (*deployPlan, erro
 	if err != nil {
 		return nil, err
 	}
-	rel, err := p.deployRelease(opts.Release)
+	rel, err := p.deployRelease(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +93,7 @@ func (p *Project) runDeploy(ctx context.Context, dp *deployPlan) (DeployInfo, er
 	if err == nil {
 		res, err = deploy.Deploy(ctx, h, dp.spec, dp.job)
 		h.Close()
+		p.unlockAfterDrop(ctx, dp.target, &res)
 	}
 	now := p.now()
 	info := dp.job.finish(res, err, now)
@@ -102,6 +104,25 @@ func (p *Project) runDeploy(ctx context.Context, dp *deployPlan) (DeployInfo, er
 		return info, errorf(CodeConflict, "%s", info.Failure)
 	}
 	return info, nil
+}
+
+// unlockAfterDrop connects again to release a lock the deploy could not release over its
+// dropped connection (only while the deploy still holds it); a warning says whether it did.
+func (p *Project) unlockAfterDrop(ctx context.Context, t config.Target, res *deploy.Result) {
+	if !res.LockLeft {
+		return
+	}
+	h, err := p.connect(context.WithoutCancel(ctx), t)
+	if err == nil {
+		err = deploy.Unlock(h, t.Path, res.LockToken)
+		h.Close()
+	}
+	if err != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the lock is still held on %s, and connecting again to release it failed: %v; deploy with force unlock once the target answers", t.Name, err))
+		return
+	}
+	res.LockLeft = false
+	res.Warnings = append(res.Warnings, "the lock was released over a new connection")
 }
 
 // connect opens the target's host: this machine, or the server over SSH with its host

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 
+	"eightfold/backend/config"
+	"eightfold/backend/deploy"
 	"eightfold/backend/store"
 )
 
@@ -90,22 +92,47 @@ func killApp(root string) {
 	}
 }
 
-// Release, deploy to staging, promote to production, roll back: the app answers each
-// version, the records say so, and the card moves along.
-func TestDeployPromoteRollbackLocal(t *testing.T) {
+// deploySite is a project with deployYAML's local targets (the yaml edited first), one
+// commit with message msg and a green run; cards are on its board, the apps it starts are
+// killed at the end.
+type deploySite struct {
+	*releaseT
+	staging, production int       // the ports the targets serve on
+	roots               [2]string // their deploy roots
+}
+
+func newDeploySite(t *testing.T, cards int, msg string, edit func(string) string) *deploySite {
+	t.Helper()
 	app, err := deployApp()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("API_TOKEN", "tok-sentinel-4242")
 	yaml, staging, production, roots := deployYAML(t, app)
-	r := newReleaseT(t, yaml, 1)
-	t.Cleanup(func() { killApp(roots[0]); killApp(roots[1]) })
-	r.commit("feat: one\n\nCloses #1")
-	r.run(true)
-	if _, err := r.p.Release(ReleaseOptions{}); err != nil {
-		t.Fatal(err)
+	if edit != nil {
+		yaml = edit(yaml)
 	}
+	r := newReleaseT(t, yaml, cards)
+	t.Cleanup(func() { killApp(roots[0]); killApp(roots[1]) })
+	r.commit(msg)
+	r.run(true)
+	return &deploySite{releaseT: r, staging: staging, production: production, roots: roots}
+}
+
+// release releases HEAD.
+func (s *deploySite) release() {
+	s.t.Helper()
+	if _, err := s.p.Release(ReleaseOptions{}); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// Release, deploy to staging, promote to production, roll back: the app answers each
+// version, the records say so, and the card moves along.
+func TestDeployPromoteRollbackLocal(t *testing.T) {
+	s := newDeploySite(t, 1, "feat: one\n\nCloses #1", nil)
+	s.release()
+	r, staging, production := s.releaseT, s.staging, s.production
 	ctx := context.Background()
 	d, err := r.p.Deploy(ctx, DeployOptions{Target: "staging"}, "deploy")
 	if err != nil {
@@ -119,10 +146,10 @@ func TestDeployPromoteRollbackLocal(t *testing.T) {
 		t.Errorf("the hook's output is not in the log, scrubbed:\n%s", d.Log)
 	}
 
-	if _, err := r.p.Promote(ctx, "staging", "production", false); err == nil || !strings.Contains(err.Error(), "confirm") {
+	if _, err := r.p.Promote(ctx, "staging", "production", false, false); err == nil || !strings.Contains(err.Error(), "confirm") {
 		t.Errorf("an unconfirmed production deploy: %v", err)
 	}
-	pd, err := r.p.Promote(ctx, "staging", "production", true)
+	pd, err := r.p.Promote(ctx, "staging", "production", true, false)
 	if err != nil || pd.Kind != "promote" || pd.Version != "0.1.0" || get(t, production) != "feat: one" {
 		t.Fatalf("promote: %+v, %v\n%s", pd, err, pd.Log)
 	}
@@ -139,7 +166,7 @@ func TestDeployPromoteRollbackLocal(t *testing.T) {
 	if got := get(t, staging); got != "fix: two" {
 		t.Fatalf("staging serves %q", got)
 	}
-	rb, err := r.p.Rollback(ctx, "staging", false)
+	rb, err := r.p.Rollback(ctx, "staging", false, false)
 	if err != nil || rb.Kind != "rollback" || rb.Version != "0.1.0" || get(t, staging) != "feat: one" {
 		t.Fatalf("rollback: %+v, %v; staging serves %q", rb, err, get(t, staging))
 	}
@@ -178,19 +205,11 @@ func noSecretAnywhere(t *testing.T, r *releaseT, secret string) {
 
 // A missing secret stops a deploy before it starts, saying where to put it.
 func TestDeployNeedsItsSecrets(t *testing.T) {
-	app, err := deployApp()
-	if err != nil {
-		t.Fatal(err)
-	}
-	yaml, _, _, _ := deployYAML(t, app)
-	r := newReleaseT(t, yaml, 0)
-	r.commit("feat: one")
-	r.run(true)
-	if _, err := r.p.Release(ReleaseOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	s := newDeploySite(t, 0, "feat: one", nil)
+	s.release()
+	r := s.releaseT
 	os.Unsetenv("API_TOKEN")
-	_, err = r.p.Deploy(context.Background(), DeployOptions{Target: "staging"}, "deploy")
+	_, err := r.p.Deploy(context.Background(), DeployOptions{Target: "staging"}, "deploy")
 	if err == nil || !strings.Contains(err.Error(), "the secret API_TOKEN of target staging is not set: set the environment variable API_TOKEN") {
 		t.Fatalf("%v", err)
 	}
@@ -201,20 +220,15 @@ func TestDeployNeedsItsSecrets(t *testing.T) {
 
 // HEAD's green build goes to staging without a release; production and promotion refuse it.
 func TestDeployHeadBuild(t *testing.T) {
-	app, err := deployApp()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("API_TOKEN", "tok-sentinel-4242")
-	yaml, staging, _, roots := deployYAML(t, app)
-	r := newReleaseT(t, yaml, 0)
-	t.Cleanup(func() { killApp(roots[0]) })
-	head := r.commit("feat: try this")
+	s := newDeploySite(t, 0, "feat: try this", nil)
+	r, staging := s.releaseT, s.staging
+	head := r.git("rev-parse", "HEAD")
 	ctx := context.Background()
-	if _, err := r.p.Deploy(ctx, DeployOptions{Target: "staging", Release: HeadBuild}, "deploy"); err == nil || !strings.Contains(err.Error(), "has not been built and tested") {
-		t.Fatalf("HEAD before a run: %v", err)
+	os.WriteFile(filepath.Join(r.dir, "untested.txt"), []byte("x"), 0o644)
+	if _, err := r.p.Deploy(ctx, DeployOptions{Target: "staging", Release: HeadBuild}, "deploy"); err == nil || !strings.Contains(err.Error(), "have not been built and tested") {
+		t.Fatalf("HEAD with untested changes: %v", err)
 	}
-	r.run(true)
+	os.Remove(filepath.Join(r.dir, "untested.txt"))
 	d, err := r.p.Deploy(ctx, DeployOptions{Target: "staging", Release: HeadBuild}, "deploy")
 	if err != nil || d.Version != "head-"+head[:7] || d.ReleaseID != 0 || get(t, staging) != "feat: try this" {
 		t.Fatalf("%+v, %v; staging serves %q", d, err, get(t, staging))
@@ -222,7 +236,77 @@ func TestDeployHeadBuild(t *testing.T) {
 	if _, err := r.p.Deploy(ctx, DeployOptions{Target: "production", Release: HeadBuild, Confirm: true}, "deploy"); err == nil || !strings.Contains(err.Error(), "takes releases only") {
 		t.Errorf("HEAD to production: %v", err)
 	}
-	if _, err := r.p.Promote(ctx, "staging", "production", true); err == nil || !strings.Contains(err.Error(), "never released") {
+	if _, err := r.p.Promote(ctx, "staging", "production", true, false); err == nil || !strings.Contains(err.Error(), "never released") {
 		t.Errorf("promoting HEAD's build: %v", err)
+	}
+}
+
+// A failing after_deploy hook leaves the deploy succeeded, with a warning, and current.
+func TestDeployWarningsKeepItCurrent(t *testing.T) {
+	s := newDeploySite(t, 0, "feat: one", func(y string) string {
+		return strings.Replace(y, "    before_switch:", "    after_deploy: exit 3\n    before_switch:", 1)
+	})
+	s.release()
+	r := s.releaseT
+	d, err := r.p.Deploy(context.Background(), DeployOptions{Target: "staging"}, "deploy")
+	if err != nil || d.Status != store.DeploySucceeded || len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "after_deploy exited with status 3") {
+		t.Fatalf("%+v, %v", d, err)
+	}
+	targets, _ := r.p.Targets()
+	if targets[0].Current == nil || targets[0].Current.ID != d.ID {
+		t.Errorf("the deploy with a warning is not current: %+v", targets[0].Current)
+	}
+}
+
+// Closing the project cancels a background deploy: it ends (failed, lock released) before
+// Close returns.
+func TestCloseCancelsABackgroundDeploy(t *testing.T) {
+	s := newDeploySite(t, 0, "feat: one", func(y string) string {
+		return strings.Replace(y, "before_switch: 'echo \"token is $API_TOKEN\"'", "before_switch: sleep 30", 1)
+	})
+	s.release()
+	r := s.releaseT
+	d, err := r.p.StartDeploy(DeployOptions{Target: "staging"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		got, _ := r.p.GetDeploy(d.ID)
+		for _, s := range got.Steps {
+			if s.Name == "before_switch" && s.Status == "running" {
+				return true
+			}
+		}
+		return false
+	})
+	r.p.Close()
+	got, err := r.p.GetDeploy(d.ID)
+	if err != nil || got.Status != store.DeployFailed {
+		t.Fatalf("after Close: %+v, %v", got, err)
+	}
+	if _, err := os.Stat(filepath.Join(s.roots[0], ".eightfold", "lock")); !os.IsNotExist(err) {
+		t.Errorf("the lock is still held: %v", err)
+	}
+}
+
+// A lock a deploy could not release over its dropped connection is released over a new
+// one, when the deploy still holds it.
+func TestUnlockAfterADroppedConnection(t *testing.T) {
+	p, _ := newProject(t, "")
+	root := t.TempDir()
+	lockDir := filepath.Join(root, ".eightfold", "lock")
+	os.MkdirAll(lockDir, 0o755)
+	os.WriteFile(filepath.Join(lockDir, "holder.json"), []byte(`{"who":"ann@laptop","token":"tok-1"}`), 0o644)
+	target := config.Target{Name: "staging", Local: true, Path: root}
+
+	res := deploy.Result{LockLeft: true, LockToken: "someone-else"}
+	p.unlockAfterDrop(context.Background(), target, &res)
+	if _, err := os.Stat(lockDir); err != nil || !res.LockLeft || !strings.Contains(strings.Join(res.Warnings, ""), "still held") {
+		t.Fatalf("another holder's lock: %v, %+v", err, res)
+	}
+	res = deploy.Result{LockLeft: true, LockToken: "tok-1"}
+	p.unlockAfterDrop(context.Background(), target, &res)
+	if _, err := os.Stat(lockDir); !os.IsNotExist(err) || res.LockLeft {
+		t.Fatalf("its own lock: %v, %+v", err, res)
 	}
 }

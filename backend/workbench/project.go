@@ -68,10 +68,11 @@ type Project struct {
 	emit  Emitter
 	now   func() time.Time
 
-	mu     sync.Mutex
-	active map[int64]*activeRun
-	wg     sync.WaitGroup
-	closed bool
+	mu      sync.Mutex
+	active  map[int64]*activeRun
+	deploys map[int64]context.CancelFunc // deploys going in the background, by record id
+	wg      sync.WaitGroup
+	closed  bool
 
 	ownStore bool // Close closes the store too (OpenInDataDir)
 
@@ -110,7 +111,8 @@ func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
 		return nil, err
 	}
 	p := &Project{dir: abs, name: name, id: rec.ID, store: s, emit: emit, now: time.Now,
-		active: map[int64]*activeRun{}, watchCmds: make(chan func(*watchLoop), 8), scanned: make(chan struct{})}
+		active: map[int64]*activeRun{}, deploys: map[int64]context.CancelFunc{}, watchCmds: make(chan func(*watchLoop), 8),
+		scanned: make(chan struct{})}
 	p.wg.Add(1)
 	go func() { // the board catches up with what was committed while eightfold was not looking
 		defer p.wg.Done()
@@ -266,6 +268,9 @@ func (p *Project) Close() {
 	p.closed = true
 	for _, a := range p.active {
 		a.cancel(errClosing)
+	}
+	for _, cancel := range p.deploys { // the engine still switches back and unlocks
+		cancel()
 	}
 	p.mu.Unlock()
 	p.wg.Wait()

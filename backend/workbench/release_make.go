@@ -131,6 +131,10 @@ func (p *Project) makeRelease(pl *releasePlan, info ReleaseInfo) (ReleaseInfo, e
 		info.ChangelogCommit = info.Commit
 	}
 	if err := pl.repo.CreateTag(info.Tag, info.Commit, who, now, info.Changelog); err != nil {
+		if info.ChangelogCommit != "" {
+			return ReleaseInfo{}, errorf(CodeConflict, "%v; the changelog commit %s is on the branch already: keep it, or undo it with git reset --keep HEAD~1",
+				err, short(info.ChangelogCommit))
+		}
 		return ReleaseInfo{}, errorf(CodeConflict, "%v", err)
 	}
 	rec := store.Release{ProjectID: p.id, Version: info.Version, Tag: info.Tag, Commit: info.Commit, RunID: info.RunID,

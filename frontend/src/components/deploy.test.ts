@@ -134,9 +134,10 @@ describe('DeployView', () => {
     expect(text(upload)).toContain('Upload the artifacts passed 1 sent (4194304 bytes)');
     expect(steps('staging')).toEqual(['lock:passed', 'upload:passed', 'link:passed', 'switch:passed', 'start:passed', 'health:passed', 'before_switch:skipped']);
 
-    fd.finish(id, 'succeeded', { log: '[start] ok\n' });
+    fd.finish(id, 'succeeded', { log: '[start] ok\n', warnings: ['after_deploy exited with status 3 (the release is current and healthy all the same)'] });
     await settle();
     expect(inCard('staging').getByTestId('deploy-succeeded').textContent).toContain('Deployed 1.2.0 to staging in 4.2s.');
+    expect(text(inCard('staging').getByTestId('deploy-warnings'))).toContain('after_deploy exited with status 3');
     expect(inCard('staging').queryByTestId('deploy-log')).toBeNull();
     expect(inCard('staging').getByTestId('deploy-current').dataset.version).toBe('1.2.0');
     expect(btn('staging', 'deploy-button').disabled).toBe(false);
@@ -239,7 +240,7 @@ describe('DeployView', () => {
     expect(text(confirm)).toContain('Promote 1.2.0 from staging to production (production)?');
     await fireEvent.click(within(confirm).getByTestId('confirm-yes'));
     await settle();
-    expect(calls(go, 'StartPromote')).toEqual([['staging', 'production', true]]);
+    expect(calls(go, 'StartPromote')).toEqual([['staging', 'production', true, false]]);
     expect(inCard('production').getByTestId('deploy-running').textContent).toContain('Promoting 1.2.0 to production…');
   });
 
@@ -253,7 +254,7 @@ describe('DeployView', () => {
     await settle();
     await fireEvent.click(btn('staging', 'rollback-button'));
     await settle();
-    expect(calls(go, 'StartRollback')).toEqual([['staging', false]]);
+    expect(calls(go, 'StartRollback')).toEqual([['staging', false, false]]);
     const id = fd.deploys[0].id;
     expect(inCard('staging').getByTestId('deploy-running').textContent).toContain('Rolling staging back…');
     fd.finish(id, 'succeeded');
@@ -267,8 +268,8 @@ describe('DeployView', () => {
     await fireEvent.click(within(confirm).getByTestId('confirm-yes'));
     await settle();
     expect(calls(go, 'StartRollback')).toEqual([
-      ['staging', false],
-      ['production', true],
+      ['staging', false, false],
+      ['production', true, false],
     ]);
   });
 

@@ -408,13 +408,13 @@ export class Api {
   }
 
   /** Deploys to `to` the release that `from` runs: the same artifacts. */
-  StartPromote(from: string, to: string, confirm: boolean): Promise<DeployInfo> {
-    return this.#t.call('StartPromote', [from, to, confirm]) as Promise<DeployInfo>;
+  StartPromote(from: string, to: string, confirm: boolean, forceUnlock = false): Promise<DeployInfo> {
+    return this.#t.call('StartPromote', [from, to, confirm, forceUnlock]) as Promise<DeployInfo>;
   }
 
   /** Switches a target back to its previous healthy release. */
-  StartRollback(target: string, confirm: boolean): Promise<DeployInfo> {
-    return this.#t.call('StartRollback', [target, confirm]) as Promise<DeployInfo>;
+  StartRollback(target: string, confirm: boolean, forceUnlock = false): Promise<DeployInfo> {
+    return this.#t.call('StartRollback', [target, confirm, forceUnlock]) as Promise<DeployInfo>;
   }
 
   /** Newest first: of `target` only unless it is ""; limit 0 means 50. */

@@ -120,7 +120,7 @@ describe('DeployState', () => {
     expect(state.pending.production).toEqual({ kind: 'promote', target: 'production', from: 'staging', version: '1.2.0' });
     expect(calls(go, 'StartPromote')).toEqual([]);
     await state.confirm('production');
-    expect(calls(go, 'StartPromote')).toEqual([['staging', 'production', true]]);
+    expect(calls(go, 'StartPromote')).toEqual([['staging', 'production', true, false]]);
   });
 
   it('does not retry when the key cannot be trusted', async () => {

@@ -12,10 +12,10 @@ export type DeployAction =
   | { kind: 'promote'; target: string; from: string; version: string }
   | { kind: 'rollback'; target: string; version: string };
 
-/** The releases a target may take, newest first: a dirty one never goes to production. */
 /** The release name that deploys HEAD's last green build instead of a release (DeployOptions.release). */
 export const HEAD_BUILD = 'HEAD';
 
+/** The releases a target may take, newest first: a dirty one never goes to production. */
 export function deployableReleases(releases: ReleaseInfo[], production: boolean): ReleaseInfo[] {
   return releases.filter((r) => !r.dry_run && !(production && r.dirty));
 }
@@ -135,6 +135,7 @@ const STEP_LABELS: Record<string, string> = {
   health: 'Health check',
   rollback: 'Roll back',
   after_deploy: 'After deploy hook',
+  stop: 'Stop the other release',
   prune: 'Prune old releases',
   unlock: 'Unlock',
 };

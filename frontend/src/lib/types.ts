@@ -591,6 +591,8 @@ export interface DeployInfo {
   failure: string;
   /** "SHA256:…" when the server's host key is unknown: offer to trust it with TrustHostKey. */
   host_key: string;
+  /** What went wrong after the release was current and healthy (after_deploy, unlock): the deploy succeeded all the same. */
+  warnings?: string[];
   release_dir: string;
   rolled_back: boolean;
   uploaded: number;
