@@ -519,6 +519,16 @@ func realPath(p string) string {
 	}
 }
 
+// reservedVar reports a name that a command's environment needs for itself: replacing it
+// with a secret would break the command (PATH) or Eightfold's own variables.
+func reservedVar(name string) bool {
+	switch name {
+	case "PATH", "HOME", "SHELL", "USER", "PWD", "IFS", "LD_PRELOAD", "LD_LIBRARY_PATH":
+		return true
+	}
+	return strings.HasPrefix(name, "EIGHTFOLD_")
+}
+
 // secrets decodes the names of a target's secrets; none may also be a plain variable in env.
 func (d *decoder) secrets(e entry, p string, env map[string]string) []string {
 	seen := map[string]bool{}
@@ -532,6 +542,8 @@ func (d *decoder) secrets(e entry, p string, env map[string]string) []string {
 			return "is listed twice; list each secret once"
 		case hasKey(env, s):
 			return "is also set in env; a variable is either plain (env) or a secret, not both: remove it from env"
+		case reservedVar(s):
+			return "is a variable the shell or Eightfold sets (PATH, HOME, EIGHTFOLD_…); give the secret its own name"
 		}
 		seen[s] = true
 		return ""
@@ -543,6 +555,7 @@ func (d *decoder) secrets(e entry, p string, env map[string]string) []string {
 	return out
 }
 
+// hasKey reports whether m has the key k.
 func hasKey(m map[string]string, k string) bool {
 	_, ok := m[k]
 	return ok

@@ -17,21 +17,27 @@ import (
 
 // Trust is where known host keys are read and written.
 type Trust struct {
-	// UserKnownHosts are the user's known_hosts files, read only. nil means
-	// ~/.ssh/known_hosts; files that do not exist are skipped.
+	// UserKnownHosts are the user's known_hosts files, read only. nil means what OpenSSH
+	// reads: ~/.ssh/known_hosts, known_hosts2 and /etc/ssh/ssh_known_hosts{,2}; files that do
+	// not exist are skipped.
 	UserKnownHosts []string
 	// OwnKnownHosts is Eightfold's own known_hosts file (e.g. <datadir>/known_hosts): read,
 	// and where TrustHostKey appends the keys the user trusts.
 	OwnKnownHosts string
 }
 
+// systemKnownHosts are the machine's known_hosts files, as OpenSSH's
+// GlobalKnownHostsFile default names them.
+var systemKnownHosts = []string{"/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"}
+
 // files are the known_hosts files that exist, the user's first.
 func (tr Trust) files() ([]string, error) {
 	names := tr.UserKnownHosts
 	if names == nil {
 		if home, err := os.UserHomeDir(); err == nil {
-			names = []string{filepath.Join(home, ".ssh", "known_hosts")}
+			names = []string{filepath.Join(home, ".ssh", "known_hosts"), filepath.Join(home, ".ssh", "known_hosts2")}
 		}
+		names = append(names, systemKnownHosts...)
 	}
 	if tr.OwnKnownHosts != "" {
 		names = append(names[:len(names):len(names)], tr.OwnKnownHosts)
