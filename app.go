@@ -410,3 +410,12 @@ func (a *App) TrustHostKey(target, fingerprint string) error {
 	}
 	return a.project.TrustHostKey(target, fingerprint)
 }
+
+// Checks lists the health checks (every target's health URL and checks:) with their state
+// while monitored, the last stored result and the uptime over 7 days.
+func (a *App) Checks() ([]workbench.CheckInfo, error) {
+	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	return a.project.Checks()
+}

@@ -25,11 +25,12 @@ import (
 
 // desktop is the desktop face: it owns the store and the project for the window's lifetime.
 type desktop struct {
-	app       *App
-	dir       string
-	home      string
-	ctx       context.Context
-	stopWatch func() // ends the watch loop and waits for it
+	app         *App
+	dir         string
+	home        string
+	ctx         context.Context
+	stopWatch   func() // ends the watch loop and waits for it
+	stopMonitor func() // ends the health checks and waits for them
 }
 
 // runDesktop opens the window on dir and blocks until it closes. Without a display it
@@ -86,6 +87,7 @@ func (d *desktop) open() error {
 	}
 	d.app.project = p
 	d.stopWatch = p.WatchInBackground(workbench.WatchOptions{})
+	d.stopMonitor = p.MonitorInBackground()
 	var last *workbench.RunInfo
 	if runs, err := p.Runs(1); err == nil && len(runs) > 0 {
 		last = &runs[0]
@@ -111,6 +113,9 @@ func (d *desktop) setTitle(run *workbench.RunInfo) {
 }
 
 func (d *desktop) shutdown(context.Context) {
+	if d.stopMonitor != nil {
+		d.stopMonitor()
+	}
 	if d.stopWatch != nil {
 		d.stopWatch()
 	}

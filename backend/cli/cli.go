@@ -61,6 +61,7 @@ func commands() []command {
 		{"promote", "deploy to a target the release that is healthy on another", cmdPromote},
 		{"rollback", "switch a target back to its previous healthy release", cmdRollback},
 		{"deploys", "list the deploys, newest first, or show one's log", cmdDeploys},
+		{"checks", "probe the health checks now, with their uptime over 7 days", cmdChecks},
 		{"config", "print the effective pipeline and where each part came from", cmdConfig},
 		{"serve", "serve the workbench to a browser on 127.0.0.1", cmdServe},
 		{"open", "open the desktop window on a repository", cmdOpen},

@@ -37,6 +37,7 @@ func cmdServe(e *env) error {
 	if *watching {
 		defer p.WatchInBackground(workbench.WatchOptions{})()
 	}
+	defer p.MonitorInBackground()() // the health checks of the targets and checks:
 	return srv.Serve(ctx)
 }
 

@@ -55,6 +55,10 @@ type Config struct {
 	Targets     map[string]Target // where releases are deployed, by name (top-level targets:); empty, not nil, when none
 	TargetOrder []string          // the names of Targets in the order the file lists them
 
+	Checks     map[string]Check // extra health checks the monitor runs, by name (top-level checks:); empty, not nil, when none
+	CheckOrder []string         // the names of Checks in the order the file lists them
+	Monitor    Monitor          // how targets' health is watched and results kept (top-level monitor:); DefaultMonitor unless set
+
 	logLimitSet bool // LogLimit was written in the file, not defaulted
 }
 

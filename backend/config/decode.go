@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 
 // Keys the loader understands, in the order messages list them.
 var (
-	topKeys     = []string{"env", "log_limit", "steps", "watch", "release", "targets"}
+	topKeys     = []string{"env", "log_limit", "steps", "watch", "release", "targets", "checks", "monitor"}
 	stepKeys    = []string{"name", "run", "timeout", "env", "report", "retries", "artifacts", "log_limit"}
 	watchKeys   = []string{"ignore", "debounce", "max_wait", "on_change_while_running", "affected", "poll", "auto"}
 	releaseKeys = []string{"initial", "changelog_file", "skip_types", "include_merges", "breaking_bumps_major", "features_bump_minor"}
@@ -57,6 +58,14 @@ var keyHabits = map[string]string{
 	"changelog": "changelog_file", "changelog_path": "changelog_file",
 	"skip": "skip_types", "exclude_types": "skip_types", "ignore_types": "skip_types", "hidden_types": "skip_types",
 	"merges": "include_merges", "include_merge_commits": "include_merges",
+	"health_checks": "checks", "healthchecks": "checks", "endpoints": "checks", "probes": "checks", "uptime": "checks",
+	"monitoring": "monitor", "observability": "monitor",
+	"endpoint": "url", "uri": "url", "every": "interval", "period": "interval", "frequency": "interval",
+	"fall": "failure_threshold", "unhealthy_threshold": "failure_threshold", "failures": "failure_threshold", "max_failures": "failure_threshold",
+	"rise": "success_threshold", "healthy_threshold": "success_threshold", "successes": "success_threshold", "recovery_threshold": "success_threshold",
+	"retain": "retention", "keep_for": "retention", "history": "retention", "ttl": "retention",
+	"results": "raw", "raw_results": "raw", "rollups": "hourly", "roll_ups": "hourly", "hourly_rollups": "hourly",
+	"cards": "auto_cards", "create_cards": "auto_cards", "auto_card": "auto_cards", "autocards": "auto_cards",
 	"breaking_always_bump_major": "breaking_bumps_major", "breaking_major": "breaking_bumps_major",
 	"features_always_bump_minor": "features_bump_minor", "feat_minor": "features_bump_minor",
 }
@@ -83,7 +92,7 @@ var (
 
 // Descriptions of expected values, shared by the messages.
 const (
-	wantTop    = "a mapping with a steps list (keys: env, log_limit, steps, watch, release, targets)"
+	wantTop    = "a mapping with a steps list (keys: env, log_limit, steps, watch, release, targets, checks, monitor)"
 	wantStep   = "a step: a mapping with at least name and run"
 	wantEnv    = "a mapping of NAME: value"
 	wantSize   = "a size in bytes: an integer, or a string such as 512KiB, 50MiB or 1GB"
@@ -143,7 +152,7 @@ func (d *decoder) wrongType(e entry, path, want string, got scalar) {
 // config decodes the top level.
 func (d *decoder) config(root ast.Node) *Config {
 	cfg := &Config{Env: map[string]string{}, LogLimit: DefaultLogLimit, Watch: DefaultWatch(), Release: DefaultRelease(),
-		Targets: map[string]Target{}}
+		Targets: map[string]Target{}, Checks: map[string]Check{}, Monitor: DefaultMonitor()}
 	fields, ok := d.fields(entry{value: root, at: root}, "", wantTop, topKeys)
 	if !ok {
 		return cfg
@@ -165,6 +174,10 @@ func (d *decoder) config(root ast.Node) *Config {
 			cfg.Release = d.release(e, e.key)
 		case "targets":
 			cfg.Targets, cfg.TargetOrder = d.targets(e, e.key)
+		case "checks":
+			cfg.Checks, cfg.CheckOrder = d.checks(e, e.key)
+		case "monitor":
+			cfg.Monitor = d.monitor(e, e.key)
 		}
 	}
 	if !hasSteps {
@@ -390,6 +403,9 @@ func (d *decoder) duration(e entry, path string, r durationRule) (t time.Duratio
 	switch {
 	case !v.isText || !durationRE.MatchString(v.text) || err != nil:
 		hint := unitHint(v.text, r.units)
+		if n, isDays := strings.CutSuffix(v.text, "d"); isDays && n != "" && strings.Trim(n, "0123456789") == "" {
+			hint = fmt.Sprintf(" (a Go duration has no d unit: write %sh for %s days)", hoursOfDays(n), n)
+		}
 		if _, isBool := v.node.(*ast.BoolNode); isBool && !v.isText {
 			hint = r.boolHint
 		}
@@ -402,6 +418,15 @@ func (d *decoder) duration(e entry, path string, r durationRule) (t time.Duratio
 		return t, true
 	}
 	return 0, false
+}
+
+// hoursOfDays is the hours of n days, n given in decimal digits.
+func hoursOfDays(n string) string {
+	days, err := strconv.Atoi(n)
+	if err != nil || days > 1<<20 {
+		return n + "*24"
+	}
+	return strconv.Itoa(days * 24)
 }
 
 // unitHint suggests units for a bare number.

@@ -15,8 +15,9 @@ import (
 
 // Describe is the effective pipeline as text for `eightfold config`: where
 // it comes from, the project settings, then each step with its origin and
-// every setting, defaults marked as such. The release settings are shown
-// only when one differs from its default.
+// every setting, defaults marked as such. The release and monitor settings
+// are shown only when one differs from its default; the extra health checks
+// (checks:) take two lines each.
 func (c *Config) Describe() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "source:    %s\n", c.Source)
@@ -28,6 +29,16 @@ func (c *Config) Describe() string {
 	}
 	if len(c.TargetOrder) > 0 {
 		fmt.Fprintf(&b, "targets:   %s\n", strings.Join(c.TargetOrder, ", "))
+	}
+	if c.Monitor != DefaultMonitor() {
+		fmt.Fprintf(&b, "monitor:   %s\n", c.Monitor.describe(strings.Repeat(" ", 11)))
+	}
+	for i, name := range c.CheckOrder {
+		label := "checks:"
+		if i > 0 {
+			label = ""
+		}
+		fmt.Fprintf(&b, "%-10s %s\n", label, indentLines(c.Checks[name].describe(), strings.Repeat(" ", 13)))
 	}
 	fmt.Fprintf(&b, "steps:     %d\n", len(c.Steps))
 	for i, s := range c.Steps {
@@ -123,6 +134,12 @@ func (t Target) describe(b *strings.Builder) {
 // describe shows a health check on a few lines: the URL, the conditions, the timing.
 func (h HealthCheck) describe() string {
 	d := func(key string, v time.Duration) string { return defaulted(durationText(v), !h.set[key], "default") }
+	return h.URL + "\n" + strings.Join(h.conditions(), ", ") + "\n" +
+		"every " + d("interval", h.Interval) + ", timeout " + d("timeout", h.Timeout) + ", deadline " + d("deadline", h.Deadline)
+}
+
+// conditions lists what a health check's response must satisfy, the status first.
+func (h HealthCheck) conditions() []string {
 	conditions := []string{"status " + defaulted(strconv.Itoa(h.Status), !h.set["status"], "default")}
 	if h.Body != "" {
 		conditions = append(conditions, "body contains "+strconv.Quote(h.Body))
@@ -133,8 +150,7 @@ func (h HealthCheck) describe() string {
 	if h.MaxTime > 0 {
 		conditions = append(conditions, "response within "+durationText(h.MaxTime))
 	}
-	return h.URL + "\n" + strings.Join(conditions, ", ") + "\n" +
-		"every " + d("interval", h.Interval) + ", timeout " + d("timeout", h.Timeout) + ", deadline " + d("deadline", h.Deadline)
+	return conditions
 }
 
 // describeStep writes one step of Describe.

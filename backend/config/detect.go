@@ -56,7 +56,7 @@ func Detect(dir string) (*Config, error) {
 			continue
 		case cfg == nil:
 			cfg = &Config{Source: "detected from " + file, Env: map[string]string{}, LogLimit: DefaultLogLimit, Steps: steps, Watch: DefaultWatch(), Release: DefaultRelease(),
-				Targets: map[string]Target{}}
+				Targets: map[string]Target{}, Checks: map[string]Check{}, Monitor: DefaultMonitor()}
 		default:
 			also = append(also, file)
 		}

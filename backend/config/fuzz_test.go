@@ -82,6 +82,7 @@ func checkFuzzConfig(t *testing.T, cfg *Config) {
 		seen[typ] = true
 	}
 	checkFuzzTargets(t, cfg)
+	checkFuzzMonitor(t, cfg)
 	_ = cfg.Describe()
 }
 
@@ -143,4 +144,24 @@ func FuzzMakeTargets(f *testing.F) {
 			seen[target] = true
 		}
 	})
+}
+
+// checkFuzzMonitor checks the promises of accepted checks and monitor settings.
+func checkFuzzMonitor(t *testing.T, cfg *Config) {
+	inRange := func(n int) bool { return n >= 1 && n <= MaxThreshold }
+	m := cfg.Monitor
+	if m.Interval < MinMonitorInterval || !inRange(m.FailureThreshold) || !inRange(m.SuccessThreshold) ||
+		m.Retention.Raw <= 0 || m.Retention.Raw > m.Retention.Hourly {
+		t.Fatalf("accepted bad monitor settings: %#v", m)
+	}
+	if cfg.Checks == nil || len(cfg.Checks) != len(cfg.CheckOrder) {
+		t.Fatalf("checks %v do not match their order %q", cfg.Checks, cfg.CheckOrder)
+	}
+	for _, name := range cfg.CheckOrder {
+		c, ok := cfg.Checks[name]
+		if !ok || c.Name != name || !targetNameRE.MatchString(name) || !healthURLRE.MatchString(c.Health.URL) ||
+			c.Interval < MinMonitorInterval || !inRange(c.FailureThreshold) || !inRange(c.SuccessThreshold) || c.Health.Timeout <= 0 {
+			t.Fatalf("accepted a bad check: %#v", c)
+		}
+	}
 }

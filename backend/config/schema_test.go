@@ -145,6 +145,9 @@ func TestSchemaKnowsEveryKey(t *testing.T) {
 		{"target", at(t, doc, "$defs", "target", "properties"), targetKeys},
 		{"health", at(t, doc, "$defs", "health", "properties"), healthKeys},
 		{"health json", at(t, doc, "$defs", "healthJSON", "properties"), healthJSONKeys},
+		{"check", at(t, doc, "$defs", "check", "properties"), checkKeys},
+		{"monitor", at(t, doc, "$defs", "monitor", "properties"), monitorKeys},
+		{"retention", at(t, doc, "$defs", "retention", "properties"), retentionKeys},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,6 +216,9 @@ func TestSchemaPatternsMatchLoader(t *testing.T) {
 		{"target command", at(t, doc, "$defs", "target", "properties", "start", "pattern"), runPattern},
 		{"health url", at(t, doc, "$defs", "health", "properties", "url", "pattern"), healthURLPattern},
 		{"json field", at(t, doc, "$defs", "healthJSON", "properties", "field", "pattern"), jsonFieldPattern},
+		{"check name", at(t, doc, "$defs", "checks", "propertyNames", "pattern"), targetNamePattern},
+		{"check interval below the minimum", at(t, doc, "$defs", "check", "properties", "interval", "not", "pattern"), belowOneSecondPattern},
+		{"monitor interval below the minimum", at(t, doc, "$defs", "monitor", "properties", "interval", "not", "pattern"), belowOneSecondPattern},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -275,6 +281,45 @@ func TestSchemaDefaultsMatchLoader(t *testing.T) {
 		}
 	}
 
+	threshold := at(t, doc, "$defs", "threshold")
+	if at(t, threshold, "minimum") != float64(1) || at(t, threshold, "maximum") != float64(MaxThreshold) {
+		t.Errorf("schema thresholds %v to %v, loader 1 to %d", at(t, threshold, "minimum"), at(t, threshold, "maximum"), MaxThreshold)
+	}
+	mon, check := DefaultMonitor(), at(t, doc, "$defs", "check", "properties")
+	monitor := at(t, doc, "$defs", "monitor", "properties")
+	retention := at(t, doc, "$defs", "retention", "properties")
+	for name, tc := range map[string]struct {
+		props any
+		key   string
+		want  time.Duration
+	}{
+		"check interval":   {check, "interval", DefaultCheckInterval},
+		"monitor interval": {monitor, "interval", mon.Interval},
+		"retention raw":    {retention, "raw", mon.Retention.Raw},
+		"retention hourly": {retention, "hourly", mon.Retention.Hourly},
+	} {
+		got, err := time.ParseDuration(at(t, tc.props, tc.key, "default").(string))
+		if err != nil || got != tc.want {
+			t.Errorf("schema %s default %v (%v), loader %v", name, got, err, tc.want)
+		}
+	}
+	for name, tc := range map[string]struct {
+		got  any
+		want int
+	}{
+		"check failure_threshold":   {at(t, check, "failure_threshold", "default"), DefaultFailureThreshold},
+		"check success_threshold":   {at(t, check, "success_threshold", "default"), DefaultSuccessThreshold},
+		"monitor failure_threshold": {at(t, monitor, "failure_threshold", "default"), mon.FailureThreshold},
+		"monitor success_threshold": {at(t, monitor, "success_threshold", "default"), mon.SuccessThreshold},
+	} {
+		if tc.got != float64(tc.want) {
+			t.Errorf("schema %s default %v, loader %v", name, tc.got, tc.want)
+		}
+	}
+	if got, ok := at(t, monitor, "auto_cards").(map[string]any)["default"]; !ok || got != mon.AutoCards {
+		t.Errorf("schema monitor.auto_cards default %v, loader %v", got, mon.AutoCards)
+	}
+
 	release := at(t, doc, "$defs", "release", "properties")
 	if got := at(t, release, "initial", "default"); got != DefaultInitial {
 		t.Errorf("schema release.initial default %v, loader %v", got, DefaultInitial)
@@ -326,6 +371,7 @@ func TestSchemaMinimumsAreSound(t *testing.T) {
 	}{
 		{"debounce", belowMinDebouncePattern, MinDebounce, []string{"1ms", "2ms", "4ms", "4.9ms", ".5ms", "0.5ms", "999us", "500µs", "10ns"}},
 		{"poll", belowMinPollPattern, MinPoll, []string{"1ms", "10ms", "50ms", "99ms", "99.9ms", ".5ms", "999us"}},
+		{"monitor interval", belowOneSecondPattern, MinMonitorInterval, []string{"1ms", "500ms", "999ms", "999.9ms", "0.5s", ".5s", "0s", "999999us", "10ns"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.key, func(t *testing.T) {
@@ -343,7 +389,7 @@ func TestSchemaMinimumsAreSound(t *testing.T) {
 			}
 			for _, s := range tc.caught {
 				if !re.MatchString(s) {
-					t.Errorf("schema accepts %s for watch.%s", s, tc.key)
+					t.Errorf("schema accepts %s for %s", s, tc.key)
 				}
 			}
 		})

@@ -145,12 +145,7 @@ func (d *decoder) targets(e entry, p string) (map[string]Target, []string) {
 	promoteAt := map[string]ast.Node{}
 	for _, kv := range entries {
 		tp := p + "." + kv.key
-		if !targetNameRE.MatchString(kv.key) {
-			hint := ""
-			if lower := strings.ToLower(kv.key); targetNameRE.MatchString(lower) {
-				hint = " (write " + lower + ")"
-			}
-			d.failf(kv.keyAt, tp, "%q is not a valid target name%s; use lower-case letters, digits and '-', starting with a letter, such as staging", kv.key, hint)
+		if !d.sectionName(kv, tp, "target", "staging") {
 			continue
 		}
 		t, at := d.target(kv, tp)
@@ -162,6 +157,20 @@ func (d *decoder) targets(e entry, p string) (map[string]Target, []string) {
 	}
 	d.checkPromotions(p, targets, order, promoteAt)
 	return targets, order
+}
+
+// sectionName checks the name of an entry of targets: or checks: ([a-z][a-z0-9-]*); what and
+// example word it in the message.
+func (d *decoder) sectionName(kv entry, p, what, example string) bool {
+	if targetNameRE.MatchString(kv.key) {
+		return true
+	}
+	hint := ""
+	if lower := strings.ToLower(kv.key); targetNameRE.MatchString(lower) {
+		hint = " (write " + lower + ")"
+	}
+	d.failf(kv.keyAt, p, "%q is not a valid %s name%s; use lower-case letters, digits and '-', starting with a letter, such as %s", kv.key, what, hint, example)
+	return false
 }
 
 // checkPromotions checks that every promote_from names another target and that no chain of
@@ -586,9 +595,16 @@ func (d *decoder) sharedPaths(e entry, p string) []string {
 
 // healthCheck decodes a target's health: section.
 func (d *decoder) healthCheck(e entry, p string) HealthCheck {
+	return d.health(e, p, "a health check: a mapping with at least url (keys: "+strings.Join(healthKeys, ", ")+")", healthKeys, nil)
+}
+
+// health decodes a mapping of health check keys: a target's health: section (keys healthKeys),
+// or a check of the checks: section, whose own keys (those of keys that are not health keys,
+// or that mean something else there, such as interval) are decoded by own, by key.
+func (d *decoder) health(e entry, p, want string, keys []string, own map[string]func(f entry, p string)) HealthCheck {
 	h := HealthCheck{Status: DefaultHealthStatus, Timeout: DefaultHealthTimeout, Interval: DefaultHealthInterval, Deadline: DefaultHealthDeadline,
 		set: map[string]bool{}}
-	fields, ok := d.fields(e, p, "a health check: a mapping with at least url (keys: "+strings.Join(healthKeys, ", ")+")", healthKeys)
+	fields, ok := d.fields(e, p, want, keys)
 	if !ok {
 		return h
 	}
@@ -597,6 +613,10 @@ func (d *decoder) healthCheck(e entry, p string) HealthCheck {
 	hasURL := false
 	for _, f := range fields {
 		fp := p + "." + f.key
+		if decode, isOwn := own[f.key]; isOwn {
+			decode(f, fp)
+			continue
+		}
 		ok := false
 		switch f.key {
 		case "url":

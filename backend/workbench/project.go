@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"eightfold/backend/config"
+	"eightfold/backend/monitor"
 	"eightfold/backend/runner"
 	"eightfold/backend/store"
 	"eightfold/backend/vcs"
@@ -71,6 +72,7 @@ type Project struct {
 	mu      sync.Mutex
 	active  map[int64]*activeRun
 	deploys map[int64]context.CancelFunc // deploys going in the background, by record id
+	monitor *monitor.Runner              // the health checks, while MonitorInBackground runs
 	wg      sync.WaitGroup
 	closed  bool
 

@@ -31,6 +31,13 @@ func (r *recorder) Emit(topic string, payload any) {
 	r.events = append(r.events, event{topic, payload})
 }
 
+// snapshot is a copy of the events so far.
+func (r *recorder) snapshot() []event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]event(nil), r.events...)
+}
+
 func (r *recorder) topics() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
