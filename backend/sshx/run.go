@@ -47,7 +47,7 @@ func (h *Host) Run(ctx context.Context, dir, command string, out io.Writer) (int
 	if err := ctx.Err(); err != nil {
 		return -1, err
 	}
-	s, err := h.client.NewSession()
+	s, err := h.newSession(ctx)
 	if err != nil {
 		return -1, fmt.Errorf("ssh: running %q on %s: opening a session: %w", command, h, err)
 	}
@@ -177,4 +177,40 @@ func (p *pidWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// sessionTimeout bounds the opening of a session: a server whose connection still answers
+// keepalives but no longer opens channels (its session process died) must not hold a deploy
+// forever.
+const sessionTimeout = 20 * time.Second
+
+// newSession opens a session, giving up when ctx ends or the server has not answered within
+// sessionTimeout; after a timeout the connection is closed, so that every other call on it
+// fails at once instead of waiting too.
+func (h *Host) newSession(ctx context.Context) (*ssh.Session, error) {
+	type opened struct {
+		s   *ssh.Session
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		s, err := h.client.NewSession()
+		ch <- opened{s, err}
+	}()
+	timer := time.NewTimer(sessionTimeout)
+	defer timer.Stop()
+	select {
+	case o := <-ch:
+		return o.s, o.err
+	case <-ctx.Done():
+		go func() { // a session that opens after all is closed at once
+			if o := <-ch; o.s != nil {
+				o.s.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	case <-timer.C:
+		h.Close()
+		return nil, fmt.Errorf("the server did not open a session within %s: the connection is closed", sessionTimeout)
+	}
 }
