@@ -31,6 +31,7 @@ type desktop struct {
 	ctx         context.Context
 	stopWatch   func() // ends the watch loop and waits for it
 	stopMonitor func() // ends the health checks and waits for them
+	notifier    workbench.Notifier
 }
 
 // runDesktop opens the window on dir and blocks until it closes. Without a display it
@@ -39,7 +40,7 @@ func runDesktop(dir, home string, assets fs.FS) error {
 	if err := needDisplay(); err != nil && !generatingBindings {
 		return err
 	}
-	d := &desktop{app: newStartingApp(), dir: dir, home: home}
+	d := &desktop{app: newStartingApp(), dir: dir, home: home, notifier: &workbench.OSNotifier{}}
 	return wails.Run(&options.App{
 		Title:            "Eightfold",
 		Width:            1280,
@@ -96,10 +97,13 @@ func (d *desktop) open() error {
 	return nil
 }
 
-// emit forwards core events to the frontend and keeps the window title current: every run
-// event carries the run's test counts so far.
+// emit forwards core events to the frontend, shows notices as OS notifications and keeps the
+// window title current: every run event carries the run's test counts so far.
 func (d *desktop) emit(topic string, payload any) {
 	runtime.EventsEmit(d.ctx, topic, payload)
+	if n, ok := payload.(workbench.Notice); ok {
+		d.notifier.Notify(n)
+	}
 	if r, ok := payload.(workbench.RunInfo); ok {
 		d.setTitle(&r)
 	}

@@ -62,6 +62,8 @@ func commands() []command {
 		{"rollback", "switch a target back to its previous healthy release", cmdRollback},
 		{"deploys", "list the deploys, newest first, or show one's log", cmdDeploys},
 		{"checks", "probe the health checks now, with their uptime over 7 days", cmdChecks},
+		{"status", "the whole loop on one screen: last run, release, targets, health, incidents", cmdStatus},
+		{"dora", "the four DORA keys of the production targets over the last N days", cmdDora},
 		{"config", "print the effective pipeline and where each part came from", cmdConfig},
 		{"serve", "serve the workbench to a browser on 127.0.0.1", cmdServe},
 		{"open", "open the desktop window on a repository", cmdOpen},

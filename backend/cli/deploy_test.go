@@ -70,4 +70,66 @@ targets:
 	if out := run(0, "deploys", "--log", "1"); !strings.Contains(out, "Deploy #1 of 0.1.0 to staging") {
 		t.Errorf("deploys --log: %q", out)
 	}
+	doraAndStatusAfterDeploys(t, run)
+}
+
+// After the deploys above: the promotion is production's one deploy; its one commit (the
+// first release brings the whole history) was committed before it.
+func doraAndStatusAfterDeploys(t *testing.T, run func(int, ...string) string) {
+	var r struct {
+		Targets   []string `json:"targets"`
+		Frequency struct {
+			Deploys int    `json:"deploys"`
+			Band    string `json:"band"`
+		} `json:"frequency"`
+		LeadTime struct {
+			MedianMs *int64 `json:"median_ms"`
+			Commits  int    `json:"commits"`
+		} `json:"lead_time"`
+		ChangeFailure struct {
+			Rate *float64 `json:"rate"`
+		} `json:"change_failure"`
+		Deploys []struct {
+			ID   int64  `json:"id"`
+			Kind string `json:"kind"`
+		} `json:"deploys"`
+	}
+	if err := json.Unmarshal([]byte(run(0, "dora", "--days", "7", "--json")), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Targets) != 1 || r.Frequency.Deploys != 1 || r.Frequency.Band != "weekly" || r.LeadTime.Commits != 1 ||
+		r.LeadTime.MedianMs == nil || *r.LeadTime.MedianMs <= 0 || r.ChangeFailure.Rate == nil || *r.ChangeFailure.Rate != 0 ||
+		len(r.Deploys) != 1 || r.Deploys[0].ID != 2 || r.Deploys[0].Kind != "promote" {
+		t.Errorf("dora --json: %+v", r)
+	}
+	out := run(0, "dora")
+	for _, want := range []string{"DORA keys of production over the last 30 days", "Deployment frequency", "1 deploys on 1 days", "monthly", "0 of 1 deploys"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dora lacks %q:\n%s", want, out)
+		}
+	}
+	if out := run(1, "dora", "--days", "0"); !strings.Contains(out, "use 1 to 3650") {
+		t.Errorf("dora --days 0: %q", out)
+	}
+	out = run(0, "status")
+	for _, want := range []string{"main @ ", "Last run   #1", "passed", "0.1.0 is the last; nothing to release", "staging", "production", "Incidents  none open"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	var st struct {
+		LastRun *struct {
+			ID int64 `json:"id"`
+		} `json:"last_run"`
+		Targets []struct {
+			Name    string `json:"name"`
+			Version string `json:"version"`
+		} `json:"targets"`
+	}
+	if err := json.Unmarshal([]byte(run(0, "status", "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.LastRun == nil || st.LastRun.ID != 1 || len(st.Targets) != 2 || st.Targets[1].Version != "0.1.0" {
+		t.Errorf("status --json: %+v", st)
+	}
 }

@@ -91,3 +91,35 @@ func TestWatchPrinterLiveLine(t *testing.T) {
 		t.Errorf("want 3 whole lines (failure header, its output, the result), got %q", out)
 	}
 }
+
+// A run that fails after a green one rings the terminal bell on a line of its own, once; a
+// second failing run does not ring again, nor a green one.
+func TestWatchBellsWhenARunFailsAfterGreen(t *testing.T) {
+	dir := repo(t, map[string]string{
+		"eightfold.yaml": "steps:\n  - {name: check, run: '[ ! -d broken ]'}\n",
+	})
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan int)
+	go func() { done <- Main([]string{"watch", "--dir", dir, "--home", t.TempDir()}, stdout, stderr, Faces{}) }()
+
+	waitOutput(t, stdout, "✓ #1 passed")
+	os.Mkdir(filepath.Join(dir, "broken"), 0o755)
+	os.WriteFile(filepath.Join(dir, "broken", "a"), nil, 0o644)
+	waitOutput(t, stdout, "\a🔔 Run #2 failed after green #1")
+	os.WriteFile(filepath.Join(dir, "broken", "b"), nil, 0o644) // another file: the same one thrice pauses auto-run
+	waitOutput(t, stdout, "✗ #3 failed")
+	os.RemoveAll(filepath.Join(dir, "broken"))
+	out := waitOutput(t, stdout, "✓ #4 passed") // run #3's notices came before run #4 started
+	if n := strings.Count(out, "\a"); n != 1 {
+		t.Errorf("%d bells; want 1:\n%s", n, out)
+	}
+	if !strings.Contains(out, "\a🔔 Run #2 failed after green #1: No test fails that passed before: see the steps.\n") {
+		t.Errorf("the bell line:\n%q", out)
+	}
+	syscall.Kill(syscall.Getpid(), syscall.SIGINT)
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("watch did not stop on Ctrl+C")
+	}
+}

@@ -15,7 +15,7 @@ func (d *run) startAndGate(ctx context.Context, name string) bool {
 		d.step(StepStart, StepSkipped, "no start command")
 	} else {
 		d.step(StepStart, StepRunning, d.spec.Start)
-		if ok, why := d.command(ctx, StepStart, name, d.spec.Start); !ok {
+		if ok, why := d.start(ctx, StepStart, name); !ok {
 			return d.fail(StepStart, "%s", why)
 		}
 		d.step(StepStart, StepPassed, "")
@@ -80,7 +80,7 @@ func (d *run) rollback(ctx context.Context) {
 	}
 	d.res.RolledBack = true
 	if d.spec.Start != "" {
-		if ok, why := d.command(ctx, StepRollback, back, d.spec.Start); !ok {
+		if ok, why := d.start(ctx, StepRollback, back); !ok {
 			d.alsoFail(StepRollback, "releases/%s is current again, but starting it failed: %s", back, why)
 			return
 		}

@@ -111,13 +111,25 @@ const localGrace = 2 * time.Second
 // without redirecting its output would hold the output pipe open forever: Run waits for
 // the shell, then at most half a second more for the pipe.
 func (LocalHost) Run(ctx context.Context, dir, command string, out io.Writer) (int, error) {
+	cmd := shellCommand(dir, command)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.WaitDelay = 500 * time.Millisecond // a background child holding the pipe does not hold us
+	return runGroup(ctx, cmd)
+}
+
+// shellCommand is command for sh -c in dir, in a process group of its own.
+func shellCommand(dir, command string) *exec.Cmd {
 	cmd := exec.Command("sh", "-c", command)
 	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = 500 * time.Millisecond // a background child holding the pipe does not hold us
+	return cmd
+}
+
+// runGroup starts cmd and waits for it; when ctx ends first, its process group gets
+// SIGTERM, then SIGKILL after localGrace.
+func runGroup(ctx context.Context, cmd *exec.Cmd) (int, error) {
 	if err := cmd.Start(); err != nil {
-		return -1, fmt.Errorf("run %q in %s: %w", command, dir, err)
+		return -1, fmt.Errorf("run %q in %s: %w", cmd.Args[len(cmd.Args)-1], cmd.Dir, err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

@@ -71,40 +71,46 @@ type JourneyChange struct {
 func (s *Store) AddCard(ctx context.Context, nc NewCard) (Card, error) {
 	var out Card
 	err := s.inTx(ctx, fmt.Sprintf("add card %q", nc.Title), func(tx *sql.Tx) error {
-		if err := ensureBoard(ctx, tx, nc.ProjectID, nc.NowMs); err != nil {
-			return err
-		}
-		col, err := newCardColumn(ctx, tx, nc.ProjectID, nc.ColumnID)
-		if err != nil {
-			return err
-		}
-		var number int64
-		if err := tx.QueryRowContext(ctx, `UPDATE boards SET next_number = next_number + 1 WHERE project_id = ?
-			RETURNING next_number - 1`, nc.ProjectID).Scan(&number); err != nil {
-			return err
-		}
-		r, err := place(ctx, tx, cardList(col), 0, 0, 0)
-		if err != nil {
-			return err
-		}
-		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO cards(project_id, number, title, description, assignee, due,
-			column_id, rank, stage, created_ms, updated_ms, entered_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
-			nc.ProjectID, number, nc.Title, nc.Description, nc.Assignee, nc.Due, col.ID, r, col.Stage,
-			nc.NowMs, nc.NowMs, nc.NowMs).Scan(&id); err != nil {
-			return err
-		}
-		if err := setLabels(ctx, tx, nc.ProjectID, id, nc.LabelIDs); err != nil {
-			return err
-		}
-		if _, err := logTransition(ctx, tx, nc.ProjectID, Transition{CardID: id, ToColumn: col.ID, ToStage: col.Stage,
-			ToRank: r, CauseKind: CauseUser, AtMs: nc.NowMs}); err != nil {
-			return err
-		}
-		out, err = card(ctx, tx, nc.ProjectID, id)
+		var err error
+		out, err = insertCard(ctx, tx, nc)
 		return err
 	})
 	return out, err
+}
+
+// insertCard is AddCard inside a transaction.
+func insertCard(ctx context.Context, tx *sql.Tx, nc NewCard) (Card, error) {
+	if err := ensureBoard(ctx, tx, nc.ProjectID, nc.NowMs); err != nil {
+		return Card{}, err
+	}
+	col, err := newCardColumn(ctx, tx, nc.ProjectID, nc.ColumnID)
+	if err != nil {
+		return Card{}, err
+	}
+	var number int64
+	if err := tx.QueryRowContext(ctx, `UPDATE boards SET next_number = next_number + 1 WHERE project_id = ?
+		RETURNING next_number - 1`, nc.ProjectID).Scan(&number); err != nil {
+		return Card{}, err
+	}
+	r, err := place(ctx, tx, cardList(col), 0, 0, 0)
+	if err != nil {
+		return Card{}, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO cards(project_id, number, title, description, assignee, due,
+		column_id, rank, stage, created_ms, updated_ms, entered_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+		nc.ProjectID, number, nc.Title, nc.Description, nc.Assignee, nc.Due, col.ID, r, col.Stage,
+		nc.NowMs, nc.NowMs, nc.NowMs).Scan(&id); err != nil {
+		return Card{}, err
+	}
+	if err := setLabels(ctx, tx, nc.ProjectID, id, nc.LabelIDs); err != nil {
+		return Card{}, err
+	}
+	if _, err := logTransition(ctx, tx, nc.ProjectID, Transition{CardID: id, ToColumn: col.ID, ToStage: col.Stage,
+		ToRank: r, CauseKind: CauseUser, AtMs: nc.NowMs}); err != nil {
+		return Card{}, err
+	}
+	return card(ctx, tx, nc.ProjectID, id)
 }
 
 // newCardColumn is the column asked for, or the first backlog column, or the first column.

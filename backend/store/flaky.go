@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 )
@@ -65,31 +66,56 @@ ORDER BY tr.test_id, tr.run_id, tr.id`, projectID, window)
 	if err != nil {
 		return nil, fmt.Errorf("find flaky tests: %w", err)
 	}
+	return judgeRows(rows)
+}
+
+// judgeRows reads flakyRows (test_id, run_id, suite, name, status, attempts, tree_sha,
+// dirty; grouped by test, oldest first within one) and judges them. The texts repeat from
+// row to row, so each is copied only when it changes.
+func judgeRows(rows *sql.Rows) ([]FlakyTest, error) {
 	defer rows.Close()
 	var all []flakyRow
+	var suite, name, status, tree sql.RawBytes
+	var prev flakyRow
 	for rows.Next() {
 		var f flakyRow
-		if err := rows.Scan(&f.testID, &f.runID, &f.suite, &f.name, &f.status, &f.attempts, &f.tree, &f.dirty); err != nil {
+		if err := rows.Scan(&f.testID, &f.runID, &suite, &name, &status, &f.attempts, &tree, &f.dirty); err != nil {
 			return nil, err
 		}
-		all = append(all, f)
+		f.suite, f.name = reuse(prev.suite, suite), reuse(prev.name, name)
+		f.status, f.tree = reuse(prev.status, status), reuse(prev.tree, tree)
+		all, prev = append(all, f), f
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	return judgeAll(all), nil
+}
+
+// reuse is last when b holds the same text, else b copied.
+func reuse(last string, b sql.RawBytes) string {
+	if string(b) == last { // compiled without a copy
+		return last
+	}
+	return string(b)
+}
+
+// judgeAll judges each test of rows (grouped by test, oldest first within one) and returns
+// the flaky ones, newest last run first.
+func judgeAll(rows []flakyRow) []FlakyTest {
 	out := []FlakyTest{}
-	for start := 0; start < len(all); {
+	for start := 0; start < len(rows); {
 		end := start
-		for end < len(all) && all[end].testID == all[start].testID {
+		for end < len(rows) && rows[end].testID == rows[start].testID {
 			end++
 		}
-		if ft, ok := judgeFlaky(all[start:end]); ok {
+		if ft, ok := judgeFlaky(rows[start:end]); ok {
 			out = append(out, ft)
 		}
 		start = end
 	}
 	slices.SortFunc(out, func(a, b FlakyTest) int { return int(b.LastRun - a.LastRun) })
-	return out, nil
+	return out
 }
 
 // judgeFlaky decides on one test's results in the window, oldest first. It is pure.

@@ -17,6 +17,23 @@ const (
 
 // Incident is something that went wrong on a target: a check that went down, a failed
 // deploy or a rollback. Ids are 0 when there is none (or it was deleted).
+//
+// What the columns mean, per kind (the DORA figures are computed from them: deploy_id is
+// the deploy the incident counts against in the change failure rate, and resolved_ms −
+// started_ms is its time to restore):
+//   - check_down: deploy_id is the target's current deploy when the check went DOWN (0 for
+//     a check: that is not a target's); started_ms when it went DOWN, resolved_ms when it
+//     was UP again.
+//   - deploy_failed: a deploy or promotion that failed after its release started on the
+//     target (its start or health gate failed, whether before or after the switch; failures
+//     before, such as a held lock, an unreachable host, a failed upload or a cancel, are no
+//     incidents). deploy_id is that deploy; started_ms its start; resolved_ms its finish when
+//     the target was left on a healthy release (rolled back automatically, or a blue-green
+//     candidate that never became current), else 0 until the next successful deploy,
+//     promotion or rollback of the target resolves it at that one's finish.
+//   - rollback: a rollback that succeeded. deploy_id is the deploy rolled back (the target's
+//     current one before the rollback): the change that went wrong; started_ms is when that
+//     deploy finished (when the change went live), resolved_ms when the rollback finished.
 type Incident struct {
 	ID         int64
 	ProjectID  int64
@@ -163,4 +180,88 @@ func commitSHA(sha string) (string, error) {
 		return "", fmt.Errorf("the root cause %q is not a commit SHA: give 4 to 64 hex digits, such as the output of `git rev-parse --short HEAD`", sha)
 	}
 	return sha, nil
+}
+
+// IncidentRow is an incident with what the faces show beside it.
+type IncidentRow struct {
+	Incident
+	Check         string // the check's name ("target:staging", "check:api"), "" for none
+	Target        string // the target it concerns: its check's or its deploy's; "" for none
+	DeployVersion string
+	CardNumber    int64 // 0 when no card was made from it (or the card is gone)
+}
+
+const incidentRowSelect = `SELECT i.id, i.project_id, coalesce(i.check_id, 0), coalesce(i.deploy_id, 0), coalesce(c.id, 0),
+ i.kind, i.title, i.started_ms, i.resolved_ms, i.note, i.root_cause, coalesce(ch.name, ''),
+ coalesce(CASE WHEN ch.name LIKE 'target:%' THEN substr(ch.name, 8) END, d.target, ''), coalesce(d.version, ''), coalesce(c.number, 0)
+ FROM incidents i LEFT JOIN checks ch ON ch.id = i.check_id LEFT JOIN deploys d ON d.id = i.deploy_id
+ LEFT JOIN cards c ON c.id = i.card_id`
+
+func scanIncidentRow(row interface{ Scan(...any) error }) (IncidentRow, error) {
+	var r IncidentRow
+	in := &r.Incident
+	err := row.Scan(&in.ID, &in.ProjectID, &in.CheckID, &in.DeployID, &in.CardID, &in.Kind, &in.Title, &in.StartedMs,
+		&in.ResolvedMs, &in.Note, &in.RootCause, &r.Check, &r.Target, &r.DeployVersion, &r.CardNumber)
+	return r, err
+}
+
+// IncidentRows lists the project's incidents that started at or after sinceMs, and every
+// open one whenever it started, newest first.
+func (s *Store) IncidentRows(ctx context.Context, projectID, sinceMs int64) ([]IncidentRow, error) {
+	rows, err := s.db.QueryContext(ctx, incidentRowSelect+` WHERE i.project_id = ? AND (i.started_ms >= ? OR i.resolved_ms = 0)
+		ORDER BY i.started_ms DESC, i.id DESC`, projectID, sinceMs)
+	if err != nil {
+		return nil, fmt.Errorf("list incidents: %w", err)
+	}
+	defer rows.Close()
+	var out []IncidentRow
+	for rows.Next() {
+		r, err := scanIncidentRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// IncidentRow loads one of the project's incidents.
+func (s *Store) IncidentRow(ctx context.Context, projectID, id int64) (IncidentRow, error) {
+	r, err := scanIncidentRow(s.db.QueryRowContext(ctx, incidentRowSelect+` WHERE i.project_id = ? AND i.id = ?`, projectID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("incident %d: %w", id, ErrNotFound)
+	}
+	return r, err
+}
+
+// ResolveDeployIncidents resolves at atMs the open deploy_failed incidents of the project's
+// deploys to target (a deploy that succeeded there restored it), and returns their ids.
+func (s *Store) ResolveDeployIncidents(ctx context.Context, projectID int64, target string, atMs int64) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `UPDATE incidents SET resolved_ms = max(?, started_ms, 1) WHERE project_id = ? AND kind = ?
+		AND resolved_ms = 0 AND deploy_id IN (SELECT id FROM deploys WHERE project_id = ? AND target = ?) RETURNING id`,
+		atMs, projectID, IncidentDeployFailed, projectID, target)
+	if err != nil {
+		return nil, fmt.Errorf("resolve the failed deploys of %s: %w", target, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// DeployBefore is the target's newest successful deploy, promotion or rollback before the
+// deploy with id beforeID: what the target ran before it. ok is false when there is none.
+func (s *Store) DeployBefore(ctx context.Context, projectID int64, target string, beforeID int64) (d Deploy, ok bool, err error) {
+	d, err = scanDeploy(s.db.QueryRowContext(ctx, `SELECT `+deployColumns+` FROM deploys WHERE project_id = ? AND target = ?
+		AND status = ? AND id < ? ORDER BY id DESC LIMIT 1`, projectID, target, DeploySucceeded, beforeID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, false, nil
+	}
+	return d, err == nil, err
 }

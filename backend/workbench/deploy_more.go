@@ -240,6 +240,7 @@ func (p *Project) runRollback(ctx context.Context, rp *rollbackPlan) (DeployInfo
 	}
 	rp.job.mu.Unlock()
 	info := rp.job.finish(res, err, p.now())
+	p.deployFinished(ctx, info)
 	if err != nil {
 		return info, errorf(CodeConflict, "%s", info.Failure)
 	}

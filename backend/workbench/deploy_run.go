@@ -97,6 +97,10 @@ func (p *Project) runDeploy(ctx context.Context, dp *deployPlan) (DeployInfo, er
 	}
 	now := p.now()
 	info := dp.job.finish(res, err, now)
+	p.deployFinished(ctx, info)
+	if dp.target.Production && info.Status == store.DeploySucceeded {
+		_, _ = p.recordDeployCommits(context.WithoutCancel(ctx), []string{dp.target.Name}) // DORA reads them
+	}
 	if res.Release != "" { // it reached the target: a verdict on the release, not on the connection or the lock
 		p.applyDeploy(dp.target, dp.job.rec, err == nil, now)
 	}

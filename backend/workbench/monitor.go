@@ -139,10 +139,10 @@ func (s *monitorSink) transition(ctx context.Context, c monitor.Check, id int64,
 				in.DeployID = d.ID
 			}
 		}
-		_, _ = s.p.store.OpenIncident(ctx, in)
+		s.p.openIncident(ctx, in)
 	case monitor.Up:
 		if in, ok, err := s.p.store.OpenIncidentOf(ctx, id); err == nil && ok {
-			_ = s.p.store.ResolveIncident(ctx, in.ID, tr.At.UnixMilli())
+			s.p.resolveIncident(ctx, in.ID, tr.At.UnixMilli())
 		}
 	}
 }
@@ -239,8 +239,12 @@ type CheckInfo struct {
 
 // checkInfo describes a check from its status.
 func checkInfo(name, url string, st monitor.Status) CheckInfo {
-	return CheckInfo{Name: name, URL: url, State: string(st.State), Since: rfc3339(st.Since.UnixMilli()), Status: st.Last.Status,
+	info := CheckInfo{Name: name, URL: url, State: string(st.State), Status: st.Last.Status,
 		TookMs: st.Last.Took.Milliseconds(), Reason: st.Last.Reason, Uptime7: -1}
+	if !st.Since.IsZero() { // a check not probed yet has no state to date
+		info.Since = rfc3339(st.Since.UnixMilli())
+	}
+	return info
 }
 
 // Checks lists the config's checks: their state while the project is monitored, else the

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"eightfold/backend/monitor"
 	"eightfold/backend/store"
 )
 
@@ -58,5 +59,13 @@ func TestMonitorOpensAndResolvesIncidents(t *testing.T) {
 	})
 	if err != nil || len(infos) != 1 || infos[0].Name != "check:api" || infos[0].State != "UP" || infos[0].Uptime7 <= 0 || infos[0].Uptime7 >= 1 {
 		t.Fatalf("checks %+v, %v", infos, err)
+	}
+}
+
+// A check that was not probed yet has a state but no time it has been in it.
+func TestCheckInfoOfACheckNotProbedYet(t *testing.T) {
+	info := checkInfo("target:staging", "http://127.0.0.1:1/", monitor.Status{State: monitor.Pending})
+	if info.State != "PENDING" || info.Since != "" {
+		t.Errorf("checkInfo = %+v, want PENDING with no since", info)
 	}
 }

@@ -73,6 +73,7 @@ type Project struct {
 	active  map[int64]*activeRun
 	deploys map[int64]context.CancelFunc // deploys going in the background, by record id
 	monitor *monitor.Runner              // the health checks, while MonitorInBackground runs
+	operate operateJobs                  // log streams, restarts and stops of the Operate view (operate_jobs.go)
 	wg      sync.WaitGroup
 	closed  bool
 
@@ -274,6 +275,7 @@ func (p *Project) Close() {
 	for _, cancel := range p.deploys { // the engine still switches back and unlocks
 		cancel()
 	}
+	p.operate.cancelAll()
 	p.mu.Unlock()
 	p.wg.Wait()
 	if p.ownStore {

@@ -60,7 +60,7 @@ func (r *recorder) count(topic string) int {
 
 // newProject makes a temp repository with the given eightfold.yaml (none when empty) and
 // opens it on a fresh store.
-func newProject(t *testing.T, yaml string) (*Project, *recorder) {
+func newProject(t testing.TB, yaml string) (*Project, *recorder) {
 	t.Helper()
 	dir := t.TempDir()
 	if yaml != "" {

@@ -172,6 +172,7 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 	p.mu.Unlock()
 	final := p.finish(r.ID, end)
 	p.afterRun(final)
+	p.runFinished(final)
 	p.announceProject()
 	p.runEnded()
 	return final

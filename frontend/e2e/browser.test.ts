@@ -279,16 +279,16 @@ describe.skipIf(availability.skip)(
         it('shows a plain note for a place that has not landed', async () => {
           await openApp(page, ws.server, basename(ws.dir));
           const project = await callApi<ProjectInfo>(ws.server, 'Project');
-          const operate = project.places.find((p) => p.id === 'operate');
-          expect(operate?.ready).toBe(false);
+          const code = project.places.find((p) => p.id === 'code');
+          expect(code?.ready).toBe(false);
 
-          await page.getByTestId('nav-operate').click();
-          const note = page.locator('[data-testid=place-note][data-place=operate]');
+          await page.getByTestId('nav-code').click();
+          const note = page.locator('[data-testid=place-note][data-place=code]');
           await note.waitFor({ timeout: UI_TIMEOUT_MS });
-          expect(await note.getByRole('heading').textContent()).toBe('Operate');
-          expect(await note.locator('p').textContent()).toBe(operate!.note);
-          expect(new URL(page.url()).hash).toBe('#/operate');
-          expect(await page.getByTestId('nav-operate').getAttribute('aria-current')).toBe('page');
+          expect(await note.getByRole('heading').textContent()).toBe('Code');
+          expect(await note.locator('p').textContent()).toBe(code!.note);
+          expect(new URL(page.url()).hash).toBe('#/code');
+          expect(await page.getByTestId('nav-code').getAttribute('aria-current')).toBe('page');
           expect(await page.getByTestId('runs-list').count()).toBe(0);
         });
       });

@@ -2,15 +2,13 @@
 // serve` and a real git repository: the tag is annotated with the changelog (asked of the git
 // CLI), the artifact is kept, and the card that the released commit closes moves to Released.
 
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CardInfo, RunInfo } from '../src/lib/types';
-import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, tempDir, type Server } from './helpers';
-import { closeWorkspace, openWorkspace, shot, type Workspace } from './workspace';
+import type { CardInfo } from '../src/lib/types';
+import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, tempDir } from './helpers';
+import { closeWorkspace, freePort, gitOut, openWorkspace, runGreen, shot, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const RUN_TIMEOUT_MS = 30_000;
@@ -30,41 +28,6 @@ function stagingTarget(root: string, port: number): string {
     `    health: {url: "http://127.0.0.1:${port}/app", body: app, interval: 200ms, deadline: 20s}`,
     '',
   ].join('\n');
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise((res) => srv.close(res));
-  return port;
-}
-
-/** Starts a run (once the watcher's own run, if any, is over) and waits for it to pass. */
-async function runGreen(server: Server): Promise<RunInfo> {
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  let run: RunInfo | undefined;
-  while (!run) {
-    try {
-      run = await callApi<RunInfo>(server, 'StartRun');
-    } catch (err) {
-      if (!String(err).includes('HTTP 409') || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  while (run.status === 'running') {
-    if (Date.now() > deadline) throw new Error(`run #${run.id} still running`);
-    await new Promise((r) => setTimeout(r, 100));
-    run = await callApi<RunInfo>(server, 'GetRun', [run.id]);
-  }
-  expect(run.status).toBe('passed');
-  return run;
-}
-
-function gitOut(dir: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
 }
 
 describe.skipIf(availability.skip)(

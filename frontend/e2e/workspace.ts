@@ -1,11 +1,14 @@
 // A repository served by a real `eightfold serve`, with a browser context on it, for the e2e
 // suites that share one workspace across their tests.
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { artifactPath, cleanup, gitRepo, startServer, tempDir, type Server } from './helpers';
+import type { DeployInfo, RunInfo } from '../src/lib/types';
+import { artifactPath, callApi, cleanup, gitRepo, startServer, tempDir, type Server } from './helpers';
 
 export interface Workspace {
   dir: string;
@@ -49,4 +52,54 @@ export async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env.EF_SHOTS ?? '/tmp/ef-shots';
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
+/** A TCP port free on 127.0.0.1 a moment ago. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((res) => srv.close(res));
+  return port;
+}
+
+const RUN_TIMEOUT_MS = 30_000;
+
+/** Polls until done says yes, or fails after timeoutMs with what. */
+async function until<T>(what: string, timeoutMs: number, get: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await get();
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: still not done after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts a run (once the watcher's own run, if any, is over) and waits for it to pass. */
+export async function runGreen(server: Server): Promise<RunInfo> {
+  const run = await until(
+    'start a run',
+    RUN_TIMEOUT_MS,
+    () => callApi<RunInfo>(server, 'StartRun').catch((err: unknown) => {
+      if (!String(err).includes('HTTP 409')) throw err;
+      return undefined; // a run is going: try again
+    }),
+    (r) => r !== undefined,
+  );
+  const done = await until(`run #${run!.id}`, RUN_TIMEOUT_MS, () => callApi<RunInfo>(server, 'GetRun', [run!.id]), (r) => r.status !== 'running');
+  expect(done.status).toBe('passed');
+  return done;
+}
+
+/** Waits for a deploy, promotion or rollback started through the API to end. */
+export async function deployDone(server: Server, started: DeployInfo): Promise<DeployInfo> {
+  return until(`deploy #${started.id}`, RUN_TIMEOUT_MS, () => callApi<DeployInfo>(server, 'GetDeploy', [started.id]), (d) => d.status !== 'running');
+}
+
+/** Runs git in dir and returns its trimmed output. */
+export function gitOut(dir: string, ...args: string[]): string {
+  const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
 }

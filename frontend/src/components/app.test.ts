@@ -76,9 +76,9 @@ describe('App', () => {
   it('shows the note of a place that has not landed', async () => {
     start({});
     await settle();
-    await fireEvent.click(screen.getByTestId('nav-operate'));
+    await fireEvent.click(screen.getByTestId('nav-code'));
     expect(await screen.findByTestId('place-note')).toBeTruthy();
-    expect(screen.getByTestId('place-note').textContent).toContain('Operate has not landed yet.');
+    expect(screen.getByTestId('place-note').textContent).toContain('The code view has not landed yet.');
     expect(screen.queryByTestId('runs-list')).toBeNull();
   });
 

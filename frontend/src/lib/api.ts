@@ -11,13 +11,19 @@ import type {
   ColumnInfo,
   DeployInfo,
   DeployOptions,
+  DoraReport,
   EventMap,
   LabelInfo,
   LinkInfo,
   NewCard,
   NewColumn,
   FlakyInfo,
+  IncidentInfo,
+  LockInfo,
   LogPage,
+  LogStreamInfo,
+  OperateResult,
+  OperateTarget,
   ProjectInfo,
   ReleaseInfo,
   ReleaseOptions,
@@ -29,6 +35,7 @@ import type {
   TargetInfo,
   TestResultInfo,
   Topic,
+  Trends,
   WatchState,
 } from './types';
 
@@ -430,6 +437,80 @@ export class Api {
   /** Trusts the host key of a target's server when it has exactly this fingerprint ("SHA256:…"). */
   async TrustHostKey(target: string, fingerprint: string): Promise<void> {
     await this.#t.call('TrustHostKey', [target, fingerprint]);
+  }
+
+  // Monitor (docs/api.md, "Monitor").
+
+  /** The dashboard's trends over the last `days` UTC days (7, 30 or 90; else `bad_request`). */
+  Trends(days: number): Promise<Trends> {
+    return this.#t.call('Trends', [days]) as Promise<Trends>;
+  }
+
+  /** The four DORA keys over the last `days` days, with the deploys and incidents behind them. */
+  Dora(days: number): Promise<DoraReport> {
+    return this.#t.call('Dora', [days]) as Promise<DoraReport>;
+  }
+
+  // Incidents and cards from what went wrong (docs/api.md, "Incidents").
+
+  /** The incidents of the last `days` days (0: 30) and every open one, newest first. */
+  Incidents(days: number): Promise<IncidentInfo[]> {
+    return this.#t.call('Incidents', [days]) as Promise<IncidentInfo[]>;
+  }
+
+  /** Sets an incident's note and root-cause commit (a SHA of the repository; "" for none); `not_found` for an unknown commit. */
+  UpdateIncident(id: number, note: string, rootCause: string): Promise<IncidentInfo> {
+    return this.#t.call('UpdateIncident', [id, note, rootCause]) as Promise<IncidentInfo>;
+  }
+
+  /** Makes a Plan card from an incident, or returns the one made before while it is open. */
+  IncidentCard(id: number): Promise<CardInfo> {
+    return this.#t.call('IncidentCard', [id]) as Promise<CardInfo>;
+  }
+
+  /** Makes a Plan card from a failing test result, or returns the test's open card. */
+  TestCard(resultId: number): Promise<CardInfo> {
+    return this.#t.call('TestCard', [resultId]) as Promise<CardInfo>;
+  }
+
+  /** Makes a Plan card from a failed deploy, or returns the one made before while it is open. */
+  DeployCard(deployId: number): Promise<CardInfo> {
+    return this.#t.call('DeployCard', [deployId]) as Promise<CardInfo>;
+  }
+
+  // Operate (docs/api.md, "Operate").
+
+  /** The targets with what they run, their health, open incidents, logs source and commands. */
+  Operate(): Promise<OperateTarget[]> {
+    return this.#t.call('Operate', []) as Promise<OperateTarget[]>;
+  }
+
+  /** A target's deploy lock, read on its host. */
+  OperateLock(target: string): Promise<LockInfo> {
+    return this.#t.call('OperateLock', [target]) as Promise<LockInfo>;
+  }
+
+  /** Starts a target's log stream; lines arrive as operate.log. */
+  OpenLogs(target: string): Promise<LogStreamInfo> {
+    return this.#t.call('OpenLogs', [target]) as Promise<LogStreamInfo>;
+  }
+
+  /** Keeps a log stream going; `not_found` once it has ended. */
+  async KeepLogs(stream: string): Promise<void> {
+    await this.#t.call('KeepLogs', [stream]);
+  }
+
+  async CloseLogs(stream: string): Promise<void> {
+    await this.#t.call('CloseLogs', [stream]);
+  }
+
+  /** Runs the start command again; `conflict` when refused (lock held, production unconfirmed). */
+  RestartTarget(target: string, confirm: boolean): Promise<OperateResult> {
+    return this.#t.call('RestartTarget', [target, confirm]) as Promise<OperateResult>;
+  }
+
+  StopTarget(target: string, confirm: boolean): Promise<OperateResult> {
+    return this.#t.call('StopTarget', [target, confirm]) as Promise<OperateResult>;
   }
 
   /** Subscribes to an event topic; returns the unsubscribe function. */

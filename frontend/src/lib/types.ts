@@ -633,7 +633,295 @@ export interface DeployOptions {
   confirm: boolean;
 }
 
+// The Monitor place (docs/api.md, "Monitor"): the dashboard's trends and the DORA keys.
+
+/** What the Monitor dashboard draws over a period of whole UTC days ending today. */
+export interface Trends {
+  days: number;
+  /** RFC 3339: the start of the first day. */
+  from: string;
+  /** RFC 3339: the end of today, exclusive. */
+  to: string;
+  /** Oldest first, one per day. */
+  daily: TrendDay[];
+  /** ISO weeks, oldest first; each lists every target of `targets`. */
+  weeks: DeployWeek[];
+  /** The targets with a deploy that ended in the period, by name. */
+  targets: string[];
+  /** The checks with a result in the period, targets first. */
+  uptime: CheckUptime[];
+}
+
+export interface TrendDay {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  /** The runs that finished that day, passed, failed, timed out or in error (cancelled ones are left out). */
+  runs: TrendRunInfo[];
+  passed: number;
+  /** passed / runs.length; null without runs. */
+  pass_rate: number | null;
+  build: DurationStats;
+  test: DurationStats;
+  /** The tests a run of that day shows to be flaky. */
+  flaky: FlakyOnDay[];
+}
+
+export interface TrendRunInfo {
+  id: number;
+  status: string;
+  finished_at: string;
+  /** Its build steps' time; null when none ran to an end. */
+  build_ms: number | null;
+  test_ms: number | null;
+}
+
+/** Median and 90th percentile of the day's runs; null when no run timed such a step. */
+export interface DurationStats {
+  median_ms: number | null;
+  p90_ms: number | null;
+  runs: number;
+}
+
+export interface FlakyOnDay {
+  test_id: number;
+  suite: string;
+  name: string;
+  runs: number[];
+}
+
+export interface DeployWeek {
+  /** "2026-W12". */
+  week: string;
+  /** Its Monday, YYYY-MM-DD. */
+  start: string;
+  targets: TargetWeek[];
+}
+
+export interface TargetWeek {
+  target: string;
+  succeeded: number;
+  failed: number;
+  /** Oldest first. */
+  deploys: DeployRef[];
+}
+
+export interface DeployRef {
+  id: number;
+  target: string;
+  kind: string;
+  version: string;
+  status: 'succeeded' | 'failed';
+  finished_at: string;
+}
+
+export interface CheckUptime {
+  /** "target:staging", "check:api". */
+  check: string;
+  kind: 'target' | 'check' | (string & {});
+  name: string;
+  url: string;
+  /** Over the period. */
+  uptime: number | null;
+  /** Oldest first, one per day. */
+  days: UptimeBar[];
+}
+
+export interface UptimeBar {
+  day: string;
+  total: number;
+  ok: number;
+  /** ok / total; null without a result. */
+  uptime: number | null;
+}
+
+export type FrequencyBand = 'daily' | 'weekly' | 'monthly' | 'yearly' | 'none';
+export type SpanBand = 'one_day' | 'one_week' | 'one_month' | 'six_months' | 'one_year' | 'none';
+export type FailureBand = '0-15%' | '16-30%' | '31-45%' | '46-60%' | '61-100%' | 'none';
+
+/** The four DORA keys over a period, with the deploys and incidents behind them. */
+export interface DoraReport {
+  days: number;
+  /** RFC 3339. */
+  from: string;
+  to: string;
+  /** The production targets counted. */
+  targets: string[];
+  frequency: { deploys: number; deploy_days: number; per_week: number; band: FrequencyBand; definition: string };
+  /** ignored: commits whose lead time was zero or less (clock skew, rewritten dates). */
+  lead_time: { median_ms: number | null; commits: number; ignored: number; band: SpanBand; definition: string };
+  change_failure: { rate: number | null; failed: number; deploys: number; band: FailureBand; definition: string };
+  /** open: incidents detected in the period and still open, not counted. */
+  restore: { median_ms: number | null; incidents: number; open: number; band: SpanBand; definition: string };
+  /** Every production deploy counted, newest first. */
+  deploys: DoraDeploy[];
+  /** Every incident counted for time to restore, newest first. */
+  incidents: DoraIncident[];
+}
+
+export interface DoraDeploy {
+  id: number;
+  target: string;
+  kind: string;
+  version: string;
+  commit: string;
+  finished: string;
+  status: 'succeeded' | 'failed';
+  commits: number;
+  lead_median_ms: number | null;
+  failed: boolean;
+  /** Why it counts as a failed change: ["health gate"], ["incident #3"], ["rollback #45"]. */
+  failed_by: string[];
+}
+
+export interface DoraIncident {
+  id: number;
+  kind: string;
+  title: string;
+  target: string;
+  started: string;
+  resolved: string;
+  restore_ms: number;
+  deploy_id: number;
+}
+
+/** A health check and how it stands (Checks; the payload of check.updated). */
+export interface CheckInfo {
+  /** "target:staging", "check:api". */
+  name: string;
+  url: string;
+  /** "" when not monitored now. */
+  state: 'UP' | 'DOWN' | 'PENDING' | '';
+  since: string;
+  status: number;
+  took_ms: number;
+  reason: string;
+  /** From 0 to 1; -1 without results. */
+  uptime_7d: number;
+}
+
+/** A deploy target as the Operate view shows it (Operate). */
+export interface OperateTarget {
+  name: string;
+  kind: 'ssh' | 'local';
+  host: string;
+  path: string;
+  production: boolean;
+  /** Its last successful deploy, promotion or rollback; null: nothing yet. */
+  running: RunningInfo | null;
+  /** The check "target:NAME"; null: the target has no health check. */
+  health: CheckInfo | null;
+  /** Open, newest first. */
+  incidents: IncidentBrief[];
+  /** The logs command, or the app log file followed; "" when there is none. */
+  logs: string;
+  /** The start command; "": no restart. */
+  start: string;
+  /** The stop command; "": no stop. */
+  stop: string;
+}
+
+export interface RunningInfo {
+  deploy_id: number;
+  kind: string;
+  version: string;
+  commit: string;
+  who: string;
+  /** RFC 3339: when that deploy ended. */
+  since: string;
+}
+
+export interface IncidentBrief {
+  id: number;
+  kind: 'check_down' | 'deploy_failed' | 'rollback' | (string & {});
+  title: string;
+  started_at: string;
+}
+
+/** A target's deploy lock (OperateLock). */
+export interface LockInfo {
+  held: boolean;
+  /** "" when the lock has no holder file. */
+  who: string;
+  since: string;
+  action: string;
+  version: string;
+}
+
+/** How a restart or stop went (RestartTarget, StopTarget). */
+export interface OperateResult {
+  target: string;
+  action: 'restart' | 'stop';
+  ok: boolean;
+  release: string;
+  version: string;
+  failure: string;
+  /** The command's last lines, scrubbed. */
+  output: string[];
+  took_ms: number;
+}
+
+/** A log stream OpenLogs started. */
+export interface LogStreamInfo {
+  id: string;
+  target: string;
+  source: string;
+  host: string;
+  /** Call KeepLogs more often than this, or the stream ends. */
+  keep_ms: number;
+}
+
+/** The payload of operate.log: a log stream's new lines. */
+export interface LogBatch {
+  stream: string;
+  lines: string[];
+  /** Lines dropped before these: the output came faster than it is shown. */
+  skipped: number;
+  /** The stream is over: no batch follows. */
+  ended: boolean;
+  reason: string;
+  /** It ended by an error (a dropped connection, a failed command). */
+  failed: boolean;
+}
+
 /** Event topics and their payloads. */
+/** An incident: a check that went DOWN, a deploy that failed after its release started, or a rollback (docs/api.md, "Incidents"). */
+export interface IncidentInfo {
+  id: number;
+  kind: 'check_down' | 'deploy_failed' | 'rollback';
+  title: string;
+  /** The target it concerns; "" for none. */
+  target: string;
+  /** The check that went down ("check:api"); "" for none. */
+  check: string;
+  /** RFC 3339. */
+  started: string;
+  /** RFC 3339; "" while open. */
+  resolved: string;
+  /** 0 while open. */
+  duration_ms: number;
+  /** The deploy it is about (or that preceded it); 0: none. */
+  deploy_id: number;
+  deploy_version: string;
+  note: string;
+  /** The full SHA of the root-cause commit, or "". */
+  root_cause: string;
+  root_cause_subject: string;
+  /** The card made from it; 0: none. */
+  card_id: number;
+  /** "#12" or "APP-12"; "" without a card. */
+  card_key: string;
+}
+
+/** A notification (the notify event): shown as a toast. */
+export interface Notice {
+  kind: 'run' | 'deploy' | 'incident';
+  level: 'fail' | 'ok' | 'info';
+  title: string;
+  body: string;
+  /** A hash route: "#/build/12", "#/deploy/41", "#/monitor". */
+  link: string;
+}
+
 export interface EventMap {
   'run.started': RunInfo;
   'run.updated': RunInfo;
@@ -644,6 +932,10 @@ export interface EventMap {
   'board.changed': BoardChanged;
   'release.created': ReleaseInfo;
   'deploy.updated': DeployInfo;
+  'check.updated': CheckInfo;
+  'operate.log': LogBatch;
+  'incident.updated': IncidentInfo;
+  notify: Notice;
 }
 
 export type Topic = keyof EventMap;
