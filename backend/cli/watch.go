@@ -116,14 +116,14 @@ func (o *watchPrinter) event(topic string, payload any) {
 	case workbench.WatchState:
 		o.watchNews(v)
 	case workbench.Notice:
-		if v.Kind == "run" && v.Level == workbench.NoticeFail {
+		if v.Level == workbench.NoticeFail {
 			o.bell(v)
 		}
 	}
 }
 
-// bell prints a run that failed after a green one with a terminal bell (\a), so that a
-// watch running in another window is heard.
+// bell prints a failure notice (a run that failed after a green one) with a terminal bell
+// (\a), so that a watch running in another window is heard.
 func (o *watchPrinter) bell(n workbench.Notice) {
 	live := o.live
 	o.clearLive()

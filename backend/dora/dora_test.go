@@ -224,3 +224,20 @@ func TestFrequencyBands(t *testing.T) {
 		t.Errorf("one deploy in 90 days: band %s, want yearly", got)
 	}
 }
+
+// A deploy whose check went down and that was then rolled back has one outage: the check's.
+func TestARolledBackOutageCountsOnce(t *testing.T) {
+	incidents := []Incident{
+		{ID: 1, Kind: "check_down", Target: "production", DeployID: 7, Detected: at("2026-01-10 10:00"), Resolved: at("2026-01-10 10:20")},
+		{ID: 2, Kind: Rollback, Target: "production", DeployID: 7, Detected: at("2026-01-10 09:00"), Resolved: at("2026-01-10 10:15")},
+		{ID: 3, Kind: Rollback, Target: "production", DeployID: 8, Detected: at("2026-01-12 09:00"), Resolved: at("2026-01-12 09:30")},
+	}
+	r := Compute(january, nil, incidents)
+	var ids []int64
+	for _, in := range r.Incidents {
+		ids = append(ids, in.ID)
+	}
+	if !slices.Equal(ids, []int64{3, 1}) || r.Restore.Median != 25*time.Minute {
+		t.Errorf("incidents %v, median %v; want 3 and 1 (the rollback of 7 left out), median 25m", ids, r.Restore.Median)
+	}
+}

@@ -31,10 +31,17 @@ type IncidentFigures struct {
 }
 
 // restoredIncidents are the incidents detected in the period and resolved, newest first,
-// and the number detected in the period and still open.
+// and the number detected in the period and still open. A rollback of a deploy whose check
+// went down is how that outage ended, not an outage of its own: only the check's counts.
 func restoredIncidents(period Period, incidents []Incident) (restored []IncidentFigures, open int) {
+	downs := map[int64]bool{}
 	for _, in := range incidents {
-		if !period.Contains(in.Detected) {
+		if in.Kind == "check_down" && in.DeployID != 0 {
+			downs[in.DeployID] = true
+		}
+	}
+	for _, in := range incidents {
+		if !period.Contains(in.Detected) || (in.Kind == Rollback && downs[in.DeployID]) {
 			continue
 		}
 		if in.Resolved.IsZero() {

@@ -227,6 +227,7 @@ func (p *Project) planRollback(target string, confirm, forceUnlock bool) (*rollb
 
 // runRollback connects, runs the engine's rollback and records the outcome.
 func (p *Project) runRollback(ctx context.Context, rp *rollbackPlan) (DeployInfo, error) {
+	defer p.targets.deployStarted(rp.target.Name, rp.job.rec.ID)()
 	h, err := p.connect(ctx, rp.target)
 	var res deploy.Result
 	if err == nil {
@@ -240,6 +241,9 @@ func (p *Project) runRollback(ctx context.Context, rp *rollbackPlan) (DeployInfo
 	}
 	rp.job.mu.Unlock()
 	info := rp.job.finish(res, err, p.now())
+	if err == nil {
+		p.targets.setStopped(rp.target.Name, false)
+	}
 	p.deployFinished(ctx, info)
 	if err != nil {
 		return info, errorf(CodeConflict, "%s", info.Failure)

@@ -88,6 +88,7 @@ func (p *Project) planDeploy(opts DeployOptions, kind string) (*deployPlan, erro
 
 // runDeploy connects to the target, runs the engine and records the outcome.
 func (p *Project) runDeploy(ctx context.Context, dp *deployPlan) (DeployInfo, error) {
+	defer p.targets.deployStarted(dp.target.Name, dp.job.rec.ID)()
 	h, err := p.connect(ctx, dp.target)
 	var res deploy.Result
 	if err == nil {
@@ -98,6 +99,9 @@ func (p *Project) runDeploy(ctx context.Context, dp *deployPlan) (DeployInfo, er
 	now := p.now()
 	info := dp.job.finish(res, err, now)
 	p.deployFinished(ctx, info)
+	if info.Status == store.DeploySucceeded {
+		p.targets.setStopped(dp.target.Name, false)
+	}
 	if dp.target.Production && info.Status == store.DeploySucceeded {
 		_, _ = p.recordDeployCommits(context.WithoutCancel(ctx), []string{dp.target.Name}) // DORA reads them
 	}

@@ -135,8 +135,15 @@ func (s *monitorSink) transition(ctx context.Context, c monitor.Check, id int64,
 		in := store.Incident{ProjectID: s.p.id, CheckID: id, Kind: store.IncidentCheckDown, StartedMs: tr.At.UnixMilli(),
 			Title: fmt.Sprintf("%s is DOWN: %s", c.Name, tr.Reason)}
 		if target, ok := strings.CutPrefix(c.Name, "target:"); ok {
-			if d, found, err := s.p.store.CurrentDeploy(ctx, s.p.id, target); err == nil && found {
-				in.DeployID = d.ID
+			deploying, stopped := s.p.targets.of(target)
+			if stopped {
+				return // stopped from the Operate view: down on purpose
+			}
+			in.DeployID = deploying // going down during a deploy is that deploy's doing
+			if deploying == 0 {
+				if d, found, err := s.p.store.CurrentDeploy(ctx, s.p.id, target); err == nil && found {
+					in.DeployID = d.ID
+				}
 			}
 		}
 		s.p.openIncident(ctx, in)

@@ -69,3 +69,42 @@ func TestCheckInfoOfACheckNotProbedYet(t *testing.T) {
 		t.Errorf("checkInfo = %+v, want PENDING with no since", info)
 	}
 }
+
+// A target stopped from the Operate view going DOWN opens no incident; one going DOWN while a
+// deploy to it is going is put on that deploy, not on the one before.
+func TestDownDuringAStopOrADeploy(t *testing.T) {
+	p, _ := newProject(t, "steps:\n  - {name: build, run: \"true\"}\n")
+	ctx := context.Background()
+	sink := &monitorSink{p: p, ids: map[string]int64{}}
+	check := monitor.Check{Name: "target:staging"}
+	id, err := sink.checkID(ctx, check)
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := monitor.Transition{To: monitor.Down, At: p.now(), Reason: "status 502"}
+	p.targets.setStopped("staging", true)
+	sink.transition(ctx, check, id, down)
+	if in, open, _ := p.store.OpenIncidentOf(ctx, id); open {
+		t.Fatalf("a deliberate stop opened incident %+v", in)
+	}
+
+	before, err := p.store.CreateDeploy(ctx, store.Deploy{ProjectID: p.id, Target: "staging", Kind: "deploy", StartedMs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.store.UpdateDeploy(ctx, store.Deploy{ID: before, Status: store.DeploySucceeded, Steps: "[]", Warnings: "[]", FinishedMs: 2}); err != nil {
+		t.Fatal(err)
+	}
+	going, err := p.store.CreateDeploy(ctx, store.Deploy{ProjectID: p.id, Target: "staging", Kind: "deploy", StartedMs: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.targets.setStopped("staging", false) // the deploy starts it again
+	ended := p.targets.deployStarted("staging", going)
+	sink.transition(ctx, check, id, down)
+	ended()
+	in, open, err := p.store.OpenIncidentOf(ctx, id)
+	if err != nil || !open || in.DeployID != going {
+		t.Errorf("incident = %+v (open %v, %v); want one on the deploy going, %d, not %d", in, open, err, going, before)
+	}
+}

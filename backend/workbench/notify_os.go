@@ -6,6 +6,7 @@ import (
 	"log"
 	"os/exec"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -37,7 +38,10 @@ func (o *OSNotifier) Notify(n Notice) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
 		defer cancel()
-		if err := exec.CommandContext(ctx, o.path, notifyArgs(n)...).Run(); err != nil {
+		cmd := exec.CommandContext(ctx, o.path, notifyArgs(n)...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a group of its own, killed whole on timeout
+		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+		if err := cmd.Run(); err != nil {
 			log.Printf("notify-send: %v", err)
 		}
 	}()

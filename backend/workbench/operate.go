@@ -243,6 +243,9 @@ func (p *Project) runOperate(ctx context.Context, t config.Target, spec deploy.S
 	if errors.As(err, &held) {
 		return OperateResult{}, errorf(CodeConflict, "%v", err)
 	}
+	if err == nil {
+		p.targets.setStopped(t.Name, action == "stop") // a restart starts it again
+	}
 	out := OperateResult{Target: t.Name, Action: action, OK: err == nil, Release: res.Release, Version: spec.Version,
 		Output: tail.lines(), TookMs: p.now().Sub(started).Milliseconds()}
 	if err != nil {

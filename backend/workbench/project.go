@@ -74,6 +74,7 @@ type Project struct {
 	deploys map[int64]context.CancelFunc // deploys going in the background, by record id
 	monitor *monitor.Runner              // the health checks, while MonitorInBackground runs
 	operate operateJobs                  // log streams, restarts and stops of the Operate view (operate_jobs.go)
+	targets targetActivity               // deploys going and deliberate stops, per target, for the monitor
 	wg      sync.WaitGroup
 	closed  bool
 

@@ -5,7 +5,7 @@
 
 import { toApiError, type Api } from './api';
 import { appendLog, emptyLog, type LogView } from './operate';
-import type { LockInfo, OperateResult, OperateTarget } from './types';
+import type { LockInfo, LogBatch, OperateResult, OperateTarget } from './types';
 
 export type OperateAction = 'restart' | 'stop';
 
@@ -44,6 +44,8 @@ export class OperateState {
   logs = $state.raw<Record<string, TargetLog>>({});
 
   #seq = 0;
+  /** Batches of streams not known yet, while a stream is being opened. */
+  #early: LogBatch[] = [];
   #keep: ReturnType<typeof setInterval> | null = null;
 
   constructor(api: Api, report: (err: unknown) => void) {
@@ -65,9 +67,15 @@ export class OperateState {
         }
       }),
       this.api.on('operate.log', (b) => {
+        let known = false;
         for (const [name, log] of Object.entries(this.logs)) {
-          if (log.view.stream === b.stream) this.logs = { ...this.logs, [name]: { ...log, view: appendLog(log.view, b) } };
+          if (log.view.stream !== b.stream) continue;
+          known = true;
+          this.logs = { ...this.logs, [name]: { ...log, view: appendLog(log.view, b) } };
         }
+        // Events come on their own connection: a stream's first batches (or its end) can
+        // arrive before OpenLogs has said its id. Keep them until it has.
+        if (!known && Object.values(this.logs).some((l) => l.opening)) this.#early.push(b);
       }),
     ];
     this.#keep = setInterval(() => this.#keepAlive(), keepEveryMs);
@@ -154,9 +162,19 @@ export class OperateState {
     if (old?.opening) return;
     if (old && !old.view.ended) await this.closeLogs(target);
     this.logs = { ...this.logs, [target]: { view: emptyLog(''), source: '', keepMs: 0, opening: true, error: '' } };
+    const opening = this.logs[target];
     try {
       const info = await this.api.OpenLogs(target);
-      this.logs = { ...this.logs, [target]: { view: emptyLog(info.id), source: info.source, keepMs: info.keep_ms, opening: false, error: '' } };
+      const early = this.#early.filter((b) => b.stream === info.id);
+      const othersOpening = Object.values(this.logs).some((l) => l.opening && l !== opening);
+      this.#early = othersOpening ? this.#early.filter((b) => b.stream !== info.id) : [];
+      if (this.logs[target] !== opening) {
+        // Closed (or the view left) while it was being opened: end it on the server too.
+        if (!early.some((b) => b.ended)) await this.api.CloseLogs(info.id).catch((err: unknown) => this.#report(err));
+        return;
+      }
+      const view = early.reduce((v, b) => appendLog(v, b), emptyLog(info.id));
+      this.logs = { ...this.logs, [target]: { view, source: info.source, keepMs: info.keep_ms, opening: false, error: '' } };
     } catch (err) {
       this.logs = { ...this.logs, [target]: { view: emptyLog(''), source: '', keepMs: 0, opening: false, error: toApiError(err).message } };
     }
