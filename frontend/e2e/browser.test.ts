@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProjectInfo, RunStatus } from '../src/lib/types';
+import type { ProjectInfo, RunStatus, WatchState } from '../src/lib/types';
 import {
   ApiRequests,
   alive,
@@ -699,6 +699,8 @@ describe.skipIf(availability.skip)(
         // With auto-run off a save only shows as pending; turning it on runs it.
         await page.getByTestId('auto-run').uncheck();
         await expect.poll(() => page.getByTestId('auto-run').isChecked()).toBe(false);
+        // The switch moves at once; the save must come after Go has turned auto-run off.
+        await expect.poll(async () => (await callApi<WatchState>(ws.server, 'WatchState')).auto, { timeout: UI_TIMEOUT_MS }).toBe(false);
         writeFileSync(join(ws.dir, 'notes.txt'), 'second save\n');
         await expect.poll(() => page.getByTestId('pending').textContent(), { timeout: UI_TIMEOUT_MS }).toContain('1 change pending');
         expect(await page.getByTestId('run-row').count()).toBe(1);
