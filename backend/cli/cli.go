@@ -67,6 +67,7 @@ func commands() []command {
 		{"config", "print the effective pipeline and where each part came from", cmdConfig},
 		{"serve", "serve the workbench to a browser on 127.0.0.1", cmdServe},
 		{"open", "open the desktop window on a repository", cmdOpen},
+		{"demo", "make a sample project with a history, a board and two local targets, and open it", cmdDemo},
 		{"version", "print the version", cmdVersion},
 		{"help", "show this help", cmdHelp},
 	}

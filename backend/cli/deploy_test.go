@@ -112,12 +112,17 @@ func doraAndStatusAfterDeploys(t *testing.T, run func(int, ...string) string) {
 		t.Errorf("dora --days 0: %q", out)
 	}
 	out = run(0, "status")
-	for _, want := range []string{"main @ ", "Last run   #1", "passed", "0.1.0 is the last; nothing to release", "staging", "production", "Incidents  none open"} {
+	for _, want := range []string{"· Plan     0 open\n", "· Release  0.1.0 · up to date\n", "! Deploy   staging 0.1.0 · production 0.1.0 — the last rollback to staging (#3) failed\n",
+		"· Monitor  monthly · 0% failed\n\n", "main @ ", "Last run   #1", "passed", "0.1.0 is the last; nothing to release", "staging", "production", "Incidents  none open"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}
 	}
 	var st struct {
+		Stages []struct {
+			ID        string `json:"id"`
+			Attention bool   `json:"attention"`
+		} `json:"stages"`
 		LastRun *struct {
 			ID int64 `json:"id"`
 		} `json:"last_run"`
@@ -129,7 +134,8 @@ func doraAndStatusAfterDeploys(t *testing.T, run func(int, ...string) string) {
 	if err := json.Unmarshal([]byte(run(0, "status", "--json")), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.LastRun == nil || st.LastRun.ID != 1 || len(st.Targets) != 2 || st.Targets[1].Version != "0.1.0" {
+	if st.LastRun == nil || st.LastRun.ID != 1 || len(st.Targets) != 2 || st.Targets[1].Version != "0.1.0" ||
+		len(st.Stages) != 8 || st.Stages[5].ID != "deploy" || !st.Stages[5].Attention || st.Stages[4].Attention {
 		t.Errorf("status --json: %+v", st)
 	}
 }

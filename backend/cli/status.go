@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"eightfold/backend/workbench"
 )
@@ -24,8 +25,12 @@ func cmdStatus(e *env) error {
 	return showStatus(e.stdout, st, isTerminal(e.stdout))
 }
 
-// showStatus prints the loop on one screen: git, last run, release, targets, incidents.
+// showStatus prints the loop on one screen: the stages of the loop ring, then git, last run,
+// release, targets, incidents.
 func showStatus(w io.Writer, st workbench.StatusInfo, color bool) error {
+	if err := showStages(w, st.Stages, color); err != nil {
+		return err
+	}
 	pr := st.Project
 	head := "no commit yet"
 	if pr.Commit != "" {
@@ -63,6 +68,27 @@ func showStatus(w io.Writer, st workbench.StatusInfo, color bool) error {
 		fmt.Fprintln(w, paint(color, "31", line))
 	}
 	return nil
+}
+
+// showStages prints a line per stage of the loop: "!" marks one that needs attention, and
+// says why after its summary.
+func showStages(w io.Writer, stages []workbench.Stage, color bool) error {
+	width := 0
+	for _, s := range stages {
+		width = max(width, utf8.RuneCountInString(s.Title))
+	}
+	for _, s := range stages {
+		title := fmt.Sprintf("%-*s", width, s.Title)
+		line := "· " + title + "  " + s.Summary
+		if s.Attention {
+			line = paint(color, "31", "! "+title) + "  " + s.Summary + paint(color, "31", " — "+s.Reason)
+		}
+		if _, err := fmt.Fprintln(w, line); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintln(w)
+	return err
 }
 
 func lastRunLine(r *workbench.RunInfo, color bool) string {

@@ -230,6 +230,7 @@ func TestDeployFailingHealthRollsBack(t *testing.T) {
 	}
 	spec := s.spec("broken")
 	spec.Health.Deadline = 2 * time.Second
+	spec.Logs = "tail -n 5 -f app.log" // follows, as the Operate view wants: cut off after a while
 	res, rec, err := s.deploy(spec)
 	var failed *Failed
 	if !errors.As(err, &failed) || !res.RolledBack || res.Healthy || !strings.Contains(res.Failure, "unhealthy") {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"eightfold/backend/health"
 )
@@ -101,14 +102,21 @@ func (d *run) alsoFail(step, format string, args ...any) {
 	d.step(step, StepFailed, msg)
 }
 
-// collectLogs runs the target's logs command, for the failure report.
+// logsTimeout bounds the logs command after a failed gate: a command that follows the log
+// (journalctl -f, tail -F: what the Operate view streams) never ends by itself.
+const logsTimeout = 5 * time.Second
+
+// collectLogs runs the target's logs command, for the failure report: what it printed
+// within logsTimeout.
 func (d *run) collectLogs(ctx context.Context) string {
 	if d.spec.Logs == "" {
 		return ""
 	}
 	var b strings.Builder
 	w := &lineWriter{scrub: d.scrub, line: func(s string) { b.WriteString(s); b.WriteByte('\n') }}
-	d.h.Run(context.WithoutCancel(ctx), d.spec.Root, withEnv(d.l.envFile(d.res.Release), d.spec.Logs), w)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), logsTimeout)
+	defer cancel()
+	d.h.Run(ctx, d.spec.Root, withEnv(d.l.envFile(d.res.Release), d.spec.Logs), w)
 	w.Close()
 	return b.String()
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -34,6 +35,19 @@ type UptimeDay struct {
 	Total  int64
 	OK     int64
 	Uptime float64 // OK/Total, from 0 to 1; -1 when the day has no result
+}
+
+// FindCheck is the id of the project's check called name, without recording it: ok is
+// false when it was never recorded (nothing was stored about it yet).
+func (s *Store) FindCheck(ctx context.Context, projectID int64, name string) (id int64, ok bool, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT id FROM checks WHERE project_id = ? AND name = ?`, projectID, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("find the check %s: %w", name, err)
+	}
+	return id, true, nil
 }
 
 // EnsureCheck records the project's check called name (such as "target:staging" or

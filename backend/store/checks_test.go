@@ -353,3 +353,26 @@ func TestIncidents(t *testing.T) {
 		t.Errorf("incidents left after the project was deleted: %+v", all)
 	}
 }
+
+// FindCheck reads without recording: a read-only store answers it.
+func TestFindCheckOnlyReads(t *testing.T) {
+	dir := t.TempDir()
+	s := openT(t, dir)
+	ctx := context.Background()
+	p, err := s.EnsureProject(ctx, "/repo", "repo", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ensureCheck(t, s, p.ID, "target:staging")
+	ro, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if got, ok, err := ro.FindCheck(ctx, p.ID, "target:staging"); err != nil || !ok || got != id {
+		t.Errorf("FindCheck(staging) = %d, %v, %v; want %d", got, ok, err, id)
+	}
+	if _, ok, err := ro.FindCheck(ctx, p.ID, "target:production"); err != nil || ok {
+		t.Errorf("FindCheck(production) = %v, %v; want not found, no error", ok, err)
+	}
+}

@@ -20,6 +20,7 @@ type ProjectInfo struct {
 	ConfigError  string     `json:"configError"`
 	Steps        []StepPlan `json:"steps"`
 	Places       []Place    `json:"places"`
+	Demo         bool       `json:"demo"` // made by `eightfold demo`: the faces offer the guided tour
 }
 
 // StepPlan is one step of the effective pipeline.

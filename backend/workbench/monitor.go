@@ -279,11 +279,13 @@ func (p *Project) Checks() ([]CheckInfo, error) {
 	return out, nil
 }
 
-// storedCheck fills in the last stored result and the 7-day uptime.
+// storedCheck fills in the last stored result and the 7-day uptime. It only reads (a
+// command run while the workbench is open has a read-only store): a check nothing was stored
+// about keeps its blanks.
 func (p *Project) storedCheck(c monitor.Check, info *CheckInfo) error {
 	ctx := context.Background()
-	id, err := p.store.EnsureCheck(ctx, p.id, c.Name, c.Probe.URL)
-	if err != nil {
+	id, found, err := p.store.FindCheck(ctx, p.id, c.Name)
+	if err != nil || !found {
 		return err
 	}
 	if info.State == "" {

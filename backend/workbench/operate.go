@@ -123,12 +123,14 @@ func (p *Project) openIncidents(cfg *config.Config) (map[string][]IncidentBrief,
 	}
 	byCheck := map[int64]string{}
 	for _, name := range cfg.TargetOrder {
-		if h := cfg.Targets[name].Health; h != nil {
-			id, err := p.store.EnsureCheck(ctx, p.id, "target:"+name, h.URL)
+		if cfg.Targets[name].Health != nil {
+			id, found, err := p.store.FindCheck(ctx, p.id, "target:"+name)
 			if err != nil {
 				return nil, err
 			}
-			byCheck[id] = name
+			if found {
+				byCheck[id] = name
+			}
 		}
 	}
 	out := map[string][]IncidentBrief{}

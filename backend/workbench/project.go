@@ -173,7 +173,7 @@ func (p *Project) Info() (ProjectInfo, error) {
 		return ProjectInfo{}, err
 	}
 	info := ProjectInfo{Path: p.dir, Name: p.name, Branch: st.Branch, Commit: st.Commit, Dirty: st.Dirty,
-		IsGit: st.IsGit, Steps: []StepPlan{}, Places: Places()}
+		IsGit: st.IsGit, Steps: []StepPlan{}, Places: Places(), Demo: IsDemo(p.dir)}
 	cfg, err := config.Load(p.dir)
 	if err != nil {
 		info.ConfigError = err.Error()

@@ -396,6 +396,17 @@ describe.skipIf(availability.skip)(
         expect(requests.count('GetRun'), `requests: ${requests}`).toBeLessThanOrEqual(1);
 
         // Nothing polls: an idle page makes no requests at all. (A DOM wait cannot show an absence.)
+        // The events of the run's end make the loop ring reload once (debounced): let that pass.
+        await expect
+          .poll(
+            async () => {
+              const before = requests.total();
+              await page.waitForTimeout(600);
+              return requests.total() - before;
+            },
+            { timeout: UI_TIMEOUT_MS },
+          )
+          .toBe(0);
         const settled = requests.total();
         await page.waitForTimeout(1500);
         expect(requests.total(), `requests: ${requests}`).toBe(settled);

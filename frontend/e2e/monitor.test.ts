@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DeployInfo, DoraReport, ReleaseInfo } from '../src/lib/types';
+import type { DeployInfo, DoraReport, ReleaseInfo, StatusInfo } from '../src/lib/types';
 import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, tempDir } from './helpers';
 import { closeWorkspace, deployDone, freePort, openWorkspace, runGreen, shot, type Workspace } from './workspace';
 
@@ -35,6 +35,13 @@ function doraCLI(ws: Workspace, days: number): DoraReport {
   const r = spawnSync(eightfoldBinary(), ['dora', '--json', '--days', String(days), '--dir', ws.dir, '--home', ws.home], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`eightfold dora: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout) as DoraReport;
+}
+
+/** `eightfold status --json` on the workspace, read while the server holds the database. */
+function statusCLI(ws: Workspace): StatusInfo {
+  const r = spawnSync(eightfoldBinary(), ['status', '--json', '--dir', ws.dir, '--home', ws.home], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`eightfold status: exit ${r.status}\n${r.stderr}`);
+  return JSON.parse(r.stdout) as StatusInfo;
 }
 
 /** The raw figure a tile holds, as the CLI's JSON gives it ("" for null). */
@@ -111,6 +118,16 @@ describe.skipIf(availability.skip)(availability.skip ? `monitor view (skipped: $
     expect(await page.getByTestId('dora-change-failure').getAttribute('data-band')).toBe(cli.change_failure.band);
     expect(await page.getByTestId('dora-frequency').getAttribute('data-band')).toBe(cli.frequency.band);
     await shot(page, 'monitor-dora');
+
+    // The loop ring says what the terminal says: Monitor needs attention (half the changes
+    // failed), and every stage's flag is the one of `eightfold status --json`.
+    const status = statusCLI(ws);
+    expect(status.stages.find((st) => st.id === 'monitor')?.attention).toBe(true);
+    for (const st of status.stages) {
+      await expect
+        .poll(() => page.locator(`[data-testid=ring-stage][data-stage=${st.id}]`).getAttribute('data-attention'), { timeout: UI_TIMEOUT_MS })
+        .toBe(String(st.attention));
+    }
 
     await page.getByTestId('dora-change-failure').click();
     const drill = page.getByTestId('monitor-drill');

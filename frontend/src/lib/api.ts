@@ -10,6 +10,7 @@ import type {
   ChecklistItemInfo,
   ColumnInfo,
   DeployInfo,
+  DemoEditName,
   DeployOptions,
   DoraReport,
   EventMap,
@@ -29,6 +30,7 @@ import type {
   ReleaseOptions,
   ReleasePreview,
   RunInfo,
+  StatusInfo,
   RunInsights,
   TestDetail,
   TestQuery,
@@ -449,6 +451,16 @@ export class Api {
   /** The four DORA keys over the last `days` days, with the deploys and incidents behind them. */
   Dora(days: number): Promise<DoraReport> {
     return this.#t.call('Dora', [days]) as Promise<DoraReport>;
+  }
+
+  /** The whole loop on one screen, with the loop ring's eight stages (what `eightfold status` prints). */
+  Status(): Promise<StatusInfo> {
+    return this.#t.call('Status', []) as Promise<StatusInfo>;
+  }
+
+  /** Makes (undo: reverts) one of the guided tour's edits in a demo project; `bad_request` in any other project. */
+  async DemoEdit(name: DemoEditName, undo: boolean): Promise<void> {
+    await this.#t.call('DemoEdit', [name, undo]);
   }
 
   // Incidents and cards from what went wrong (docs/api.md, "Incidents").

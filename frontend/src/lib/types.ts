@@ -28,7 +28,12 @@ export interface ProjectInfo {
   configError: string;
   steps: StepPlan[];
   places: Place[];
+  /** Made by `eightfold demo`: the guided tour is offered. */
+  demo: boolean;
 }
+
+/** The guided tour's edits to the demo (DemoEdit): a failing test in the work tree; a committed change that fails health. */
+export type DemoEditName = 'break-test' | 'break-health';
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'cancelled' | 'interrupted' | 'error';
 
@@ -910,6 +915,61 @@ export interface IncidentInfo {
   card_id: number;
   /** "#12" or "APP-12"; "" without a card. */
   card_key: string;
+}
+
+// The whole loop on one screen (docs/api.md, "Status"): what `eightfold status` prints and the loop ring shows.
+
+/** The eight stages of the loop, in loop order. */
+export type StageId = 'plan' | 'code' | 'build' | 'test' | 'release' | 'deploy' | 'operate' | 'monitor';
+
+/** A stage of the loop ring. */
+export interface Stage {
+  id: StageId;
+  title: string;
+  /** One short line: "5 open · Code 3/2 WIP". */
+  summary: string;
+  attention: boolean;
+  /** Why it needs attention; "" when it does not. */
+  reason: string;
+  /** The place that shows it (test: build). */
+  place: PlaceId;
+}
+
+export interface StatusTarget {
+  name: string;
+  production: boolean;
+  /** Of its last successful deploy; "" before the first. */
+  version: string;
+  since: string;
+  /** UP, DOWN, PENDING; else DOWN/FAILING/UP/UNKNOWN from the store; "" without a check. */
+  health: string;
+  reason: string;
+  /** -1 without results. */
+  uptime_7d: number;
+  /** Its newest deploy, whatever its outcome; null before the first. */
+  last_deploy: { id: number; kind: string; version: string; status: 'running' | 'succeeded' | 'failed' } | null;
+}
+
+export interface StatusInfo {
+  project: ProjectInfo;
+  /** The eight stages in loop order. */
+  stages: Stage[];
+  plan: { open: number; over_limit: { name: string; count: number; wip_limit: number }[] };
+  code: { changed: number; upstream: string; ahead: number; behind: number };
+  last_run: RunInfo | null;
+  release: { last_version: string; unreleased: number; next: string; reason: string; error: string };
+  targets: StatusTarget[];
+  /** The open ones, newest first. */
+  incidents: IncidentInfo[];
+  monitor: {
+    days: number;
+    targets: string[];
+    frequency: string;
+    per_week: number;
+    change_failure: string;
+    change_failure_rate: number | null;
+    error: string;
+  };
 }
 
 /** A notification (the notify event): shown as a toast. */

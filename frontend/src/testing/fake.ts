@@ -98,6 +98,7 @@ export function project(over: Partial<ProjectInfo> = {}): ProjectInfo {
     isGit: true,
     configSource: 'eightfold.yaml',
     configError: '',
+    demo: false,
     steps: [],
     places: [
       { id: 'plan', title: 'Plan', ready: false, note: 'The plan board has not landed yet.' },
