@@ -4,13 +4,12 @@
 // the loop ring shows what `eightfold status --json` says in the terminal.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployInfo, ReleaseInfo, RunInfo, StageId, StatusInfo } from '../src/lib/types';
-import { alive, browserAvailability, callApi, cleanup, eightfoldBinary, launchBrowser, pageErrors, startServer, tempDir, type Server } from './helpers';
-import { deployDone, shot } from './workspace';
+import { browserAvailability, callApi, cleanup, eightfoldBinary, launchBrowser, pageErrors, startServer, tempDir, type Server } from './helpers';
+import { deployDone, shot, stopApp } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const WAIT_MS = 30_000;
@@ -91,14 +90,7 @@ describe.skipIf(availability.skip)(availability.skip ? `demo loop (skipped: ${av
       }
     } finally {
       // The shops the deploys started outlive the server: stop them by their pid files.
-      for (const target of ['staging', 'production']) {
-        try {
-          const pid = Number(readFileSync(join(`${dir}-targets`, target, 'shop.pid'), 'utf8'));
-          if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
-        } catch {
-          // never deployed
-        }
-      }
+      for (const target of ['staging', 'production']) stopApp(join(`${dir}-targets`, target, 'shop.pid'));
       await browser?.close();
       if (root) cleanup(root);
     }

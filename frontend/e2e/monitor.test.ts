@@ -3,13 +3,13 @@
 // tiles must show exactly what `eightfold dora --json` computes from the same database.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeployInfo, DoraReport, ReleaseInfo, StatusInfo } from '../src/lib/types';
 import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, tempDir } from './helpers';
-import { closeWorkspace, deployDone, freePort, openWorkspace, runGreen, shot, type Workspace } from './workspace';
+import { closeWorkspace, deployDone, freePort, openWorkspace, runGreen, shot, stopApp, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const availability = browserAvailability();
@@ -65,12 +65,7 @@ describe.skipIf(availability.skip)(availability.skip ? `monitor view (skipped: $
     git(ws.dir, 'config', 'user.email', 'mon@eightfold.invalid');
   });
   afterAll(async () => {
-    try {
-      const pid = Number(readFileSync(join(root, 'app.pid'), 'utf8'));
-      if (pid > 0) process.kill(pid);
-    } catch {
-      // no app was started
-    }
+    stopApp(join(root, 'app.pid'));
     rmSync(root, { recursive: true, force: true });
     await closeWorkspace(ws);
     await browser?.close();

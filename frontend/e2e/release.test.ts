@@ -2,13 +2,13 @@
 // serve` and a real git repository: the tag is annotated with the changelog (asked of the git
 // CLI), the artifact is kept, and the card that the released commit closes moves to Released.
 
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CardInfo } from '../src/lib/types';
 import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, tempDir } from './helpers';
-import { closeWorkspace, freePort, gitOut, openWorkspace, runGreen, shot, type Workspace } from './workspace';
+import { closeWorkspace, freePort, gitOut, openWorkspace, runGreen, shot, stopApp, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const RUN_TIMEOUT_MS = 30_000;
@@ -51,12 +51,7 @@ describe.skipIf(availability.skip)(
       git(ws.dir, 'config', 'user.email', 'rel@eightfold.invalid');
     });
     afterAll(async () => {
-      try {
-        const pid = Number(readFileSync(join(stagingRoot, 'app.pid'), 'utf8'));
-        if (pid > 0) process.kill(pid);
-      } catch {
-        // no app was started
-      }
+      stopApp(join(stagingRoot, 'app.pid'));
       rmSync(stagingRoot, { recursive: true, force: true });
       await closeWorkspace(ws);
       await browser?.close();

@@ -2,13 +2,13 @@
 // suites that share one workspace across their tests.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { DeployInfo, RunInfo } from '../src/lib/types';
-import { artifactPath, callApi, cleanup, gitRepo, startServer, tempDir, type Server } from './helpers';
+import { alive, artifactPath, callApi, cleanup, gitRepo, startServer, tempDir, type Server } from './helpers';
 
 export interface Workspace {
   dir: string;
@@ -102,4 +102,14 @@ export function gitOut(dir: string, ...args: string[]): string {
   const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+/** Kills the app a target's start command left running, by its pid file; none is no error. */
+export function stopApp(pidFile: string): void {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+  } catch {
+    // never deployed
+  }
 }
