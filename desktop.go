@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/wailsapp/wails/v2"
@@ -32,6 +33,7 @@ type desktop struct {
 	stopWatch   func() // ends the watch loop and waits for it
 	stopMonitor func() // ends the health checks and waits for them
 	notifier    workbench.Notifier
+	closing     atomic.Bool // set once the window is asked to close: no more calls into GTK
 }
 
 // runDesktop opens the window on dir and blocks until it closes. Without a display it
@@ -50,6 +52,7 @@ func runDesktop(dir, home string, assets fs.FS) error {
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 15, G: 17, B: 21, A: 255},
 		OnStartup:        d.startup,
+		OnBeforeClose:    d.beforeClose,
 		OnShutdown:       d.shutdown,
 		Bind:             []any{d.app},
 		ErrorFormatter:   formatError,
@@ -100,6 +103,9 @@ func (d *desktop) open() error {
 // emit forwards core events to the frontend, shows notices as OS notifications and keeps the
 // window title current: every run event carries the run's test counts so far.
 func (d *desktop) emit(topic string, payload any) {
+	if d.closing.Load() {
+		return
+	}
 	runtime.EventsEmit(d.ctx, topic, payload)
 	if n, ok := payload.(workbench.Notice); ok {
 		d.notifier.Notify(n)
@@ -110,10 +116,17 @@ func (d *desktop) emit(topic string, payload any) {
 }
 
 func (d *desktop) setTitle(run *workbench.RunInfo) {
-	if d.app.project == nil {
+	if d.app.project == nil || d.closing.Load() {
 		return
 	}
 	runtime.WindowSetTitle(d.ctx, windowTitle(d.app.project.Dir(), run))
+}
+
+// beforeClose lets the window close and stops events and title updates first: the watch loop
+// and the checks go on until shutdown, and WebKit must not be called while GTK tears down.
+func (d *desktop) beforeClose(context.Context) bool {
+	d.closing.Store(true)
+	return false
 }
 
 func (d *desktop) shutdown(context.Context) {

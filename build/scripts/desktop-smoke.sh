@@ -18,7 +18,19 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "desktop smoke: FAIL: $*" >&2; [ -f "$work/app.log" ] && sed 's/^/  app: /' "$work/app.log" >&2; exit 1; }
+# On failure: the app's log without the register dump of a crash (kept whole in
+# test-artifacts/desktop-app.log), then a summary of a native crash, then the reason, last,
+# so that the tail of the output, which is what CI shows, says what happened.
+fail() {
+  if [ -f "$work/app.log" ]; then
+    cp "$work/app.log" "$art/desktop-app.log"
+    grep -Ev '^(r[a-z0-9]{1,2}|rip|rflags|[cdefgs]s) +0x' "$work/app.log" | head -n 80 | sed 's/^/  app: /' >&2
+    crash=$(grep -m1 -E '^(SIGSEGV|SIGABRT|SIGBUS|SIGILL|SIGFPE|SIGQUIT|SIGTRAP|fatal error|panic)' "$work/app.log" || true)
+    [ -z "$crash" ] || echo "desktop smoke: the app crashed: $crash; in: $(grep -m3 -o '_Cfunc_[A-Za-z0-9_]*' "$work/app.log" | tr '\n' ' ')" >&2
+  fi
+  echo "desktop smoke: FAIL: $*" >&2
+  exit 1
+}
 
 for tool in Xvfb xdotool import convert; do
   command -v "$tool" >/dev/null || fail "$tool is missing: run build/scripts/deps.sh test"
