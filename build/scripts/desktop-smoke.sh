@@ -6,6 +6,23 @@
 # and releases the data dir. It also checks that the launcher unpacked the desktop build into
 # the cache dir. Usage: desktop-smoke.sh path/to/eightfold (the launcher build of `make build`)
 set -euo pipefail
+
+# A native crash inside WebKitGTK (rare: seen once in CI in ~30 runs, never reproduced here
+# in 40 runs under load) gets one more attempt; its report stays in the output. Any other
+# failure, or a second crash, fails at once.
+if [ -z "${EF_SMOKE_ATTEMPT:-}" ]; then
+  out=$(mktemp)
+  for attempt in 1 2; do
+    rc=0
+    EF_SMOKE_ATTEMPT=$attempt "$0" "$@" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
+    [ "$rc" = 0 ] && break
+    grep -q '^desktop smoke: the app crashed:' "$out" && [ "$attempt" = 1 ] || break
+    echo "desktop smoke: the app crashed in native code (above); one more attempt"
+  done
+  rm -f "$out"
+  exit "$rc"
+fi
+
 bin=$(realpath "$1")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 art="$root/test-artifacts"
