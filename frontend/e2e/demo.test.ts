@@ -1,15 +1,17 @@
 // End to end: the demo loop of `eightfold demo` with its guided tour, in a real browser on a
 // real `eightfold serve`. The tour's buttons break the shop's test and undo it, run the
 // pipeline; the API releases, deploys to staging and promotes to production. At every stage
-// the loop ring shows what `eightfold status --json` says in the terminal.
+// the loop ring shows what `eightfold status --json` says in the terminal. Then the tour breaks
+// health: the release passes its tests but fails staging's health gate, staging switches back,
+// an incident opens, Monitor makes a card of it, and production gets the good release.
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeployInfo, ReleaseInfo, RunInfo, StageId, StatusInfo } from '../src/lib/types';
+import type { BoardInfo, DeployInfo, IncidentInfo, ReleaseInfo, RunInfo, StageId, StatusInfo } from '../src/lib/types';
 import { browserAvailability, callApi, cleanup, eightfoldBinary, launchBrowser, pageErrors, startServer, tempDir, type Server } from './helpers';
-import { deployDone, shot, stopApp } from './workspace';
+import { deployDone, runGreen, shot, stopApp } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const WAIT_MS = 30_000;
@@ -150,20 +152,58 @@ describe.skipIf(availability.skip)(availability.skip ? `demo loop (skipped: ${av
     expect(statusCLI().targets.find((t) => t.name === 'staging')?.version).toBe(rel.version);
     await shot(page, 'demo-staging');
 
-    // Promote the same bytes to production (past the tour's break-health and monitor steps).
+    // Break health: a fix that passes every test makes /healthz answer 503. Its release fails
+    // staging's health gate; staging switches back to the good release and an incident opens.
     await next('break-health');
+    const beforeEdit = (await idleRun())?.id ?? 0;
+    await tour().getByRole('button', { name: 'Break health' }).click();
+    // The edit's own run (on save, narrowed to what changed) first; then a full run to release.
+    await expect.poll(async () => ((await idleRun())?.id ?? 0) > beforeEdit, { timeout: WAIT_MS }).toBe(true);
+    await runGreen(server!);
+    const bad = await callApi<ReleaseInfo>(server!, 'Release', [{ bump: '', dry_run: false, allow_dirty: false }]);
+    expect(bad.version).toBe('0.1.1');
+    const gated = await deployDone(server!, await callApi<DeployInfo>(server!, 'StartDeploy', [{ target: 'staging', release: '', force_unlock: false, confirm: false }]));
+    expect(gated.status).toBe('failed');
+    expect(gated.failure).toMatch(/health/i);
+    await tourDone();
+    expect(statusCLI().targets.find((t) => t.name === 'staging')?.version, 'staging switched back').toBe(rel.version);
+    const incidents = await callApi<IncidentInfo[]>(server!, 'Incidents', [7]);
+    const incident = incidents.find((i) => i.deploy_id === gated.id);
+    expect(incident, `an incident on deploy #${gated.id}: ${JSON.stringify(incidents)}`).toBeDefined();
+    await agree(['deploy', 'operate']);
+    await shot(page, 'demo-health-broken');
+
+    // Monitor: the incident is listed; "Make a card" puts it on the board.
     await next('monitor');
+    await tour().getByRole('link', { name: 'Open Monitor' }).click();
+    const row = page.locator(`[data-testid=incident][data-id="${incident!.id}"]`);
+    await row.getByTestId('make-card').click();
+    const cardKey = (await row.getByTestId('card-key').textContent())?.replace(/^Card /, '') ?? '';
+    expect(cardKey).toMatch(/^#\d+$/);
+    await tourDone();
+    await agree(['monitor', 'plan']);
+    await shot(page, 'demo-incident-card');
+
+    // Promote staging's good release (the one it switched back to) to production.
     await next('production');
     const promoted = await deployDone(server!, await callApi<DeployInfo>(server!, 'StartPromote', ['staging', 'production', true, false]));
     expect(promoted.status, promoted.failure).toBe('succeeded');
     await tourDone();
-    await attention(['deploy'], false);
+    await agree(['deploy', 'operate']);
     const status = statusCLI();
     expect(status.targets.find((t) => t.name === 'production')?.version).toBe(rel.version);
     expect(status.targets.find((t) => t.name === 'staging')?.version).toBe(rel.version);
     await shot(page, 'demo-production');
 
+    // Back to Plan: the incident's card waits on the board.
+    const board = await callApi<BoardInfo>(server!, 'Board', []);
+    const cards = (board.columns ?? []).flatMap((col) => col.cards ?? []);
+    expect(cards.some((c) => c.key === cardKey), `card ${cardKey} on the board`).toBe(true);
     await next('back');
+    await tour().getByRole('link', { name: 'Open the board' }).click();
+    await page.locator('[data-testid=board-card]').filter({ hasText: cardKey }).first().waitFor();
+    await agree(['plan', 'code', 'build', 'test', 'release', 'deploy', 'operate', 'monitor']);
+    await shot(page, 'demo-back-to-plan');
     await tour().getByRole('button', { name: 'Finish' }).click();
     await tour().waitFor({ state: 'hidden' });
     expect(errors, 'uncaught errors in the page').toEqual([]);
