@@ -29,14 +29,15 @@ var tourEdits = map[string]tourEdit{
 // by `eightfold demo`: "break-test" makes TestTotal fail in the work tree; "break-health"
 // commits a change that makes /healthz answer 503. Any other project is refused.
 func (a *App) DemoEdit(name string, undo bool) error {
-	if err := a.ready(); err != nil {
+	p, err := a.cur()
+	if err != nil {
 		return err
 	}
 	c, err := demoChange(name, undo)
 	if err != nil {
 		return err
 	}
-	return a.project.DemoEdit(c)
+	return p.DemoEdit(c)
 }
 
 // demoChange is the tour's edit called name, or its undoing.

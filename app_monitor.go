@@ -6,8 +6,9 @@ import "eightfold/backend/workbench"
 // build and test time, pass rate and flaky tests per day, deploys per ISO week and target,
 // and each health check's uptime per day, with the runs, deploys and tests behind them.
 func (a *App) Trends(days int) (workbench.Trends, error) {
-	if err := a.ready(); err != nil {
+	p, err := a.cur()
+	if err != nil {
 		return workbench.Trends{}, err
 	}
-	return a.project.Trends(days)
+	return p.Trends(days)
 }

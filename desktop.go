@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"os"
 	"os/signal"
@@ -24,16 +23,15 @@ import (
 	"eightfold/backend/workbench"
 )
 
-// desktop is the desktop face: it owns the store and the project for the window's lifetime.
+// desktop is the desktop face: it owns the workspace (the store and the open projects) for
+// the window's lifetime.
 type desktop struct {
-	app         *App
-	dir         string
-	home        string
-	ctx         context.Context
-	stopWatch   func() // ends the watch loop and waits for it
-	stopMonitor func() // ends the health checks and waits for them
-	notifier    workbench.Notifier
-	closing     atomic.Bool // set once the window is asked to close: no more calls into GTK
+	app      *App
+	dir      string
+	home     string
+	ctx      context.Context
+	notifier workbench.Notifier
+	closing  atomic.Bool // set once the window is asked to close: no more calls into GTK
 }
 
 // runDesktop opens the window on dir and blocks until it closes. Without a display it
@@ -63,7 +61,8 @@ func runDesktop(dir, home string, assets fs.FS) error {
 	})
 }
 
-// startup opens the data dir and the project; a failure is kept and reported by every call.
+// startup opens the data dir and the first project; a failure is kept and reported by
+// every call.
 func (d *desktop) startup(ctx context.Context) {
 	d.ctx = ctx
 	go quitOnSignal(ctx)
@@ -85,41 +84,53 @@ func quitOnSignal(ctx context.Context) {
 }
 
 func (d *desktop) open() error {
-	p, err := workbench.OpenInDataDir(d.home, d.dir, workbench.EmitFunc(d.emit))
+	w, err := workbench.OpenWorkspace(d.home, workbench.EmitFunc(d.emit), workbench.WorkspaceOptions{})
 	if err != nil {
 		return err
 	}
-	d.app.project = p
-	d.stopWatch = p.WatchInBackground(workbench.WatchOptions{})
-	d.stopMonitor = p.MonitorInBackground()
-	var last *workbench.RunInfo
-	if runs, err := p.Runs(1); err == nil && len(runs) > 0 {
-		last = &runs[0]
+	d.app.workspace = w
+	if _, err := w.Open(d.dir); err != nil {
+		return err
 	}
-	d.setTitle(last)
 	return nil
 }
 
-// emit forwards core events to the frontend, shows notices as OS notifications and keeps the
-// window title current: every run event carries the run's test counts so far.
+// emit forwards the current project's events (and every project's notices) to the frontend,
+// shows notices as OS notifications and keeps the window title current: every run event
+// carries the run's test counts so far, and project.switched names the new current project.
 func (d *desktop) emit(topic string, payload any) {
 	if d.closing.Load() {
 		return
 	}
 	runtime.EventsEmit(d.ctx, topic, payload)
-	if n, ok := payload.(workbench.Notice); ok {
-		d.notifier.Notify(n)
-	}
-	if r, ok := payload.(workbench.RunInfo); ok {
-		d.setTitle(&r)
+	switch v := payload.(type) {
+	case workbench.Notice:
+		d.notifier.Notify(v)
+	case workbench.RunInfo:
+		d.setTitle(v.Project, &v)
+	case workbench.ProjectRef:
+		d.setTitle(v.Path, lastRun(d.app.workspace))
 	}
 }
 
-func (d *desktop) setTitle(run *workbench.RunInfo) {
-	if d.app.project == nil || d.closing.Load() {
+// lastRun is the current project's newest run, nil when there is none.
+func lastRun(w *workbench.Workspace) *workbench.RunInfo {
+	p, err := w.Current()
+	if err != nil {
+		return nil
+	}
+	if runs, err := p.Runs(1); err == nil && len(runs) > 0 {
+		return &runs[0]
+	}
+	return nil
+}
+
+// setTitle shows the project at dir ("" for none) and its newest run in the window title.
+func (d *desktop) setTitle(dir string, run *workbench.RunInfo) {
+	if d.closing.Load() {
 		return
 	}
-	runtime.WindowSetTitle(d.ctx, windowTitle(d.app.project.Dir(), run))
+	runtime.WindowSetTitle(d.ctx, windowTitle(dir, run))
 }
 
 // beforeClose lets the window close and stops events and title updates first: the watch loop
@@ -130,23 +141,7 @@ func (d *desktop) beforeClose(context.Context) bool {
 }
 
 func (d *desktop) shutdown(context.Context) {
-	if d.stopMonitor != nil {
-		d.stopMonitor()
+	if d.app.workspace != nil {
+		d.app.workspace.Close()
 	}
-	if d.stopWatch != nil {
-		d.stopWatch()
-	}
-	if d.app.project != nil {
-		d.app.project.Close()
-	}
-}
-
-// formatError gives the frontend {code, message} instead of a bare string.
-func formatError(err error) any {
-	code := "internal"
-	var coded interface{ Code() string }
-	if errors.As(err, &coded) {
-		code = coded.Code()
-	}
-	return map[string]string{"code": code, "message": err.Error()}
 }

@@ -24,7 +24,7 @@ func main() {
 	}
 	faces := cli.Faces{
 		Assets:  assets,
-		NewAPI:  func(p *workbench.Project) any { return NewApp(p) },
+		NewAPI:  func(w *workbench.Workspace) any { return NewApp(w) },
 		Desktop: func(dir, home string) error { return runDesktop(dir, home, assets) },
 	}
 	if len(os.Args) < 2 {

@@ -9,8 +9,11 @@ import (
 
 // windowTitle is the desktop window's title: the product, the project and the newest run's
 // state with its tests, as the browser tab shows it ("Eightfold — shop — ✖ failed · 3 of 42
-// tests"). run is nil before the first run.
+// tests"). run is nil before the first run; dir is "" when no project is open.
 func windowTitle(dir string, run *workbench.RunInfo) string {
+	if dir == "" {
+		return "Eightfold"
+	}
 	t := "Eightfold — " + filepath.Base(dir)
 	if run == nil {
 		return t

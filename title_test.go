@@ -26,4 +26,7 @@ func TestWindowTitle(t *testing.T) {
 			t.Errorf("got %q, want %q", got, tc.want)
 		}
 	}
+	if got := windowTitle("", nil); got != "Eightfold" {
+		t.Errorf("with no project open: %q", got)
+	}
 }

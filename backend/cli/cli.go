@@ -27,8 +27,9 @@ var Version = "0.1.0-dev"
 type Faces struct {
 	// Assets is the built frontend, served by `eightfold serve`.
 	Assets fs.FS
-	// NewAPI makes the App for a project; its exported methods are the API served over HTTP.
-	NewAPI func(p *workbench.Project) any
+	// NewAPI makes the App for a workspace (its current project, and opening others); its
+	// exported methods are the API served over HTTP.
+	NewAPI func(w *workbench.Workspace) any
 	// Desktop opens the desktop window on dir with the data dir home. It returns an error
 	// when this binary has no desktop face or there is no display.
 	Desktop func(dir, home string) error

@@ -21,23 +21,23 @@ func cmdServe(e *env) error {
 	}
 	var srv *server.Server
 	forward := workbench.EmitFunc(func(topic string, payload any) { srv.Emit(topic, payload) })
-	p, err := c.openWriter(forward)
+	w, err := workbench.OpenWorkspace(c.home, forward, workbench.WorkspaceOptions{NoWatch: !*watching})
 	if err != nil {
 		return err
 	}
-	defer p.Close()
-	srv, err = server.New(server.Options{Addr: *addr, Public: *public, API: e.faces.NewAPI(p), Assets: e.faces.Assets, Log: e.stderr})
+	defer w.Close() // the watchers and health checks of every open project, then the store
+	srv, err = server.New(server.Options{Addr: *addr, Public: *public, API: e.faces.NewAPI(w), Assets: e.faces.Assets, Log: e.stderr})
+	if err != nil {
+		return err
+	}
+	p, err := w.Open(c.dir) // once srv is set: its watcher sends events at once
 	if err != nil {
 		return err
 	}
 	ctx, stop := untilStopped()
 	defer stop()
 	fmt.Fprintf(e.stdout, "Eightfold serving on %s\n", srv.URL())
-	fmt.Fprintf(e.stdout, "Project %s; data in %s. Press Ctrl+C to stop.\n", p.Dir(), p.DatabasePath())
-	if *watching {
-		defer p.WatchInBackground(workbench.WatchOptions{})()
-	}
-	defer p.MonitorInBackground()() // the health checks of the targets and checks:
+	fmt.Fprintf(e.stdout, "Project %s; data in %s. Press Ctrl+C to stop.\n", p.Dir(), w.DatabasePath())
 	return srv.Serve(ctx)
 }
 

@@ -35,9 +35,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-type pingAPI struct{ p *workbench.Project }
+type pingAPI struct{ w *workbench.Workspace }
 
-func (a *pingAPI) Ping() string { return "pong " + a.p.Dir() }
+func (a *pingAPI) Ping() string {
+	p, err := a.w.Current()
+	if err != nil {
+		return err.Error()
+	}
+	return "pong " + p.Dir()
+}
 
 // TestOpenWithoutDisplayServes checks the fallback of `eightfold open` (and so of `make run`)
 // on a machine with no display: the browser face starts, serves the API with the token, and
@@ -46,7 +52,7 @@ func TestOpenWithoutDisplayServes(t *testing.T) {
 	dir := repo(t, goProject)
 	faces := Faces{
 		Assets:  fstest.MapFS{"index.html": {Data: []byte("<title>Eightfold</title>")}},
-		NewAPI:  func(p *workbench.Project) any { return &pingAPI{p} },
+		NewAPI:  func(w *workbench.Workspace) any { return &pingAPI{w} },
 		Desktop: func(string, string) error { return fmt.Errorf("%w (test)", ErrNoDisplay) },
 	}
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}

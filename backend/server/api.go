@@ -28,6 +28,7 @@ var codeStatus = map[string]int{
 	"forbidden":    http.StatusForbidden,
 	"not_found":    http.StatusNotFound,
 	"conflict":     http.StatusConflict,
+	"no_project":   http.StatusConflict, // the call needs the current project and none is open
 	"unavailable":  http.StatusServiceUnavailable,
 	"internal":     http.StatusInternalServerError,
 }

@@ -47,6 +47,9 @@ func (a *testAPI) GetRun(id int64) (runInfo, error) {
 func (a *testAPI) StartRun() (*runInfo, error) {
 	return nil, codedError{"conflict", "a run is already going"}
 }
+func (a *testAPI) Board() (int, error) {
+	return 0, codedError{"no_project", "no project is open: open a folder from the start screen"}
+}
 func (a *testAPI) Validate(string) error   { return codedError{"bad_request", "bad name"} }
 func (a *testAPI) Broken() (int, error)    { return 0, errors.New("disk on fire") }
 func (a *testAPI) Panic() int              { panic("boom") }
@@ -91,6 +94,7 @@ func TestDispatch(t *testing.T) {
 		{"Optional", "[null]", 200, `true`},
 		{"GetRun", "[8]", 404, "not_found"},
 		{"StartRun", "[]", 409, "conflict"},
+		{"Board", "[]", 409, "no_project"},
 		{"Validate", `["x"]`, 400, "bad_request"},
 		{"Broken", "[]", 500, "internal"},
 		{"Panic", "[]", 500, "internal"},

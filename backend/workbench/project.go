@@ -97,7 +97,7 @@ type activeRun struct {
 }
 
 // Open opens the repository at dir (made absolute) on the store, recording it as a project
-// on first use. Events go to emit (nil: Discard).
+// on first use and as opened now. Events go to emit (nil: Discard).
 func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -110,8 +110,12 @@ func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
 		emit = Discard
 	}
 	name := filepath.Base(abs)
-	rec, err := s.EnsureProject(context.Background(), abs, name, time.Now().UnixMilli())
+	now := time.Now().UnixMilli()
+	rec, err := s.EnsureProject(context.Background(), abs, name, now)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.TouchProject(context.Background(), rec.ID, now); err != nil { // for the recent projects
 		return nil, err
 	}
 	p := &Project{dir: abs, name: name, id: rec.ID, store: s, emit: emit, now: time.Now,
@@ -129,6 +133,22 @@ func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
 // OpenInDataDir opens the data dir (the --home flag's value; "" means $EIGHTFOLD_HOME or the
 // default) for writing, and the project at dir on it. Closing the project closes the store.
 func OpenInDataDir(home, dir string, emit Emitter) (*Project, error) {
+	s, err := openDataDir(home)
+	if err != nil {
+		return nil, err
+	}
+	p, err := Open(s, dir, emit)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	p.ownStore = true
+	return p, nil
+}
+
+// openDataDir opens the store of the data dir home for writing ("" means $EIGHTFOLD_HOME
+// or the default) and reaps what a crashed eightfold left running.
+func openDataDir(home string) (*store.Store, error) {
 	path, err := store.DataDir(home)
 	if err != nil {
 		return nil, err
@@ -138,13 +158,7 @@ func OpenInDataDir(home, dir string, emit Emitter) (*Project, error) {
 		return nil, err
 	}
 	reapStale(s)
-	p, err := Open(s, dir, emit)
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	p.ownStore = true
-	return p, nil
+	return s, nil
 }
 
 // reapStale kills what is left of the process groups of steps that were running when an

@@ -9,6 +9,7 @@ import type {
   CardPatch,
   ChecklistItemInfo,
   ColumnInfo,
+  ConfigPreview,
   DeployInfo,
   DemoEditName,
   DeployOptions,
@@ -26,6 +27,7 @@ import type {
   OperateResult,
   OperateTarget,
   ProjectInfo,
+  ProjectsInfo,
   ReleaseInfo,
   ReleaseOptions,
   ReleasePreview,
@@ -55,7 +57,10 @@ declare global {
   }
 }
 
-/** An error from the API: `code` is one of not_found, bad_request, conflict, internal, … */
+/** The code of every method but the Projects ones while no project is open (the start screen). */
+export const NO_PROJECT = 'no_project';
+
+/** An error from the API: `code` is one of not_found, bad_request, conflict, no_project, internal, … */
 export class ApiError extends Error {
   readonly code: string;
 
@@ -248,6 +253,38 @@ export class Api {
 
   Project(): Promise<ProjectInfo> {
     return this.#t.call('Project', []) as Promise<ProjectInfo>;
+  }
+
+  // Projects and onboarding (docs/api.md, "Projects and onboarding").
+
+  /** The open projects (which is current) and the recent ones, newest first. */
+  Projects(): Promise<ProjectsInfo> {
+    return this.#t.call('Projects', []) as Promise<ProjectsInfo>;
+  }
+
+  /** Opens an absolute path (`~` expanded), or switches to it when open; either way it becomes current. */
+  OpenProject(path: string): Promise<ProjectInfo> {
+    return this.#t.call('OpenProject', [path]) as Promise<ProjectInfo>;
+  }
+
+  /** Closes a project; when it was current the most recently opened other one becomes current, or none. */
+  CloseProject(path: string): Promise<ProjectsInfo> {
+    return this.#t.call('CloseProject', [path]) as Promise<ProjectsInfo>;
+  }
+
+  /** The commented eightfold.yaml WriteConfig would write into the current project. */
+  ConfigPreview(): Promise<ConfigPreview> {
+    return this.#t.call('ConfigPreview', []) as Promise<ConfigPreview>;
+  }
+
+  /** Writes that eightfold.yaml (not committed); `conflict` when there is one. */
+  WriteConfig(): Promise<ProjectInfo> {
+    return this.#t.call('WriteConfig', []) as Promise<ProjectInfo>;
+  }
+
+  /** `git init` in the current project (branch main); `conflict` when it is a repository already. */
+  InitGit(): Promise<ProjectInfo> {
+    return this.#t.call('InitGit', []) as Promise<ProjectInfo>;
   }
 
   StartRun(): Promise<RunInfo> {

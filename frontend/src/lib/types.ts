@@ -32,6 +32,52 @@ export interface ProjectInfo {
   demo: boolean;
 }
 
+// Projects and onboarding (docs/api.md, "Projects and onboarding").
+
+/** One project open in this process; each has its own watcher and health checks. */
+export interface OpenProject {
+  path: string;
+  name: string;
+  /** The one the window shows and every other method acts on. */
+  current: boolean;
+  /** Its newest run; null before the first. */
+  lastRun: RunInfo | null;
+  watching: boolean;
+}
+
+/** A folder opened before, newest first. */
+export interface RecentProject {
+  path: string;
+  name: string;
+  /** When it was last opened (Unix milliseconds). */
+  openedMs: number;
+  /** False when the folder is gone. */
+  exists: boolean;
+}
+
+export interface ProjectsInfo {
+  /** The current project's absolute path; "" when none is open (the start screen). */
+  current: string;
+  open: OpenProject[];
+  /** Newest first, at most 20, the open ones included. */
+  recent: RecentProject[];
+}
+
+/** The commented eightfold.yaml Eightfold would write for the current project (WriteConfig). */
+export interface ConfigPreview {
+  yaml: string;
+  /** The files the pipeline was detected from, e.g. ["go.mod"]. */
+  detectedFrom: string[];
+  /** eightfold.yaml is there already: WriteConfig would be refused. */
+  exists: boolean;
+}
+
+/** The project.switched payload: the new current project; path "" when none is open. */
+export interface ProjectRef {
+  path: string;
+  name: string;
+}
+
 /** The guided tour's edits to the demo (DemoEdit): a failing test in the work tree; a committed change that fails health. */
 export type DemoEditName = 'break-test' | 'break-health';
 
@@ -168,13 +214,23 @@ export interface TestResultInfo {
   /** Where it failed, when the report says ("" and 0 otherwise). */
   file: string;
   line: number;
+  /** Why the test's history up to this run calls it flaky (as FlakyInfo); null when it does not, and outside RunTests. */
+  flaky_history: FlakyHistory | null;
+}
+
+/** Why a test is flaky: FlakyInfo's reasons, the runs that show them, its flips on committed code. */
+export interface FlakyHistory {
+  reasons: (FlakyReason | (string & {}))[];
+  /** Run ids, oldest first. */
+  evidence: number[];
+  flips: number;
 }
 
 /** Filters for RunTests; {} lists every test by suite and name. */
 export interface TestQuery {
   /** Failed or errored only. */
   failed?: boolean;
-  /** Passed on a retry only. */
+  /** Flaky only: passed on a retry, or flaky by its history. */
   flaky?: boolean;
   /** Slowest first. */
   slow?: boolean;
@@ -201,9 +257,9 @@ export interface TestDetail {
   output: string;
   /** Newest first, at most 30, up to this result's run. */
   history: TestOutcome[];
-  /** The newest run the test passed in; 0: never. */
+  /** The newest run, up to this result's, that the test passed in; 0: never. */
   last_passed_run: number;
-  /** The first run of its current failures; 0 when its newest result is not a failure. */
+  /** The first run of the failures this result belongs to; 0 when it is not a failure. */
   failing_since: number;
   /** Median duration of the passing results in history; 0: none. */
   median_ms: number;
@@ -427,7 +483,7 @@ export interface CardDetail {
   links: LinkInfo[] | null;
   transitions: TransitionInfo[] | null;
   figures: CardFigures;
-  /** Per environment, the version of the last successful deploy that contained the card's work. */
+  /** Where the card's work runs now: per target, its current deploy (rollbacks included) when it contains the card's closing commits. */
   environments: EnvironmentInfo[] | null;
 }
 
@@ -988,6 +1044,7 @@ export interface EventMap {
   'run.finished': RunInfo;
   'log.appended': LogAppended;
   'project.changed': ProjectInfo;
+  'project.switched': ProjectRef;
   'watch.state': WatchState;
   'board.changed': BoardChanged;
   'release.created': ReleaseInfo;

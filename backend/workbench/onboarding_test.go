@@ -1,0 +1,81 @@
+package workbench
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"eightfold/backend/config"
+)
+
+// A Go repository without a config: the preview shows the starter detected from go.mod;
+// writing it makes eightfold.yaml (0644) the config, and a second write is refused.
+func TestWriteConfig(t *testing.T) {
+	p, _ := newProject(t, "")
+	touch(t, p, "go.mod", "module example.com/x\n")
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "go.mod"},
+		{"-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "init"}} {
+		gitRun(t, p.Dir(), args...)
+	}
+	pre, err := p.ConfigPreview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pre.Exists || !slices.Equal(pre.DetectedFrom, []string{"go.mod"}) || !strings.Contains(pre.YAML, "run: go test -json ./...") {
+		t.Fatalf("preview %+v", pre)
+	}
+	info, err := p.WriteConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.ConfigSource != "eightfold.yaml" || info.ConfigError != "" || len(info.Steps) != 2 || !strings.HasPrefix(info.Steps[0].Origin, "eightfold.yaml:") {
+		t.Errorf("after writing: source %q, error %q, steps %+v", info.ConfigSource, info.ConfigError, info.Steps)
+	}
+	path := filepath.Join(p.Dir(), "eightfold.yaml")
+	data, err := os.ReadFile(path)
+	if fi, _ := os.Stat(path); err != nil || string(data) != pre.YAML || fi.Mode().Perm() != 0o644 {
+		t.Errorf("eightfold.yaml: %v, mode %v, the preview's text: %v", err, fi.Mode().Perm(), string(data) == pre.YAML)
+	}
+	if got := gitRun(t, p.Dir(), "status", "--porcelain"); got != "?? eightfold.yaml" {
+		t.Errorf("git status %q: want eightfold.yaml new and nothing else (no commit, no temp file)", got)
+	}
+	if pre, err := p.ConfigPreview(); err != nil || !pre.Exists {
+		t.Errorf("preview after writing: %+v, %v", pre, err)
+	}
+	if _, err := p.WriteConfig(); !isCode(err, CodeConflict) || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("writing again: %v", err)
+	}
+}
+
+// An eightfold.yml counts as a config too: nothing is written next to it.
+func TestWriteConfigRefusesYml(t *testing.T) {
+	p, _ := newProject(t, "")
+	touch(t, p, "eightfold.yml", "steps: [{name: a, run: 'true'}]\n")
+	if _, err := p.WriteConfig(); !isCode(err, CodeConflict) {
+		t.Errorf("with eightfold.yml: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(p.Dir(), config.FileNames[0])); !os.IsNotExist(err) {
+		t.Errorf("eightfold.yaml was written next to eightfold.yml: %v", err)
+	}
+}
+
+// git init in a plain folder makes a repository on main with nothing committed; a second
+// one is refused.
+func TestInitGit(t *testing.T) {
+	p, _ := newProject(t, "steps: [{name: a, run: 'true'}]\n")
+	info, err := p.InitGit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.IsGit || info.Branch != "main" || info.Commit != "" || !info.Dirty {
+		t.Errorf("after git init: %+v", info)
+	}
+	if got := gitRun(t, p.Dir(), "status", "--porcelain"); got != "?? eightfold.yaml" {
+		t.Errorf("git status %q: want only the untracked eightfold.yaml", got)
+	}
+	if _, err := p.InitGit(); !isCode(err, CodeConflict) || !strings.Contains(err.Error(), "git repository already") {
+		t.Errorf("git init again: %v", err)
+	}
+}
