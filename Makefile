@@ -55,6 +55,7 @@ test-e2e: build
 
 test-desktop: build
 	build/scripts/desktop-smoke.sh $(BIN)
+	build/scripts/desktop-demo.sh $(BIN)
 
 ## bench: the benchmarks recorded in docs/benchmarks.md
 bench: build

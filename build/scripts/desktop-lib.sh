@@ -36,11 +36,11 @@ cleanup() {
 trap cleanup EXIT
 
 # fail prints the app's log without the register dump of a crash (kept whole in
-# test-artifacts/$NAME-app.log), then a summary of a native crash, then the reason, last, so
+# test-artifacts/NAME-app.log, spaces as dashes), then a summary of a native crash, then the reason, last, so
 # that the tail of the output, which is what CI shows, says what happened.
 fail() {
   if [ -f "$work/app.log" ]; then
-    cp "$work/app.log" "$art/$NAME-app.log"
+    cp "$work/app.log" "$art/${NAME// /-}-app.log"
     grep -Ev '^(r[a-z0-9]{1,2}|rip|rflags|[cdefgs]s) +0x' "$work/app.log" | head -n 80 | sed 's/^/  app: /' >&2
     local crash
     crash=$(grep -m1 -E '^(SIGSEGV|SIGABRT|SIGBUS|SIGILL|SIGFPE|SIGQUIT|SIGTRAP|fatal error|panic)' "$work/app.log" || true)

@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { deployInfo as deploy, releaseInfo as release, run } from '../testing/fake';
-import { TOUR, completes, loadTour, saveTour, startTour, tourKey, tourReduce, tourTopics, type TourInput, type TourProgress } from './tour';
+import {
+  TOUR,
+  completes,
+  loadTour,
+  saveTour,
+  startTour,
+  tourKey,
+  tourKeyCommand,
+  tourReduce,
+  tourTopics,
+  workPending,
+  type TourInput,
+  type TourKeyPress,
+  type TourProgress,
+} from './tour';
+import { TOUR_WORK } from './tourwork';
 import type { EventMap, Topic } from './types';
 
 const ev = <T extends Topic>(topic: T, payload: EventMap[T]) => ({ kind: 'event', topic, payload }) as TourInput & { kind: 'event' };
-const at = (id: string, done: string[] = []): TourProgress => ({ status: 'running', step: TOUR.findIndex((s) => s.id === id), done });
+const at = (id: string, done: string[] = [], started: string[] = []): TourProgress => ({ status: 'running', step: TOUR.findIndex((s) => s.id === id), done, started });
 const step = (id: string) => TOUR.find((s) => s.id === id)!;
 
 function memoryStorage(): Storage {
@@ -24,9 +39,28 @@ function memoryStorage(): Storage {
 describe('the tour', () => {
   it('walks the loop and back to Plan, each step on a stage', () => {
     expect(TOUR.map((s) => s.stage)).toEqual(['plan', 'code', 'test', 'test', 'release', 'deploy', 'operate', 'monitor', 'deploy', 'plan']);
+    expect(TOUR.map((s) => s.place)).toEqual(['plan', 'build', 'build', 'build', 'release', 'deploy', 'deploy', 'monitor', 'deploy', 'plan']);
+    expect(TOUR.map((s) => s.action?.work ?? null)).toEqual([
+      null,
+      'break-test',
+      null,
+      'undo-break-test',
+      'run-and-release',
+      'deploy-staging',
+      'break-health',
+      'incident-card',
+      'promote-production',
+      null,
+    ]);
     for (const s of TOUR) {
       expect(s.title && s.text).toBeTruthy();
+      expect(s.text.length, `${s.id}: short`).toBeLessThanOrEqual(160);
       if (s.until) expect(s.waiting && s.done).toBeTruthy();
+      if (s.action) {
+        expect(TOUR_WORK[s.action.work]).toBeTypeOf('function');
+        // The text names the button it explains.
+        expect(s.text, s.id).toContain(s.action.label.split(' ')[0]);
+      }
     }
     expect(tourTopics().sort()).toEqual(['deploy.updated', 'incident.updated', 'release.created', 'run.finished', 'run.started']);
   });
@@ -79,6 +113,80 @@ describe('the tour', () => {
     expect(tourReduce(skipped, { kind: 'restart' })).toEqual(startTour());
   });
 
+  it('marks the shown step’s work started, once, while it runs', () => {
+    expect(tourReduce(at('code'), { kind: 'work' })).toEqual(at('code', [], ['code']));
+    const p = at('code', [], ['code']);
+    expect(tourReduce(p, { kind: 'work' })).toBe(p);
+    const skipped = { ...at('code'), status: 'skipped' as const };
+    expect(tourReduce(skipped, { kind: 'work' })).toBe(skipped);
+    // Back and Next keep what was started; a restart forgets it.
+    expect(tourReduce(tourReduce(p, { kind: 'next' }), { kind: 'back' })).toEqual(p);
+    expect(tourReduce(p, { kind: 'restart' })).toEqual(startTour());
+  });
+
+  it.each([
+    ['plan', [], [], false],
+    ['code', [], [], true],
+    ['code', [], ['code'], false],
+    ['code', ['code'], [], false], // the run started before the work: done by hand
+    ['fail', [], [], false],
+    ['release', ['code', 'fail', 'pass'], [], true],
+  ] as const)('at %s (done %o, started %o) work is pending: %s', (id, done, started, want) => {
+    expect(workPending(at(id, [...done], [...started]))).toBe(want);
+  });
+
+  it('has no pending work when it does not run', () => {
+    expect(workPending(null)).toBe(false);
+    expect(workPending({ ...at('code'), status: 'skipped' })).toBe(false);
+  });
+
+  describe('the clicker’s keys', () => {
+    const press = (key: string, over: Partial<TourKeyPress> = {}): TourKeyPress => ({
+      key,
+      ctrlKey: false,
+      metaKey: false,
+      altKey: false,
+      shiftKey: false,
+      defaultPrevented: false,
+      target: document.body,
+      ...over,
+    });
+    const s = (over: Partial<{ running: boolean; pending: boolean; busy: boolean }> = {}) => ({ running: true, pending: false, busy: false, ...over });
+
+    it.each([
+      ['PageDown', s({ pending: true }), 'work'],
+      ['ArrowRight', s({ pending: true }), 'work'],
+      ['PageDown', s(), 'next'],
+      ['ArrowRight', s(), 'next'],
+      ['PageDown', s({ busy: true }), 'wait'],
+      ['PageUp', s(), 'back'],
+      ['ArrowLeft', s({ pending: true }), 'back'],
+      ['PageUp', s({ busy: true }), 'back'],
+      ['PageDown', s({ running: false, pending: true }), null],
+      ['Enter', s({ pending: true }), null],
+      ['ArrowDown', s(), null],
+    ] as const)('%s with %o: %s', (key, state, want) => {
+      expect(tourKeyCommand(press(key), state)).toBe(want);
+    });
+
+    it('leaves text fields, modified keys and keys a control took alone', () => {
+      const input = document.createElement('input');
+      const area = document.createElement('textarea');
+      for (const e of [
+        press('PageDown', { target: input }),
+        press('ArrowRight', { target: area }),
+        press('PageDown', { ctrlKey: true }),
+        press('ArrowLeft', { altKey: true }),
+        press('ArrowRight', { shiftKey: true }),
+        press('PageUp', { metaKey: true }),
+        press('ArrowRight', { defaultPrevented: true }),
+      ]) {
+        expect(tourKeyCommand(e, s({ pending: true })), e.key).toBeNull();
+      }
+      expect(tourKeyCommand(press('PageDown', { target: document.createElement('button') }), s())).toBe('next');
+    });
+  });
+
   it('keeps progress per project, and offers itself on a demo only', () => {
     const s = memoryStorage();
     expect(loadTour(s, '/a', true)).toEqual(startTour());
@@ -86,7 +194,10 @@ describe('the tour', () => {
     saveTour(s, '/a', at('staging', ['code']));
     expect(loadTour(s, '/a', true)).toEqual(at('staging', ['code']));
     expect(loadTour(s, '/b', false)).toBeNull();
-    for (const bad of ['{', '{"status":"running","step":99,"done":[]}', '{"status":"odd","step":0,"done":[]}', '[]']) {
+    // Kept before steps had work: nothing was started.
+    s.setItem(tourKey('/a'), '{"status":"running","step":2,"done":["code"]}');
+    expect(loadTour(s, '/a', true)).toEqual(at('fail', ['code']));
+    for (const bad of ['{', '{"status":"running","step":99,"done":[]}', '{"status":"odd","step":0,"done":[]}', '[]', '{"status":"running","step":0,"done":[],"started":[1]}']) {
       s.setItem(tourKey('/a'), bad);
       expect(loadTour(s, '/a', true)).toEqual(startTour());
     }

@@ -1,12 +1,18 @@
-// The guided tour of the demo project (`eightfold demo`): ten steps around the loop that the
-// presenter clicks through, each pointing at a stage of the loop ring. A step that waits for
-// something (a failing run, a release, a deploy) completes when its event arrives; the
-// presenter moves on with Next whenever they like. Progress is kept per project.
+// The guided tour of the demo project (`eightfold demo`): ten steps around the loop that a
+// presenter drives with one button (a clicker's PageDown): each step opens its place, does its
+// own work (an edit of the demo, a run and a release, a deploy, …; lib/tourwork.ts), and
+// points at a stage of the loop ring. A step that waits for something (a failing run, a
+// release, a deploy) completes when its event arrives. Progress is kept per project.
 
-import type { DemoEditName, EventMap, PlaceId, StageId, Topic } from './types';
+import { typing } from './present';
+import type { TourWork } from './tourwork';
+import type { EventMap, PlaceId, StageId, Topic } from './types';
 
-/** What a step's button does: one of the tour's edits to the demo, start a run, or open a place. */
-export type TourAction = { label: string } & ({ edit: DemoEditName; undo: boolean } | { run: true } | { place: PlaceId });
+/** A step's work: its button's label and what it does. */
+export interface TourAction {
+  label: string;
+  work: TourWork;
+}
 
 /** An event that completes a step, when its payload matches. */
 export type TourWait = {
@@ -17,10 +23,13 @@ export type TourWait = {
 export interface TourStep {
   id: string;
   title: string;
-  /** One or two sentences for the presenter: what to do or look at. */
+  /** One or two short sentences for the presenter: what happens, what to look at. */
   text: string;
   /** The stage the ring highlights. */
   stage: StageId;
+  /** The place opened when the step is shown. */
+  place: PlaceId;
+  /** The step's work; none: it is something to look at. */
   action?: TourAction;
   /** What completes the step; none: it is something to look at. */
   until?: TourWait;
@@ -39,16 +48,17 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'plan',
     title: 'Plan: the board',
-    text: 'The board holds the shop’s cards: four followed the commits that mention them to Code. Open one to see its commits.',
+    text: 'The shop’s cards: four followed the commits that mention them to Code. Open one to see its commits.',
     stage: 'plan',
-    action: { label: 'Open the board', place: 'plan' },
+    place: 'plan',
   },
   {
     id: 'code',
     title: 'Code: break a test',
-    text: 'Make orders of exactly 50.00 pay shipping again: “Make the edit” changes one line of cart.go (or change it yourself). Saving starts a run.',
+    text: '“Break a test” changes one line of cart.go: orders of exactly 50.00 pay shipping again. Saving starts a run.',
     stage: 'code',
-    action: { label: 'Make the edit', edit: 'break-test', undo: false },
+    place: 'build',
+    action: { label: 'Break a test', work: 'break-test' },
     until: { topic: 'run.started', matches: (r) => r.trigger === 'change' },
     waiting: 'Waiting for the change to start a run…',
     done: 'The change started a run.',
@@ -56,9 +66,9 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'fail',
     title: 'Build & Test: watch it fail',
-    text: 'The run builds the shop and runs its tests. TestTotal/exactly_50.00_ships_free fails: open the run to see the test and its output.',
+    text: 'The run builds the shop and runs its tests: TestTotal/exactly_50.00_ships_free fails.',
     stage: 'test',
-    action: { label: 'Open Build & Test', place: 'build' },
+    place: 'build',
     until: { topic: 'run.finished', matches: (r) => r.status === 'failed' },
     waiting: 'Waiting for the run to fail…',
     done: 'The run failed, as it should.',
@@ -66,9 +76,10 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'pass',
     title: 'Fix it: watch it pass',
-    text: 'Undo the edit (or fix cart.go yourself). The next run goes green, and the failing test shows as fixed.',
+    text: '“Undo the edit” puts cart.go back. The next run goes green, and the test shows as fixed.',
     stage: 'test',
-    action: { label: 'Undo the edit', edit: 'break-test', undo: true },
+    place: 'build',
+    action: { label: 'Undo the edit', work: 'undo-break-test' },
     until: { topic: 'run.finished', matches: (r) => r.status === 'passed' },
     waiting: 'Waiting for a green run…',
     done: 'Green again.',
@@ -76,9 +87,10 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'release',
     title: 'Release',
-    text: 'A release tags only code that had a full run (runs on save test only what changed): run the pipeline, then click Release on the ring. The version comes from the commits; the tag and the tested bin/shop are kept.',
+    text: '“Run and release” runs the whole pipeline, then tags the green build: the version comes from the commits, the tested bin/shop is kept.',
     stage: 'release',
-    action: { label: 'Run the pipeline', run: true },
+    place: 'release',
+    action: { label: 'Run and release', work: 'run-and-release' },
     until: { topic: 'release.created', matches: (r) => !r.dry_run },
     waiting: 'Waiting for a release…',
     done: 'Released.',
@@ -86,9 +98,10 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'staging',
     title: 'Deploy to staging',
-    text: 'Open Deploy and deploy the release to staging: it is copied, switched to and started, and kept only once its health check answers.',
+    text: '“Deploy to staging” copies the release, switches to it and starts it; it stays only once its health check answers.',
     stage: 'deploy',
-    action: { label: 'Open Deploy', place: 'deploy' },
+    place: 'deploy',
+    action: { label: 'Deploy to staging', work: 'deploy-staging' },
     until: deployed('staging', 'succeeded'),
     waiting: 'Waiting for a deploy to staging…',
     done: 'Staging runs the release and is healthy.',
@@ -96,9 +109,10 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'break-health',
     title: 'Operate: break health',
-    text: '“Break health” commits a fix: that makes /healthz answer 503 while every test passes. Press Run, release the green build and deploy it to staging: the health gate fails and staging switches back.',
+    text: '“Break health and deploy” commits a fix that makes /healthz answer 503 while every test passes, releases it and deploys it to staging.',
     stage: 'operate',
-    action: { label: 'Break health', edit: 'break-health', undo: false },
+    place: 'deploy',
+    action: { label: 'Break health and deploy', work: 'break-health' },
     until: deployed('staging', 'failed'),
     waiting: 'Waiting for the deploy to staging to fail…',
     done: 'The gate caught it: staging switched back, and an incident opened.',
@@ -106,19 +120,21 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'monitor',
     title: 'Monitor: the incident',
-    text: 'Monitor lists the incident next to the DORA keys. Make a card from the incident: it goes to the board.',
+    text: 'Monitor lists the incident next to the DORA keys. “Make a card of the incident” puts it on the board.',
     stage: 'monitor',
-    action: { label: 'Open Monitor', place: 'monitor' },
+    place: 'monitor',
+    action: { label: 'Make a card of the incident', work: 'incident-card' },
     until: { topic: 'incident.updated', matches: (i) => i.card_id > 0 },
     waiting: 'Waiting for a card from the incident…',
     done: 'The incident has its card.',
   },
   {
     id: 'production',
-    title: 'Roll back, then promote',
-    text: 'Staging rolled back to the last good release on its own. Open Deploy and promote it to production: the same bytes that are healthy on staging.',
+    title: 'Promote to production',
+    text: 'Staging switched back to the last good release on its own. Promote it: production gets the same bytes (this click confirms).',
     stage: 'deploy',
-    action: { label: 'Open Deploy', place: 'deploy' },
+    place: 'deploy',
+    action: { label: 'Promote staging to production', work: 'promote-production' },
     until: deployed('production', 'succeeded'),
     waiting: 'Waiting for production…',
     done: 'Production runs the good release.',
@@ -126,9 +142,9 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'back',
     title: 'Back to Plan',
-    text: 'The card made from the incident waits on the board: the loop starts again. Monitor now has production’s DORA keys.',
+    text: 'The incident’s card waits on the board: the loop starts again. Monitor now has production’s DORA keys.',
     stage: 'plan',
-    action: { label: 'Open the board', place: 'plan' },
+    place: 'plan',
   },
 ];
 
@@ -139,11 +155,13 @@ export interface TourProgress {
   step: number;
   /** The ids of the steps whose event came. */
   done: string[];
+  /** The ids of the steps whose work was started (by its button or the clicker). */
+  started: string[];
 }
 
-/** What moves the tour: the presenter's buttons, or an event of the workbench. */
+/** What moves the tour: the presenter's buttons (work: the shown step's work starts), or an event of the workbench. */
 export type TourInput =
-  | { kind: 'next' | 'back' | 'skip' | 'restart' }
+  | { kind: 'next' | 'back' | 'skip' | 'restart' | 'work' }
   | { [T in Topic]: { kind: 'event'; topic: T; payload: EventMap[T] } }[Topic];
 
 /** The topics the tour's steps wait for. */
@@ -159,7 +177,7 @@ export function completes(step: TourStep, input: TourInput & { kind: 'event' }):
 
 /** A tour at its first step. */
 export function startTour(): TourProgress {
-  return { status: 'running', step: 0, done: [] };
+  return { status: 'running', step: 0, done: [], started: [] };
 }
 
 /**
@@ -177,6 +195,10 @@ export function tourReduce(p: TourProgress, input: TourInput, steps: readonly To
       return { ...p, step: Math.max(0, p.step - 1) };
     case 'next':
       return p.step + 1 >= steps.length ? { ...p, status: 'finished' } : { ...p, step: p.step + 1 };
+    case 'work': {
+      const id = steps[p.step]?.id;
+      return p.status !== 'running' || !id || p.started.includes(id) ? p : { ...p, started: [...p.started, id] };
+    }
   }
   if (p.status !== 'running') return p;
   const here = steps[p.step];
@@ -185,6 +207,38 @@ export function tourReduce(p: TourProgress, input: TourInput, steps: readonly To
   const step = hereDone ? steps[p.step + 1] : here;
   if (!step || p.done.includes(step.id) || !completes(step, input)) return p;
   return { ...p, done: [...p.done, step.id] };
+}
+
+/** Whether the shown step has work that was not started yet, and whose event has not come. */
+export function workPending(p: TourProgress | null, steps: readonly TourStep[] = TOUR): boolean {
+  const step = p?.status === 'running' ? steps[p.step] : undefined;
+  return !!step?.action && !p!.started.includes(step.id) && !p!.done.includes(step.id);
+}
+
+/** What a key does to the tour: the step's work, Next, Back, or nothing while the work goes on. */
+export type TourKeyCommand = 'work' | 'next' | 'back' | 'wait';
+
+/** A key press, as much of it as the tour reads. */
+export type TourKeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'defaultPrevented' | 'target'>;
+
+/**
+ * The clicker's keys while the tour runs and no text field has the focus: PageDown or
+ * ArrowRight does the step's work when it has work not yet started, else moves Next;
+ * while the work goes on it waits (a second press does not run ahead of it). PageUp or
+ * ArrowLeft moves Back. A key with a modifier, or one a control took already, is not the tour's.
+ */
+export function tourKeyCommand(e: TourKeyPress, s: { running: boolean; pending: boolean; busy: boolean }): TourKeyCommand | null {
+  if (!s.running || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey || e.defaultPrevented || typing(e.target)) return null;
+  switch (e.key) {
+    case 'PageDown':
+    case 'ArrowRight':
+      return s.busy ? 'wait' : s.pending ? 'work' : 'next';
+    case 'PageUp':
+    case 'ArrowLeft':
+      return 'back';
+    default:
+      return null;
+  }
 }
 
 /** Where a project's progress is kept. */
@@ -203,11 +257,14 @@ export function loadTour(storage: Storage | null, projectPath: string, demo: boo
   } catch {
     saved = null;
   }
-  if (isProgress(saved, steps.length)) return saved;
+  if (isProgress(saved, steps.length)) return { ...saved, started: saved.started ?? [] };
   return demo ? startTour() : null;
 }
 
-function isProgress(v: unknown, n: number): v is TourProgress {
+const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((d) => typeof d === 'string');
+
+/** Kept progress; `started` may be missing (kept before steps had work). */
+function isProgress(v: unknown, n: number): v is Omit<TourProgress, 'started'> & { started?: string[] } {
   if (typeof v !== 'object' || v === null) return false;
   const p = v as Partial<TourProgress>;
   return (
@@ -215,8 +272,8 @@ function isProgress(v: unknown, n: number): v is TourProgress {
     Number.isInteger(p.step) &&
     p.step! >= 0 &&
     p.step! < n &&
-    Array.isArray(p.done) &&
-    p.done.every((d) => typeof d === 'string')
+    strings(p.done) &&
+    (p.started === undefined || strings(p.started))
   );
 }
 
