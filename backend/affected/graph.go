@@ -34,9 +34,11 @@
 //   - Documentation (*.md, *.rst, *.adoc, LICENSE, .gitignore and the like) that is not
 //     embedded: nothing.
 //   - Any other file in a package's directory: that package's tests (they may read it).
-//   - Any other file (frontend sources, scripts, CI files): no Go test is affected. Tests
-//     that read files elsewhere in the repository by relative path are not detected; such
-//     a project can turn affected selection off.
+//   - Any other file in a nested module that this module does not use: nothing.
+//   - Any other file (frontend sources, scripts, CI files, fixtures that tests read by a
+//     relative path such as ../../fixtures/x.json): everything, since no package owns it
+//     and any test may read it. A project whose tests read no such file can add those
+//     paths to watch.ignore, or keep them in a directory of their own module.
 //
 // Imports of build-ignored files (other GOOS, other build tags) count as imports, so one
 // graph serves every build configuration: a package whose integration-tagged file imports

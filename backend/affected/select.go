@@ -212,12 +212,14 @@ func (g *Graph) Select(changed []string) Selection {
 			}
 			return Everything("cannot tell which package " + rel + " belongs to")
 		}
-		if isDoc(rel) {
+		if isDoc(rel) || g.otherModule(rel) {
 			continue
 		}
 		if ip, ok := g.dirs[dir]; ok {
 			testChanged[ip] = true
+			continue
 		}
+		return Everything(rel + " belongs to no package, and any test may read it")
 	}
 	return g.closure(buildChanged, testChanged)
 }

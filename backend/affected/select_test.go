@@ -35,7 +35,10 @@ func TestSelectBaseModule(t *testing.T) {
 		{name: "testdata file", changed: []string{"h/testdata/in.txt"}, want: pkgs("h")},
 		{name: "README", changed: []string{"README.md"}, reason: "no Go package is affected"},
 		{name: "docs", changed: []string{"docs/guide.md", "LICENSE", ".gitignore"}, reason: "no Go package is affected"},
-		{name: "frontend file", changed: []string{"frontend/src/app.ts"}, reason: "no Go package is affected"},
+		{name: "file of no package", changed: []string{"frontend/src/app.ts"}, all: true,
+			reason: "frontend/src/app.ts belongs to no package, and any test may read it"},
+		{name: "fixture read by a relative path", changed: []string{"d/d.go", "fixtures/users.json"}, all: true},
+		{name: "top-level file of no package", changed: []string{"Makefile"}, all: true},
 		{name: "leaf test file", changed: []string{"a/a_test.go"}, want: pkgs("a"), reason: "1 package changed"},
 		{name: "external test file", changed: []string{"f/f_test.go"}, want: pkgs("f")},
 		{name: "new file in a package", changed: []string{"a/new.go"}, want: pkgs("a", "b", "c", "e", "f")},
@@ -198,6 +201,7 @@ func TestSelectExtendedModule(t *testing.T) {
 			why: map[string]string{modPath + "/i": "imports example.com/dep"}},
 		{name: "nested module not used", changed: []string{"tools/t.go", "tools/go.sum"}, all: true},
 		{name: "nested module source only", changed: []string{"tools/t.go"}},
+		{name: "nested module, another file", changed: []string{"tools/config.json"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sel := g.Select(tc.changed)

@@ -12,6 +12,16 @@ type burst struct {
 	overflow    bool
 	err         error // the first error of the burst
 	first, last time.Time
+	held        time.Time // when git was last seen holding the index lock during the burst
+}
+
+// since returns when the burst's maximum wait began: at its first change, or when git
+// was last seen rewriting the work tree.
+func (b *burst) since() time.Time {
+	if b.held.After(b.first) {
+		return b.held
+	}
+	return b.first
 }
 
 // add records a changed path.

@@ -13,6 +13,9 @@
 // Changes are debounced with a trailing quiet window and a maximum wait: a
 // save that writes a temp file and renames it over the target, a 1,000-write
 // burst or a checkout that touches thousands of files each give one Batch.
+// While git holds the repository's index lock (a checkout, merge, rebase or
+// reset rewriting the work tree, however slowly) a burst does not end, and
+// its maximum wait counts from the lock's release.
 // When the kernel's event queue overflows, the watcher rescans the tree and
 // reports a Batch with Overflow set.
 //
@@ -96,6 +99,7 @@ type Batch struct {
 type Watcher struct {
 	opts     Options
 	prefix   string            // Root with a trailing separator, cut from event paths
+	lockPath string            // the git index lock that holds bursts back, "" outside git
 	fs       *fsnotify.Watcher // nil when polling
 	addWatch func(dir string) error
 
@@ -151,6 +155,7 @@ func prepare(opts Options, wrap func(add func(dir string) error) func(dir string
 	w := &Watcher{
 		opts:     opts,
 		prefix:   strings.TrimSuffix(opts.Root, string(filepath.Separator)) + string(filepath.Separator),
+		lockPath: indexLock(opts.Root),
 		base:     baseRules(opts.Root),
 		override: parsePatterns(opts.Ignore, nil),
 		dirs:     make(map[string]*dirNode),
@@ -350,14 +355,19 @@ func (w *Watcher) flush(now time.Time) {
 		return
 	}
 	w.resyncStale() // files it finds push the burst's end back
-	at := due(w.pending.first, w.pending.last, w.opts.Debounce, w.opts.MaxWait)
-	if w.polling() && !now.Before(at) && now.Before(w.pending.first.Add(w.opts.MaxWait)) {
+	at := due(w.pending.since(), w.pending.last, w.opts.Debounce, w.opts.MaxWait)
+	if !now.Before(at) && w.gitBusy(now) {
+		w.pending.held = now
+		w.timer.Reset(w.opts.Debounce)
+		return
+	}
+	if w.polling() && !now.Before(at) && now.Before(w.pending.since().Add(w.opts.MaxWait)) {
 		// A scan sees a burst only in snapshots: look once more, so that a
 		// burst still going on is not cut in two. Changes it finds push the
 		// end back.
 		w.scan()
 		now = time.Now()
-		at = due(w.pending.first, w.pending.last, w.opts.Debounce, w.opts.MaxWait)
+		at = due(w.pending.since(), w.pending.last, w.opts.Debounce, w.opts.MaxWait)
 	}
 	if now.Before(at) {
 		w.timer.Reset(at.Sub(now))

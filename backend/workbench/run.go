@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"eightfold/backend/affected"
@@ -98,6 +99,8 @@ type plan struct {
 	ctx       context.Context
 	cancel    context.CancelCauseFunc // the cause is recorded as the run's reason
 	done      chan struct{}
+	status    string      // how the run ended (store.Status…), set before done is closed
+	over      atomic.Bool // its last command has ended: only recording is left
 }
 
 // begin records a new run. A config that does not load still makes a run, one that ends at
@@ -161,19 +164,54 @@ func (p *Project) execute(r RunInfo, pl *plan, rep Reporter) RunInfo {
 			break
 		}
 	}
+	pl.over.Store(true)
 	if end.Status == store.StatusPassed {
 		if err := p.recordArtifacts(r, pl); err != nil {
 			end = store.RunEnd{Status: store.StatusError, Error: err.Error()}
 		}
 	}
+	if errors.As(context.Cause(pl.ctx), new(superseded)) {
+		return p.endSuperseded(r.ID, pl, end)
+	}
 	<-pl.recordGit()
-	p.mu.Lock()
-	delete(p.active, r.ID)
-	p.mu.Unlock()
-	final := p.finish(r.ID, end)
+	final := p.end(r.ID, pl, end)
 	p.afterRun(final)
 	p.runFinished(final)
 	p.announceProject()
+	p.runEnded()
+	return final
+}
+
+// superseded is the reason of a run cancelled for another one that starts at once.
+type superseded struct{ reason string }
+
+func (s superseded) Error() string { return s.reason }
+
+// end records the run's end, which lets the next run begin.
+func (p *Project) end(runID int64, pl *plan, end store.RunEnd) RunInfo {
+	p.mu.Lock()
+	delete(p.active, runID)
+	p.mu.Unlock()
+	final := p.finish(runID, end)
+	pl.status = final.Status
+	return final
+}
+
+// endSuperseded ends a run cancelled for another one, which must not wait for this one's
+// `git status` nor for what needs its answer (the cards' journey, the project's state):
+// those follow in the background, and Close waits for them.
+func (p *Project) endSuperseded(runID int64, pl *plan, end store.RunEnd) RunInfo {
+	final := p.end(runID, pl, end)
+	p.runFinished(final)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		<-pl.recordGit()
+		if r, err := p.GetRun(runID); err == nil {
+			p.afterRun(r)
+		}
+		p.announceProject()
+	}()
 	p.runEnded()
 	return final
 }
@@ -202,7 +240,7 @@ func (p *Project) recordGit(runID int64, git <-chan vcs.State) <-chan struct{} {
 		defer close(done)
 		st := <-git
 		ctx := context.Background()
-		if err := p.store.SetRunGit(ctx, runID, store.GitState{Commit: st.Commit, Branch: st.Branch, Dirty: st.Dirty, Tree: st.Tree}); err != nil {
+		if err := p.store.SetRunGit(ctx, runID, store.GitState{Commit: st.Commit, Branch: st.Branch, Dirty: st.Dirty, Tree: st.Tree, Uncommitted: st.Uncommitted}); err != nil {
 			return
 		}
 		if rec, err := p.store.Run(ctx, runID); err == nil {
@@ -320,6 +358,9 @@ func (p *Project) runStep(pl *plan, r RunInfo, i int, rep Reporter) runner.Resul
 	a := attempt{p: p, pl: pl, runID: r.ID, stepID: stepID, step: step, spec: p.spec(pl.cfg, r.ID, step), out: out}
 	a.spec.OnStart = begin
 	res, reportErr := a.runWithRetries(pl.original[i].Run)
+	if i == len(pl.cfg.Steps)-1 || res.Status != runner.Passed {
+		pl.over.Store(true)
+	}
 	if !started {
 		begin(runner.Group{})
 	}

@@ -35,9 +35,6 @@ type WatchOptions struct {
 	Reporter   Reporter // sees every run it starts (nil: none)
 }
 
-// loopRuns is how many runs in a row triggered by the pipeline's own writes count as a loop.
-const loopRuns = 3
-
 // watchLoop is the state of one Watch call; only its goroutine touches it.
 type watchLoop struct {
 	ctx     context.Context
@@ -50,19 +47,21 @@ type watchLoop struct {
 	pending map[string]bool     // changed paths not yet run (auto off, or waiting for a run to end)
 	extra   int                 // changed paths beyond those kept in pending
 	lost    bool                // the change queue overflowed: which files changed is unknown
+	fresh   bool                // no run started yet: the first one runs everything
 	scope   *affected.Selection // the scope of the last run started, for RunAgain
 	run     *watchedRun         // the run in progress, started by this loop
 	last    *watchedRun         // the run before, for loop detection
-	self    int                 // consecutive runs triggered only by the previous run's own writes
+	self    int                 // consecutive runs started only by the previous run's own writes
+	chain   *writes             // what the last of those runs was started by
 }
 
 // watchedRun is a run that the loop started.
 type watchedRun struct {
 	id       int64
 	plan     *plan
-	files    []string // what triggered it
 	started  time.Time
 	finished time.Time
+	wrote    writes // changes that began while it went on or just after it ended
 }
 
 // Watch watches the repository and starts runs on changes until ctx is done; it cancels its
@@ -81,12 +80,7 @@ func (p *Project) Watch(ctx context.Context, opts WatchOptions) error {
 		return err
 	}
 	defer w.Close()
-	l := &watchLoop{ctx: ctx, p: p, cfg: cfg, rep: opts.Reporter, w: w, pending: map[string]bool{},
-		state: WatchState{Watching: true, Dirs: w.Dirs(), Auto: cfg.Auto}}
-	if cfg.Affected && isFile(filepath.Join(p.dir, "go.mod")) {
-		l.tracker = affected.NewTracker(p.dir)
-		go l.tracker.Warm(ctx) // the first run tests everything; the next one finds the graph ready
-	}
+	l := p.newWatchLoop(ctx, cfg, w, opts.Reporter)
 	p.watchCtl(l)
 	defer p.watchCtl(nil)
 	defer p.watchRefs(ctx)() // the watcher ignores .git: branch heads are polled
@@ -95,6 +89,17 @@ func (p *Project) Watch(ctx context.Context, opts WatchOptions) error {
 		l.start(Cause{Trigger: TriggerStart})
 	}
 	return l.loop(ctx)
+}
+
+// newWatchLoop returns the state of a Watch call that reads w's batches.
+func (p *Project) newWatchLoop(ctx context.Context, cfg config.Watch, w *watch.Watcher, rep Reporter) *watchLoop {
+	l := &watchLoop{ctx: ctx, p: p, cfg: cfg, rep: rep, w: w, pending: map[string]bool{}, fresh: true,
+		state: WatchState{Watching: true, Dirs: w.Dirs(), Auto: cfg.Auto}}
+	if cfg.Affected && isFile(filepath.Join(p.dir, "go.mod")) {
+		l.tracker = affected.NewTracker(p.dir)
+		go l.tracker.Warm(ctx) // the first run tests everything; the next one finds the graph ready
+	}
+	return l
 }
 
 func (l *watchLoop) loop(ctx context.Context) error {
@@ -143,54 +148,19 @@ func (l *watchLoop) onBatch(b watch.Batch) {
 		l.state.Error = b.Err.Error()
 	}
 	l.remember(b)
-	if l.selfTriggered(b) {
-		l.self++
-	} else {
-		l.self = 0
-	}
+	l.attribute(b)
 	switch {
-	case l.self >= loopRuns:
-		l.pauseForLoop(b)
 	case !l.state.Auto:
 	case l.run == nil:
 		l.startPending()
+	case l.run.plan.over.Load():
+		// Its commands have ended (what they wrote may be this very burst): cancelling
+		// would change nothing; its end starts the pending run.
 	case l.cfg.OnChange == config.OnChangeRestart:
-		l.stopRun(fmt.Errorf("superseded: %s changed", describeFiles(b.Files, b.Count, b.Overflow)))
+		l.stopRun(superseded{"superseded: " + describeFiles(b.Files, b.Count, b.Overflow) + " changed"})
 		l.startPending()
 	}
 	l.publish()
-}
-
-// selfTriggered reports whether a burst looks written by the pipeline itself: it began while
-// the last run was going (or just after it, or during the run it replaced back to back) and
-// changed the same paths as the burst that started that run.
-func (l *watchLoop) selfTriggered(b watch.Batch) bool {
-	slack := 2*l.cfg.Debounce + 100*time.Millisecond
-	r := l.run
-	if r == nil {
-		r = l.last
-	}
-	if r == nil {
-		return false
-	}
-	since := r.started
-	if l.run != nil && l.last != nil && l.last.finished.Add(slack).After(r.started) {
-		since = l.last.started // what the replaced run wrote as it ended lands in this burst
-	}
-	if b.First.Before(since) {
-		return false
-	}
-	if l.run == nil && b.First.After(r.finished.Add(slack)) {
-		return false
-	}
-	return r.files == nil || slices.Equal(r.files, b.Files)
-}
-
-func (l *watchLoop) pauseForLoop(b watch.Batch) {
-	l.state.Auto = false
-	l.state.Loop = fmt.Sprintf("Auto-run paused: the last %d runs were started by files the pipeline itself writes (%s). "+
-		"Add them to watch.ignore in eightfold.yaml or to .gitignore, then turn auto-run back on.",
-		loopRuns, describeFiles(b.Files, b.Count, b.Overflow))
 }
 
 func (l *watchLoop) remember(b watch.Batch) {
@@ -202,19 +172,24 @@ func (l *watchLoop) remember(b watch.Batch) {
 	l.state.Pending = len(l.pending) + l.extra
 }
 
-// scopeFor selects the Go packages that files can affect; nil (everything) without a graph
-// or when not every changed file is known.
+// scopeFor selects the Go packages that files can affect; nil (everything) for the first run
+// after Watch starts, without a graph, or when not every changed file is known.
 func (l *watchLoop) scopeFor(files []string) *affected.Selection {
-	if l.tracker == nil || l.extra > 0 || l.lost {
+	if l.fresh || l.tracker == nil || l.extra > 0 || l.lost {
 		return nil
 	}
 	sel := l.tracker.Select(l.ctx, files)
 	return &sel
 }
 
-// startPending starts a run for the changes gathered so far.
+// startPending starts a run for the changes gathered so far, unless they look like the
+// pipeline retriggering itself once too often: auto-running pauses then.
 func (l *watchLoop) startPending() {
 	if len(l.pending)+l.extra == 0 {
+		return
+	}
+	if l.countSelf(); l.self >= loopRuns {
+		l.pauseForLoop()
 		return
 	}
 	files := make([]string, 0, len(l.pending))
@@ -243,10 +218,11 @@ func (l *watchLoop) start(cause Cause) bool {
 		return false
 	}
 	l.state.Error = ""
+	l.fresh = false
 	if pl == nil {
 		return true // the config does not load: begin recorded an error run
 	}
-	l.run = &watchedRun{id: r.ID, plan: pl, files: cause.Files, started: started}
+	l.run = &watchedRun{id: r.ID, plan: pl, started: started}
 	l.scope = cause.Scope
 	go l.p.execute(r, pl, l.rep)
 	return true
@@ -277,7 +253,8 @@ func (l *watchLoop) publish() { l.p.setWatchState(l.state) }
 func (l *watchLoop) setAuto(on bool) {
 	l.state.Auto = on
 	if on {
-		l.state.Loop, l.self = "", 0
+		l.state.Loop = ""
+		l.resetSelf()
 		if l.run == nil {
 			l.startPending()
 		}
@@ -287,7 +264,8 @@ func (l *watchLoop) setAuto(on bool) {
 
 // restart cancels the run in progress and starts one for cause.
 func (l *watchLoop) restart(cause Cause) {
-	l.stopRun(errors.New("a new run was asked for"))
+	l.stopRun(superseded{"a new run was asked for"})
+	l.resetSelf()
 	l.start(cause)
 	l.publish()
 }

@@ -3,8 +3,10 @@ package workbench
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,13 +80,20 @@ func TestWatchRunsAtStartThenOnChange(t *testing.T) {
 }
 
 func TestChangeDuringRunRestartsIt(t *testing.T) {
-	p, rec := watched(t, "steps:\n  - {name: slow, run: 'echo go; sleep 30'}\n", WatchOptions{RunAtStart: true})
+	pids := filepath.Join(t.TempDir(), "pids")
+	p, rec := watched(t, "steps:\n  - {name: slow, run: 'echo $$ >> "+pids+"; sleep 30 & echo $! >> "+pids+"; echo go; wait'}\n", WatchOptions{RunAtStart: true})
 	waitFor(t, func() bool { return rec.count(TopicLogAppended) > 0 })
+	group := waitForPIDs(t, pids, 2)
 	touch(t, p, "a.go", "package a\n")
 	runs := waitRuns(t, p, 1)
 	first := runs[0]
 	if first.Status != store.StatusCancelled || !strings.Contains(first.Reason, "superseded: a.go changed") {
 		t.Errorf("first run: %q, reason %q", first.Status, first.Reason)
+	}
+	for _, pid := range group {
+		if alive(pid) {
+			t.Errorf("process %d of the cancelled run is still alive", pid)
+		}
 	}
 	waitFor(t, func() bool {
 		all, _ := p.Runs(10)
@@ -115,7 +124,9 @@ func TestSelfWritingBuildPausesAutoRun(t *testing.T) {
 	}
 	n := len(finished(t, p))
 	time.Sleep(300 * time.Millisecond) // a loop would have started more runs by now
-	if m := len(finished(t, p)); m != n || n > loopRuns+1 {
+	// A run whose write reached the watcher before its command ended is cancelled by it:
+	// it counts only once a run that ended by itself has begun the count.
+	if m := len(finished(t, p)); m != n || n > 2*loopRuns {
 		t.Errorf("runs went on after the pause: %d then %d", n, m)
 	}
 }
@@ -189,4 +200,99 @@ func TestJUnitReportsDoNotRetrigger(t *testing.T) {
 	if n := len(finished(t, p)); n != 2 || p.WatchState().Loop != "" || runs[1].Trigger != TriggerChange || runs[1].Tests.Total != 1 {
 		t.Errorf("%d runs (want 2), loop %q, second run %+v", n, p.WatchState().Loop, runs[1])
 	}
+}
+
+// A user saving the same file again and again during slow runs is not a loop: each save
+// supersedes the run (restart), or the saves land at no steady time into the runs (queue).
+func TestUserSavesDuringSlowRunsDoNotPauseAutoRun(t *testing.T) {
+	for _, mode := range []string{"restart", "queue"} {
+		t.Run(mode, func(t *testing.T) {
+			p, rec := watched(t, "watch: {on_change_while_running: "+mode+"}\nsteps:\n  - {name: slow, run: 'echo go; sleep 2'}\n", WatchOptions{RunAtStart: true})
+			waitFor(t, func() bool { return rec.count(TopicLogAppended) > 0 })
+			for i := range 3 {
+				touch(t, p, "a.go", "package a // "+strconv.Itoa(i)+"\n")
+				time.Sleep(700 * time.Millisecond)
+			}
+			waitFor(t, func() bool {
+				all, _ := p.Runs(10)
+				return all[0].Status != store.StatusRunning && slices.Equal(all[0].Changed, []string{"a.go"}) || p.WatchState().Loop != ""
+			})
+			if st := p.WatchState(); st.Loop != "" || !st.Auto {
+				t.Errorf("three saves of a.go paused auto-run: %+v", st)
+			}
+		})
+	}
+}
+
+// A pipeline that writes a new file each run (named by the date) loops just the same.
+func TestPipelineWritingNewFilesEachRunPausesAutoRun(t *testing.T) {
+	p, _ := watched(t, "steps:\n  - {name: gen, run: 'mkdir -p out && date +%s%N > out/$(date +%s%N).txt'}\n", WatchOptions{RunAtStart: true})
+	waitFor(t, func() bool { return p.WatchState().Loop != "" })
+	if st := p.WatchState(); st.Auto || !strings.Contains(st.Loop, "out/") {
+		t.Errorf("state %+v", st)
+	}
+	if n := len(finished(t, p)); n < loopRuns || n > 2*loopRuns {
+		t.Errorf("%d runs before the pause, want %d (more when the first is cancelled by its own write)", n, loopRuns)
+	}
+}
+
+// The first run after Watch starts (without a run at start, as in the desktop and browser
+// faces) tests everything; the next change is narrowed.
+func TestFirstChangeRunAfterWatchStartsRunsEverything(t *testing.T) {
+	p, _ := newProject(t, "")
+	writeTree(t, p.Dir(), map[string]string{
+		"go.mod":      "module example.com/m\n\ngo 1.22\n",
+		"a/a.go":      "package a\n\nfunc A() int { return 1 }\n",
+		"a/a_test.go": "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n",
+		"d/d.go":      "package d\n\nfunc D() {}\n",
+		"d/d_test.go": "package d\n\nimport \"testing\"\n\nfunc TestD(t *testing.T) {}\n",
+	})
+	stop := p.WatchInBackground(WatchOptions{})
+	defer stop()
+	waitFor(t, func() bool { return p.WatchState().Watching })
+	writeTree(t, p.Dir(), map[string]string{"a/a.go": "package a\n\nfunc A() int { return 2 }\n"})
+	first := waitRuns(t, p, 1)[0]
+	if first.Trigger != TriggerChange || first.Scope != nil || first.Steps[1].Command != "go test -json ./..." {
+		t.Fatalf("the first run should test everything: trigger %s, scope %+v, command %q", first.Trigger, first.Scope, first.Steps[1].Command)
+	}
+	writeTree(t, p.Dir(), map[string]string{"a/a.go": "package a\n\nfunc A() int { return 3 }\n"})
+	r := waitRuns(t, p, 2)[1]
+	if r.Scope == nil || !slices.Equal(r.Scope.Packages, []string{"example.com/m/a"}) {
+		t.Errorf("the second run should test a alone: scope %+v", r.Scope)
+	}
+}
+
+// A superseded run does not hold its successor back while its `git status` is still
+// going: with a git that answers only when told to, the next run starts all the same.
+func TestSupersededRunDoesNotWaitForGit(t *testing.T) {
+	p, rec := newProject(t, "steps:\n  - {name: slow, run: 'echo go; sleep 30'}\n")
+	gitInit(t, p.Dir())
+	bin, release := t.TempDir(), filepath.Join(t.TempDir(), "release")
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := "#!/bin/sh\ncase \" $* \" in *\" status \"*) while [ ! -e " + release + " ]; do sleep 0.01; done;; esac\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "git"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	stop := p.WatchInBackground(WatchOptions{RunAtStart: true})
+	defer stop()
+	defer os.WriteFile(release, nil, 0o644) // let a held git status end before stop waits for it
+	waitFor(t, func() bool { return rec.count(TopicLogAppended) > 0 })
+	touch(t, p, "a.txt", "1")
+	waitFor(t, func() bool {
+		all, _ := p.Runs(10)
+		return len(all) == 2 && all[0].Status == store.StatusRunning && all[1].Status == store.StatusCancelled
+	})
+	if _, err := os.Stat(release); err == nil {
+		t.Fatal("git status was released before the second run started")
+	}
+	first := finished(t, p)[0]
+	if first.Commit != "" {
+		t.Errorf("the held git status of run #%d has answered: commit %q", first.ID, first.Commit)
+	}
+	os.WriteFile(release, nil, 0o644)
+	waitFor(t, func() bool { r, _ := p.GetRun(first.ID); return r.Commit != "" }) // recorded later all the same
 }

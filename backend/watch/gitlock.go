@@ -1,0 +1,65 @@
+package watch
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// How long git's index lock holds a burst back: while changes keep coming at least every
+// gitQuietMax (a checkout writing files, however slowly), for at most gitHoldMax. A lock
+// held with nothing changing (a `git commit` waiting for its message) soon holds nothing
+// back, and one left by a git that crashed holds nothing back at all.
+const (
+	gitQuietMax = time.Second
+	gitHoldMax  = 2 * time.Minute
+)
+
+// indexLock returns the path of the index lock of the git repository that holds root, or
+// "" outside a repository. Git holds it for the whole of a checkout, merge, rebase, reset
+// or stash, while it rewrites the work tree.
+func indexLock(root string) string {
+	for dir := root; ; dir = filepath.Dir(dir) {
+		dotGit := filepath.Join(dir, ".git")
+		fi, err := os.Stat(dotGit)
+		switch {
+		case err == nil && fi.IsDir():
+			return filepath.Join(dotGit, "index.lock")
+		case err == nil: // a worktree or submodule: "gitdir: <path>"
+			return linkedIndexLock(dir, dotGit)
+		}
+		if parent := filepath.Dir(dir); parent == dir {
+			return ""
+		}
+	}
+}
+
+// linkedIndexLock reads the git dir from a .git file in dir.
+func linkedIndexLock(dir, dotGit string) string {
+	b, err := os.ReadFile(dotGit)
+	if err != nil {
+		return ""
+	}
+	gitDir, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+	if !ok {
+		return ""
+	}
+	gitDir = strings.TrimSpace(gitDir)
+	if !filepath.IsAbs(gitDir) {
+		gitDir = filepath.Join(dir, gitDir)
+	}
+	return filepath.Join(gitDir, "index.lock")
+}
+
+// gitBusy reports whether git holds the index lock for the burst in progress: the lock
+// exists and was taken at most gitHoldMax before the burst began, the burst began at most
+// gitHoldMax ago and its last change came at most gitQuietMax ago.
+func (w *Watcher) gitBusy(now time.Time) bool {
+	first := w.pending.first
+	if w.lockPath == "" || now.Sub(first) > gitHoldMax || now.Sub(w.pending.last) > gitQuietMax {
+		return false
+	}
+	fi, err := os.Stat(w.lockPath)
+	return err == nil && fi.ModTime().After(first.Add(-gitHoldMax))
+}
