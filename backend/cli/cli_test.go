@@ -72,7 +72,7 @@ func runIn(t *testing.T, home, dir string) func(want int, args ...string) string
 var goProject = map[string]string{
 	"go.mod":        "module demo\n\ngo 1.22\n",
 	"add.go":        "package demo\n\nfunc Add(a, b int) int { return a + b }\n",
-	"add_test.go":   "package demo\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(1, 2) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
+	"add_test.go":   "package demo\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(1, 2) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n\nfunc TestLater(t *testing.T) { t.Skip(\"not yet\") }\n",
 	".gitignore":    "bin/\n",
 	"cmd/x/main.go": "package main\n\nfunc main() {}\n",
 }
@@ -93,7 +93,6 @@ var makeProject = map[string]string{
 var (
 	runKeys  = []string{"branch", "changed_count", "changed_files", "commit", "dirty", "duration_ms", "error", "finished_at", "id", "project", "reason", "scope", "started_at", "status", "steps", "tests", "trigger"}
 	stepKeys = []string{"command", "duration_ms", "exit_code", "id", "log_bytes", "name", "started_at", "status", "truncated"}
-	testKeys = []string{"failed", "flaky", "passed", "skipped", "total"}
 )
 
 func jsonKeys(m map[string]any) []string {
@@ -105,15 +104,21 @@ func jsonKeys(m map[string]any) []string {
 	return ks
 }
 
+// testCounts is the "tests" object of a run in --json output, decoded, with no flaky test.
+func testCounts(total, passed, failed, skipped float64) map[string]any {
+	return map[string]any{"total": total, "passed": passed, "failed": failed, "skipped": skipped, "flaky": 0.0}
+}
+
 func TestRunJSON(t *testing.T) {
 	cases := []struct {
 		name     string
 		files    map[string]string
 		commands []string
+		tests    map[string]any // the run's test counts: only go test -json is parsed without config
 	}{
-		{"go", goProject, []string{"go build ./...", "go test -json ./..."}},
-		{"node", nodeProject, []string{"npm run build", "npm test"}},
-		{"make", makeProject, []string{"make", "make test"}},
+		{"go", goProject, []string{"go build ./...", "go test -json ./..."}, testCounts(2, 1, 0, 1)},
+		{"node", nodeProject, []string{"npm run build", "npm test"}, testCounts(0, 0, 0, 0)},
+		{"make", makeProject, []string{"make", "make test"}, testCounts(0, 0, 0, 0)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -129,8 +134,8 @@ func TestRunJSON(t *testing.T) {
 			if got := jsonKeys(raw); !reflect.DeepEqual(got, runKeys) {
 				t.Errorf("run keys %v, want %v", got, runKeys)
 			}
-			if got := jsonKeys(raw["tests"].(map[string]any)); !reflect.DeepEqual(got, testKeys) {
-				t.Errorf("tests keys %v", got)
+			if got := raw["tests"]; !reflect.DeepEqual(got, c.tests) {
+				t.Errorf("tests %v, want %v", got, c.tests)
 			}
 			want := map[string]any{"id": 1.0, "project": dir, "status": "passed", "trigger": "manual",
 				"commit": headSHA(t, dir), "branch": "main", "dirty": false, "error": ""}
@@ -182,14 +187,20 @@ func TestRunFailingExitsOne(t *testing.T) {
 }
 
 func TestHistoryJSON(t *testing.T) {
-	dir := repo(t, map[string]string{"eightfold.yaml": "steps:\n  - {name: a, run: 'true'}\n"})
+	dir := repo(t, map[string]string{
+		"eightfold.yaml": "steps:\n  - {name: test, run: 'go test -json ./...'}\n",
+		"go.mod":         "module demo\n\ngo 1.22\n",
+		"a_test.go": "package demo\n\nimport \"testing\"\n\nfunc TestPass(t *testing.T) {}\n\n" +
+			"func TestFail(t *testing.T) { t.Fatal(\"broken\") }\n\nfunc TestSkip(t *testing.T) { t.Skip(\"later\") }\n\n" +
+			"func TestSub(t *testing.T) {\n\tt.Run(\"one\", func(t *testing.T) {})\n\tt.Run(\"two\", func(t *testing.T) {})\n}\n",
+	})
 	home := t.TempDir()
 	if code, out, _ := eightfold(t, home, "history", "--dir", dir, "--json"); code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Errorf("history before any run: exit %d, %q", code, out)
 	}
 	for i := 0; i < 3; i++ {
-		if code, _, errOut := eightfold(t, home, "run", "--dir", dir, "--json"); code != 0 {
-			t.Fatal(errOut)
+		if code, out, errOut := eightfold(t, home, "run", "--dir", dir, "--json"); code != 1 {
+			t.Fatalf("run %d: exit %d, want 1 (TestFail fails)\n%s%s", i+1, code, out, errOut)
 		}
 	}
 	code, out, _ := eightfold(t, home, "history", "--dir", dir, "--json", "--limit", "2")
@@ -198,10 +209,16 @@ func TestHistoryJSON(t *testing.T) {
 		t.Fatalf("exit %d, %v: %s", code, err, out)
 	}
 	if len(runs) != 2 || runs[0]["id"] != 3.0 || runs[1]["id"] != 2.0 {
-		t.Errorf("want runs 3 and 2, got %v", runs)
+		t.Fatalf("want runs 3 and 2, got %v", runs)
 	}
 	if got := jsonKeys(runs[0]); !reflect.DeepEqual(got, runKeys) {
 		t.Errorf("keys %v", got)
+	}
+	// TestSub and its two subtests are three cases.
+	for _, r := range runs {
+		if want := testCounts(6, 4, 1, 1); !reflect.DeepEqual(r["tests"], want) {
+			t.Errorf("run %v tests %v, want %v", r["id"], r["tests"], want)
+		}
 	}
 	code, out, _ = eightfold(t, home, "history", "--dir", dir)
 	if code != 0 || !strings.Contains(out, "#3") || !strings.Contains(out, "main@") {

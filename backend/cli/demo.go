@@ -42,8 +42,8 @@ func cmdDemo(e *env) error {
 // showDemo prints what the demo made.
 func showDemo(w io.Writer, res demo.Result) {
 	fmt.Fprintf(w, "Made the demo project %s:\n", res.Dir)
-	fmt.Fprintf(w, "  a Go HTTP service with table tests, %d commits, %d cards on the board (%d linked to commits)\n",
-		res.Commits, res.Cards, res.Linked)
+	fmt.Fprintf(w, "  a Go HTTP service with table tests, %s, %s on the board (%d linked to commits)\n",
+		count(res.Commits, "commit"), count(res.Cards, "card"), res.Linked)
 	for _, t := range res.Targets {
 		fmt.Fprintf(w, "  target %-10s  health %s  deploys to %s\n", t.Name, t.HealthURL(), t.Path)
 	}

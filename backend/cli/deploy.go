@@ -169,8 +169,8 @@ func (v *deployView) summary(d workbench.DeployInfo) {
 	v.update(d)
 	kind := strings.ToUpper(d.Kind[:1]) + d.Kind[1:]
 	if d.Status == "succeeded" {
-		fmt.Fprintf(v.w, "%s #%d of %s to %s (%s) succeeded: %d files sent, %d unchanged\n", kind, d.ID, d.Version, d.Target, d.Host,
-			d.Uploaded, d.Linked)
+		fmt.Fprintf(v.w, "%s #%d of %s to %s (%s) succeeded: %s sent, %d unchanged\n", kind, d.ID, d.Version, d.Target, d.Host,
+			count(d.Uploaded, "file"), d.Linked)
 		return
 	}
 	fmt.Fprintf(v.w, "%s #%d of %s to %s failed: %s\n", kind, d.ID, d.Version, d.Target, d.Failure)

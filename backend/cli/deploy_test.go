@@ -40,7 +40,7 @@ targets:
 	run(0, "run")
 	run(0, "release")
 	out := run(0, "deploy", "staging")
-	for _, want := range []string{"✓ lock", "✓ upload", "✓ switch", "- health", "✓ unlock", "Deploy #1 of 0.1.0 to staging (local) succeeded: 1 files sent, 0 unchanged"} {
+	for _, want := range []string{"✓ lock", "✓ upload", "✓ switch", "- health", "✓ unlock", "Deploy #1 of 0.1.0 to staging (local) succeeded: 1 file sent, 0 unchanged"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("deploy output lacks %q:\n%s", want, out)
 		}
@@ -103,7 +103,7 @@ func doraAndStatusAfterDeploys(t *testing.T, run func(int, ...string) string) {
 		t.Errorf("dora --json: %+v", r)
 	}
 	out := run(0, "dora")
-	for _, want := range []string{"DORA keys of production over the last 30 days", "Deployment frequency", "1 deploys on 1 days", "monthly", "0 of 1 deploys"} {
+	for _, want := range []string{"DORA keys of production over the last 30 days", "Deployment frequency", "1 deploy on 1 day", "monthly", "0 of 1 deploy"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dora lacks %q:\n%s", want, out)
 		}

@@ -53,21 +53,21 @@ func showDora(w io.Writer, r workbench.DoraReport) error {
 		fmt.Fprintln(w, "No production target: mark one with `production: true` in targets: (or name it production) to get DORA figures.")
 		return nil
 	}
-	fmt.Fprintf(w, "DORA keys of %s over the last %d days (since %s)\n\n", strings.Join(r.Targets, ", "), r.Days, r.From[:10])
+	fmt.Fprintf(w, "DORA keys of %s over the last %s (since %s)\n\n", strings.Join(r.Targets, ", "), count(r.Days, "day"), r.From[:10])
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tFIGURE\tFROM\tBAND")
 	f := r.Frequency
-	fmt.Fprintf(tw, "Deployment frequency\t%.1f / week\t%d deploys on %d days\t%s\n", f.PerWeek, f.Deploys, f.DeployDays, f.Band)
+	fmt.Fprintf(tw, "Deployment frequency\t%.1f / week\t%s on %s\t%s\n", f.PerWeek, count(f.Deploys, "deploy"), count(f.DeployDays, "day"), f.Band)
 	lt := r.LeadTime
-	fmt.Fprintf(tw, "Lead time for changes\t%s\t%d commits\t%s\n", optionalSpan(lt.MedianMs), lt.Commits, lt.Band)
+	fmt.Fprintf(tw, "Lead time for changes\t%s\t%s\t%s\n", optionalSpan(lt.MedianMs), count(lt.Commits, "commit"), lt.Band)
 	cf := r.ChangeFailure
 	rate := "-"
 	if cf.Rate != nil {
 		rate = fmt.Sprintf("%.0f%%", *cf.Rate*100)
 	}
-	fmt.Fprintf(tw, "Change failure rate\t%s\t%d of %d deploys\t%s\n", rate, cf.Failed, cf.Deploys, cf.Band)
+	fmt.Fprintf(tw, "Change failure rate\t%s\t%d of %s\t%s\n", rate, cf.Failed, count(cf.Deploys, "deploy"), cf.Band)
 	rs := r.Restore
-	fmt.Fprintf(tw, "Time to restore\t%s\t%d incidents (%d open)\t%s\n", optionalSpan(rs.MedianMs), rs.Incidents, rs.Open, rs.Band)
+	fmt.Fprintf(tw, "Time to restore\t%s\t%s (%d open)\t%s\n", optionalSpan(rs.MedianMs), count(rs.Incidents, "incident"), rs.Open, rs.Band)
 	if err := tw.Flush(); err != nil {
 		return err
 	}

@@ -119,7 +119,7 @@ func releaseLine(r workbench.StatusRelease) string {
 	if last == "" {
 		last = "(first release)"
 	}
-	return fmt.Sprintf("%s → %s next (%s), %d commits unreleased", last, r.Next, r.Reason, r.Unreleased)
+	return fmt.Sprintf("%s → %s next (%s), %s unreleased", last, r.Next, r.Reason, count(r.Unreleased, "commit"))
 }
 
 func healthLine(t workbench.StatusTarget, color bool) string {

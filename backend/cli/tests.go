@@ -91,7 +91,7 @@ func pickRun(p *workbench.Project, id int64) (workbench.RunInfo, error) {
 			return r, nil
 		}
 	}
-	return workbench.RunInfo{}, fmt.Errorf("none of the last %d runs has test results; a step reports them with `go test -json`, or report: junit:<glob> or tap in eightfold.yaml", len(runs))
+	return workbench.RunInfo{}, fmt.Errorf("none of the last %s has test results; a step reports them with `go test -json`, or report: junit:<glob> or tap in eightfold.yaml", count(len(runs), "run"))
 }
 
 func showRunTests(w io.Writer, p *workbench.Project, run workbench.RunInfo, v testsView, color bool) error {
@@ -119,7 +119,7 @@ func showRunTests(w io.Writer, p *workbench.Project, run workbench.RunInfo, v te
 }
 
 func countsLine(c workbench.TestCounts) string {
-	s := fmt.Sprintf("%d tests: %d passed, %d failed, %d skipped", c.Total, c.Passed, c.Failed, c.Skipped)
+	s := fmt.Sprintf("%s: %d passed, %d failed, %d skipped", count(c.Total, "test"), c.Passed, c.Failed, c.Skipped)
 	if c.Flaky > 0 {
 		s += fmt.Sprintf(", %d flaky", c.Flaky)
 	}
@@ -165,9 +165,12 @@ func printInsights(w io.Writer, in workbench.RunInsights) {
 		fmt.Fprintf(w, "Fixed since the last red run #%d: %s\n", in.LastRed.ID, names(in.Fixed))
 	}
 	if ch := in.SinceGreen; ch != nil && len(in.NewlyFailing) > 0 {
-		fmt.Fprintf(w, "Since #%d: %d commits, %d files changed\n", in.LastGreen.ID, len(ch.Commits)+ch.MoreCommits, len(ch.Files))
+		fmt.Fprintf(w, "Since #%d: %s, %s changed\n", in.LastGreen.ID, count(len(ch.Commits)+ch.MoreCommits, "commit"), count(len(ch.Files), "file"))
 		for _, c := range ch.Commits[:min(len(ch.Commits), 10)] {
 			fmt.Fprintf(w, "  %s %s (%s)\n", c.SHA[:min(len(c.SHA), 8)], c.Subject, c.Author)
+		}
+		if len(ch.Files) > 0 {
+			fmt.Fprintf(w, "  changed: %s\n", listed(ch.Files))
 		}
 		if ch.Note != "" {
 			fmt.Fprintf(w, "  (%s)\n", ch.Note)
@@ -180,10 +183,15 @@ func names(rs []workbench.TestResultInfo) string {
 	for _, r := range rs {
 		out = append(out, r.Name)
 	}
-	if len(out) > 10 {
-		return strings.Join(out[:10], ", ") + fmt.Sprintf(" and %d more", len(out)-10)
+	return listed(out)
+}
+
+// listed joins the first ten items with commas and says how many more there are.
+func listed(items []string) string {
+	if len(items) > 10 {
+		return strings.Join(items[:10], ", ") + fmt.Sprintf(" and %d more", len(items)-10)
 	}
-	return strings.Join(out, ", ")
+	return strings.Join(items, ", ")
 }
 
 func showSlow(w io.Writer, p *workbench.Project, runID int64, rs []workbench.TestResultInfo) error {
@@ -200,8 +208,8 @@ func showSlow(w io.Writer, p *workbench.Project, runID int64, rs []workbench.Tes
 		return err
 	}
 	for _, r := range in.Regressions {
-		fmt.Fprintf(w, "Slower than usual: %s %s took %s, median %s over %d runs\n", r.Suite, r.Name,
-			fmtDuration(r.DurationMs), fmtDuration(r.MedianMs), r.Samples)
+		fmt.Fprintf(w, "Slower than usual: %s %s took %s, median %s over %s\n", r.Suite, r.Name,
+			fmtDuration(r.DurationMs), fmtDuration(r.MedianMs), count(r.Samples, "run"))
 	}
 	return nil
 }

@@ -37,7 +37,7 @@ func TestTestsCommand(t *testing.T) {
 
 	code, out, _ := eightfold(t, home, "tests", "--dir", dir)
 	for _, want := range []string{"Run #4 (failed) · 3 tests: 2 passed, 1 failed, 0 skipped", "shop\n  ✗ checkout  20ms  checkout.spec.js:7\n      no pay button",
-		"Newly failing since the last green run #3: checkout"} {
+		"Newly failing since the last green run #3: checkout", "Since #3: 0 commits, 1 file changed\n  changed: broken\n"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("tests: exit %d, lacks %q:\n%s", code, want, out)
 		}
@@ -61,5 +61,25 @@ func TestTestsCommand(t *testing.T) {
 	}
 	if code, _, errOut := eightfold(t, home, "tests", "--dir", dir, "--flaky", "--slow"); code != 2 || !strings.Contains(errOut, "choose one of") {
 		t.Errorf("two views: exit %d, %s", code, errOut)
+	}
+}
+
+// One of a thing is singular wherever the terminal face counts: a run with one test says
+// "1 test", not "1 tests".
+func TestCountsAreSingularForOne(t *testing.T) {
+	for n, want := range map[int]string{0: "0 tests", 1: "1 test", 2: "2 tests", 11: "11 tests"} {
+		if got := count(n, "test"); got != want {
+			t.Errorf("count(%d) = %q, want %q", n, got, want)
+		}
+	}
+	dir := repo(t, map[string]string{"eightfold.yaml": "steps:\n  - name: test\n    run: echo 'ok 1 - adds' && echo 1..1\n    report: tap\n"})
+	home := t.TempDir()
+	code, out, _ := eightfold(t, home, "run", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "· 1 test: 1 passed, 0 failed, 0 skipped\n") {
+		t.Errorf("run: exit %d\n%s", code, out)
+	}
+	code, out, _ = eightfold(t, home, "tests", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "Run #1 (passed) · 1 test: 1 passed") {
+		t.Errorf("tests: exit %d\n%s", code, out)
 	}
 }

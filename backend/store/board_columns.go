@@ -164,7 +164,11 @@ func (s *Store) RemoveColumn(ctx context.Context, projectID, id, into, nowMs int
 // moveAll moves the cards of a column being removed to the end of column into.
 func moveAll(ctx context.Context, tx *sql.Tx, projectID int64, from Column, cards []Card, into, nowMs int64) error {
 	if into == 0 {
-		return refused("column %q holds %d cards: name a column to move them to, or move them first", from.Name, len(cards))
+		held := fmt.Sprintf("%d cards", len(cards))
+		if len(cards) == 1 {
+			held = "1 card"
+		}
+		return refused("column %q holds %s: name a column to move them to, or move them first", from.Name, held)
 	}
 	if into == from.ID {
 		return refused("column %q cannot take its own cards while it is removed: name another column", from.Name)

@@ -50,23 +50,55 @@ type flakyRow struct {
 // Flaky finds the flaky tests of a project's newest window runs (≤ 0: FlakyWindow). Only the
 // results of tests that failed or were retried in the window are read.
 func (s *Store) Flaky(ctx context.Context, projectID int64, window int) ([]FlakyTest, error) {
-	if window <= 0 {
-		window = FlakyWindow
-	}
-	rows, err := s.db.QueryContext(ctx, `
-WITH recent AS (SELECT id, tree_sha, dirty FROM runs WHERE project_id = ? AND finished_ms > 0 ORDER BY id DESC LIMIT ?),
-suspects AS (SELECT DISTINCT tr.test_id FROM test_results tr JOIN recent r ON r.id = tr.run_id
-             WHERE tr.status IN ('failed', 'errored') OR tr.attempts > 1)
-SELECT tr.test_id, tr.run_id, t.suite, t.name, tr.status, tr.attempts, r.tree_sha, r.dirty
-FROM suspects su
-JOIN test_results tr ON tr.test_id = su.test_id AND tr.run_id >= (SELECT min(id) FROM recent)
-JOIN recent r ON r.id = tr.run_id
-JOIN tests t ON t.id = tr.test_id
-ORDER BY tr.test_id, tr.run_id, tr.id`, projectID, window)
+	rows, err := s.db.QueryContext(ctx, flakyQuery("finished_ms > 0", ""), projectID, flakyWindow(window))
 	if err != nil {
 		return nil, fmt.Errorf("find flaky tests: %w", err)
 	}
 	return judgeRows(rows)
+}
+
+// RunFlaky judges the tests of one run on their history up to it: the window newest runs
+// (≤ 0: FlakyWindow) of the project that end with this one, running or not. It returns the
+// flaky ones by test id, with one query however many tests the run has.
+func (s *Store) RunFlaky(ctx context.Context, projectID, runID int64, window int) (map[int64]FlakyTest, error) {
+	rows, err := s.db.QueryContext(ctx, flakyQuery("id <= ?3 AND (finished_ms > 0 OR id = ?3)",
+		" AND tr.test_id IN (SELECT test_id FROM test_results WHERE run_id = ?3)"), projectID, flakyWindow(window), runID)
+	if err != nil {
+		return nil, fmt.Errorf("find the flaky tests of run #%d: %w", runID, err)
+	}
+	flaky, err := judgeRows(rows)
+	if err != nil {
+		return nil, fmt.Errorf("find the flaky tests of run #%d: %w", runID, err)
+	}
+	out := make(map[int64]FlakyTest, len(flaky))
+	for _, f := range flaky {
+		out[f.TestID] = f
+	}
+	return out, nil
+}
+
+func flakyWindow(window int) int {
+	if window <= 0 {
+		return FlakyWindow
+	}
+	return window
+}
+
+// flakyQuery reads the results, in the newest runs of project ?1 that pass the recent
+// condition (at most ?2 of them), of the tests that failed or were retried there and pass the
+// suspects condition, as judgeRows takes them. The run range bounds the index scan on both
+// sides: judged as of an old run, the results after it are not read.
+func flakyQuery(recent, suspects string) string {
+	return `
+WITH recent AS (SELECT id, tree_sha, dirty FROM runs WHERE project_id = ?1 AND ` + recent + ` ORDER BY id DESC LIMIT ?2),
+suspects AS (SELECT DISTINCT tr.test_id FROM test_results tr JOIN recent r ON r.id = tr.run_id
+             WHERE (tr.status IN ('failed', 'errored') OR tr.attempts > 1)` + suspects + `)
+SELECT tr.test_id, tr.run_id, t.suite, t.name, tr.status, tr.attempts, r.tree_sha, r.dirty
+FROM suspects su
+JOIN test_results tr ON tr.test_id = su.test_id AND tr.run_id BETWEEN (SELECT min(id) FROM recent) AND (SELECT max(id) FROM recent)
+JOIN recent r ON r.id = tr.run_id
+JOIN tests t ON t.id = tr.test_id
+ORDER BY tr.test_id, tr.run_id, tr.id`
 }
 
 // judgeRows reads flakyRows (test_id, run_id, suite, name, status, attempts, tree_sha,

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // Run statuses as stored.
@@ -173,13 +175,46 @@ func (s *Store) StartStep(ctx context.Context, stepID, startedMs int64, g Proces
 type GitState struct {
 	Commit, Branch string
 	Dirty          bool
-	Tree           string // content hash of the working tree
+	Tree           string            // content hash of the working tree
+	Uncommitted    map[string]string // path → content hash of each uncommitted change (vcs.State)
 }
+
+// maxUncommitted is how many uncommitted paths a run keeps (the first, by name).
+const maxUncommitted = 1000
 
 // SetRunGit records the git state a run started from.
 func (s *Store) SetRunGit(ctx context.Context, runID int64, g GitState) error {
-	return s.exec1(ctx, `UPDATE runs SET commit_sha = ?, branch = ?, dirty = ?, tree_sha = ? WHERE id = ?`,
-		g.Commit, g.Branch, g.Dirty, g.Tree, runID)
+	kept := make(map[string]string, min(len(g.Uncommitted), maxUncommitted))
+	for _, p := range slices.Sorted(maps.Keys(g.Uncommitted))[:min(len(g.Uncommitted), maxUncommitted)] {
+		kept[p] = g.Uncommitted[p]
+	}
+	uncommitted, err := json.Marshal(kept)
+	if err != nil {
+		return err
+	}
+	return s.exec1(ctx, `UPDATE runs SET commit_sha = ?, branch = ?, dirty = ?, tree_sha = ?, uncommitted = ?, uncommitted_count = ? WHERE id = ?`,
+		g.Commit, g.Branch, g.Dirty, g.Tree, string(uncommitted), len(g.Uncommitted), runID)
+}
+
+// Uncommitted is a run's record of its work tree's uncommitted changes.
+type Uncommitted struct {
+	Paths map[string]string // path → content hash; the first maxUncommitted paths by name
+	Count int               // how many paths there were in all (more than len(Paths) when cut)
+}
+
+// RunUncommitted returns the uncommitted changes recorded for a run (none for a run recorded
+// before they were kept, even a dirty one).
+func (s *Store) RunUncommitted(ctx context.Context, runID int64) (Uncommitted, error) {
+	var u Uncommitted
+	var paths string
+	err := s.db.QueryRowContext(ctx, `SELECT uncommitted, uncommitted_count FROM runs WHERE id = ?`, runID).Scan(&paths, &u.Count)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("run #%d: %w", runID, ErrNotFound)
+	}
+	if err != nil {
+		return u, fmt.Errorf("read the uncommitted changes of run #%d: %w", runID, err)
+	}
+	return u, json.Unmarshal([]byte(paths), &u.Paths)
 }
 
 // SkipStep records that a step did not run because the run's scope leaves nothing for it.

@@ -351,3 +351,43 @@ func TestRunKeepsItsCause(t *testing.T) {
 		t.Errorf("a manual run: %v %d", manual.Changed, manual.ChangedN)
 	}
 }
+
+// A run keeps the first 1,000 of its uncommitted paths by name with their content hashes,
+// and how many there were; a clean run and one recorded before SetRunGit keep none.
+func TestRunKeepsItsUncommittedChanges(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir())
+	p, _ := s.EnsureProject(ctx, "/r", "r", 1)
+	paths := map[string]string{}
+	for i := 1200; i > 0; i-- {
+		paths[fmt.Sprintf("f%04d.go", i)] = fmt.Sprintf("hash %d", i)
+	}
+	dirty, _ := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "change"})
+	if err := s.SetRunGit(ctx, dirty.ID, GitState{Commit: "c1", Dirty: true, Tree: "t1", Uncommitted: paths}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.RunUncommitted(ctx, dirty.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Paths) != maxUncommitted || got.Count != 1200 || got.Paths["f0001.go"] != "hash 1" || got.Paths["f1000.go"] != "hash 1000" {
+		t.Errorf("kept %d paths of %d (f0001.go %q, f1000.go %q); want f0001.go to f1000.go of 1200",
+			len(got.Paths), got.Count, got.Paths["f0001.go"], got.Paths["f1000.go"])
+	}
+	if _, ok := got.Paths["f1001.go"]; ok {
+		t.Error("f1001.go is beyond the first 1,000 and was kept")
+	}
+	clean, _ := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "manual"})
+	if got, err := s.RunUncommitted(ctx, clean.ID); err != nil || len(got.Paths) != 0 || got.Count != 0 {
+		t.Errorf("a run without git state: %+v, %v", got, err)
+	}
+	if err := s.SetRunGit(ctx, clean.ID, GitState{Commit: "c1", Tree: "t0"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.RunUncommitted(ctx, clean.ID); err != nil || len(got.Paths) != 0 || got.Count != 0 {
+		t.Errorf("a clean run: %+v, %v", got, err)
+	}
+	if _, err := s.RunUncommitted(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a missing run: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -19,7 +20,7 @@ type TestOutcome struct {
 	StartedMs  int64 // when the run started
 }
 
-// TestHistory is what the store knows of one test over time.
+// TestHistory is what the store knows of one test over time, up to a run.
 type TestHistory struct {
 	TestID   int64
 	Suite    string
@@ -27,8 +28,8 @@ type TestHistory struct {
 	Outcomes []TestOutcome // newest first
 	// LastPassedRun is the newest run the test passed in; 0 when it never did.
 	LastPassedRun int64
-	// FailingSince is the first run of the test's current run of failures (failed or errored,
-	// since it last passed); 0 when its newest result is not a failure.
+	// FailingSince is the first run of the test's run of failures (failed or errored, since it
+	// last passed) that its newest outcome belongs to; 0 when that outcome is not a failure.
 	FailingSince int64
 }
 
@@ -43,11 +44,15 @@ func (s *Store) TestByName(ctx context.Context, projectID int64, suite, name str
 	return id, err
 }
 
-// History returns a test's newest n outcomes (n ≤ 0: 30), its last passing run and the run
-// its current failures started in. Each part is one index range of test_results.
-func (s *Store) History(ctx context.Context, testID int64, n int) (TestHistory, error) {
+// History returns a test's history as it stood at run upTo (≤ 0: the newest run): its newest n
+// outcomes up to that run (n ≤ 0: 30), the last run it passed in and the run its failures then
+// started in. Later runs are left out. Each part is one index range of test_results.
+func (s *Store) History(ctx context.Context, testID, upTo int64, n int) (TestHistory, error) {
 	if n <= 0 {
 		n = 30
+	}
+	if upTo <= 0 {
+		upTo = math.MaxInt64
 	}
 	h := TestHistory{TestID: testID}
 	err := s.db.QueryRowContext(ctx, `SELECT suite, name FROM tests WHERE id = ?`, testID).Scan(&h.Suite, &h.Name)
@@ -57,24 +62,28 @@ func (s *Store) History(ctx context.Context, testID int64, n int) (TestHistory, 
 	if err != nil {
 		return h, err
 	}
-	if h.Outcomes, err = s.outcomes(ctx, testID, n); err != nil {
+	if h.Outcomes, err = s.outcomes(ctx, testID, upTo, n); err != nil {
 		return h, err
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) FROM test_results
-		WHERE test_id = ? AND status = 'passed'`, testID).Scan(&h.LastPassedRun); err != nil {
+	// ORDER BY … LIMIT 1, not max(): with the upper bound SQLite would read every pass.
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce((SELECT run_id FROM test_results
+		WHERE test_id = ? AND status = 'passed' AND run_id <= ? ORDER BY run_id DESC LIMIT 1), 0)`, testID, upTo).Scan(&h.LastPassedRun); err != nil {
 		return h, err
 	}
 	if len(h.Outcomes) > 0 && isFailure(h.Outcomes[0].Status) {
 		err = s.db.QueryRowContext(ctx, `SELECT coalesce(min(run_id), 0) FROM test_results
-			WHERE test_id = ? AND status IN ('failed', 'errored') AND run_id > ?`, testID, h.LastPassedRun).Scan(&h.FailingSince)
+			WHERE test_id = ? AND status IN ('failed', 'errored') AND run_id > ? AND run_id <= ?`,
+			testID, h.LastPassedRun, upTo).Scan(&h.FailingSince)
 	}
 	return h, err
 }
 
-func (s *Store) outcomes(ctx context.Context, testID int64, n int) ([]TestOutcome, error) {
+// outcomes reads the newest n results of a test up to run upTo. CROSS JOIN keeps the test's
+// results the outer loop: SQLite would otherwise walk every run below upTo and sort.
+func (s *Store) outcomes(ctx context.Context, testID, upTo int64, n int) ([]TestOutcome, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT tr.run_id, tr.id, tr.status, tr.duration_ms, tr.attempts, r.commit_sha, r.started_ms
-		FROM test_results tr JOIN runs r ON r.id = tr.run_id
-		WHERE tr.test_id = ? ORDER BY tr.run_id DESC, tr.id DESC LIMIT ?`, testID, n)
+		FROM test_results tr CROSS JOIN runs r ON r.id = tr.run_id
+		WHERE tr.test_id = ? AND tr.run_id <= ? ORDER BY tr.run_id DESC, tr.id DESC LIMIT ?`, testID, upTo, n)
 	if err != nil {
 		return nil, err
 	}

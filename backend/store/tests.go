@@ -105,7 +105,6 @@ func severity(col string) string {
 // TestFilter narrows RunTests.
 type TestFilter struct {
 	Failed bool   // failed or errored only
-	Flaky  bool   // passed on a retry only
 	Name   string // substring of suite or name, case-insensitive
 	Limit  int    // ≤ 0: no limit
 	// BySlowest orders by duration, longest first; else by suite and name.
@@ -127,9 +126,6 @@ func (s *Store) RunTests(ctx context.Context, runID int64, f TestFilter) ([]Test
 	args := []any{runID}
 	if f.Failed {
 		where = append(where, "tr.status IN ('failed', 'errored')")
-	}
-	if f.Flaky {
-		where = append(where, "tr.status = 'passed' AND tr.attempts > 1")
 	}
 	if f.Name != "" {
 		where = append(where, "(instr(lower(t.suite), lower(?)) > 0 OR instr(lower(t.name), lower(?)) > 0)")

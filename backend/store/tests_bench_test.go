@@ -88,7 +88,7 @@ func BenchmarkTestQueries(b *testing.B) {
 	ctx := context.Background()
 	b.Run("history", func(b *testing.B) {
 		for b.Loop() {
-			h, err := s.History(ctx, 50, 30)
+			h, err := s.History(ctx, 50, 0, 30)
 			if err != nil || len(h.Outcomes) != 30 {
 				b.Fatalf("%+v %v", h, err)
 			}
@@ -97,6 +97,13 @@ func BenchmarkTestQueries(b *testing.B) {
 	b.Run("flaky", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := s.Flaky(ctx, pid, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("run-flaky", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.RunFlaky(ctx, pid, 9000, 0); err != nil {
 				b.Fatal(err)
 			}
 		}

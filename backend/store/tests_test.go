@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -104,8 +105,6 @@ func TestRetryMergesIntoOneFlakyResult(t *testing.T) {
 	if want := (TestCounts{Total: 2, Passed: 1, Failed: 1, Flaky: 1}); run.Tests != want {
 		t.Errorf("counts %+v, want %+v", run.Tests, want)
 	}
-	flaky, _ := s.RunTests(ctx, ids[0], TestFilter{Flaky: true})
-	wantNames(t, "flaky filter", flaky, "b")
 }
 
 func TestHistoryOfATest(t *testing.T) {
@@ -122,7 +121,7 @@ func TestHistoryOfATest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := s.History(ctx, id, 3)
+	h, err := s.History(ctx, id, 0, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,9 +138,21 @@ func TestHistoryOfATest(t *testing.T) {
 	if _, err := s.TestByName(ctx, pid, "pkg", "nope"); err == nil {
 		t.Error("an unknown test was found")
 	}
-	hb, _ := s.History(ctx, mustTest(t, s, pid, "b"), 0)
+	hb, _ := s.History(ctx, mustTest(t, s, pid, "b"), 0, 0)
 	if hb.FailingSince != 0 || hb.LastPassedRun != ids[3] || len(hb.Outcomes) != 1 {
 		t.Errorf("b's history %+v", hb)
+	}
+	// As it stood at run #3: a had just started failing; run #5 is left out.
+	at3, err := s.History(ctx, id, ids[2], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(at3.Outcomes) != 3 || at3.Outcomes[0].RunID != ids[2] || at3.LastPassedRun != ids[1] || at3.FailingSince != ids[2] {
+		t.Errorf("history up to #3 %+v", at3)
+	}
+	// As it stood at run #2: passing, nothing failing yet.
+	if at2, _ := s.History(ctx, id, ids[1], 0); len(at2.Outcomes) != 2 || at2.LastPassedRun != ids[1] || at2.FailingSince != 0 {
+		t.Errorf("history up to #2 %+v", at2)
 	}
 }
 
@@ -266,6 +277,59 @@ func TestFlakyDetection(t *testing.T) {
 	}
 }
 
+// RunFlaky judges a run's tests on the history up to that run: later runs do not count, tests
+// the run does not have are left out, and a run still going counts its own results.
+func TestRunFlakyJudgesTheHistoryUpToTheRun(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	pid, ids := history(t, s, []crafted{
+		{tree: "t1", status: StatusFailed, tests: "same=F flips=P steady=P"},
+		{tree: "t2", status: StatusPassed, tests: "same=P flips=F steady=P gone=R"},
+		{tree: "t1", status: StatusPassed, tests: "same=P flips=P steady=P"},
+		{tree: "t3", status: StatusFailed, tests: "same=P flips=F steady=P"},
+	})
+	// Hand-computed, up to each run:
+	//  #1: one result each: nothing flaky.
+	//  #2: gone passed on a retry; same failed on t1 and passed on t2: not the same code.
+	//  #3: same failed (#1) and passed (#3) on t1 → same code; flips P F P → 2 flips, not yet.
+	//  #4: flips P F P F → 3 flips. gone is not in #4: left out.
+	cases := []struct {
+		run  int64
+		want map[string][]string
+	}{
+		{ids[0], map[string][]string{}},
+		{ids[1], map[string][]string{"gone": {FlakyRetry}}},
+		{ids[2], map[string][]string{"same": {FlakySameTree}}},
+		{ids[3], map[string][]string{"same": {FlakySameTree}, "flips": {FlakyFlips}}},
+	}
+	for _, c := range cases {
+		got, err := s.RunFlaky(ctx, pid, c.run, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string][]string{}
+		for id, f := range got {
+			if id != f.TestID {
+				t.Errorf("run #%d: %s keyed by %d, its id is %d", c.run, f.Name, id, f.TestID)
+			}
+			byName[f.Name] = f.Reasons
+		}
+		if !maps.EqualFunc(byName, c.want, slices.Equal) {
+			t.Errorf("up to run #%d: %v, want %v", c.run, byName, c.want)
+		}
+	}
+	// A run still going: its own failure on t1 makes steady flaky (it passed on t1 in #1).
+	r, _ := s.CreateRun(ctx, NewRun{ProjectID: pid, Trigger: "change", Steps: []NewStep{{"test", "go test ./..."}}})
+	s.SetRunGit(ctx, r.ID, GitState{Commit: "c-t1", Tree: "t1"})
+	if err := s.AddTestResults(ctx, pid, r.ID, r.Steps[0].ID, parseCrafted(t, "steady=F")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.RunFlaky(ctx, pid, r.ID, 0)
+	if err != nil || len(got) != 1 || got[mustTest(t, s, pid, "steady")].Reasons[0] != FlakySameTree {
+		t.Errorf("a running run: %+v, %v; want steady (same code)", got, err)
+	}
+}
+
 // A batch that fails leaves no test ids behind in the cache: the next batch records its
 // tests again and its results stay attached to them.
 func TestAFailedBatchDoesNotPoisonTheTestCache(t *testing.T) {
@@ -280,7 +344,7 @@ func TestAFailedBatchDoesNotPoisonTheTestCache(t *testing.T) {
 	if err := s.AddTestResults(ctx, pid, ids[0], run.Steps[0].ID, bad); err != nil {
 		t.Fatalf("after a failed batch: %v", err)
 	}
-	h, err := s.History(ctx, mustTest(t, s, pid, "new"), 0)
+	h, err := s.History(ctx, mustTest(t, s, pid, "new"), 0, 0)
 	if err != nil || len(h.Outcomes) != 1 {
 		t.Errorf("history of the new test %+v, %v", h, err)
 	}

@@ -25,7 +25,7 @@ func TestBetween(t *testing.T) {
 	gitCLI(t, dir, "merge", "-q", "--no-ff", "-m", "Merge side", "side")
 	head := gitCLI(t, dir, "rev-parse", "HEAD")
 
-	ch, err := Between(dir, green, head)
+	ch, err := Between(dir, Snapshot{Commit: green}, Snapshot{Commit: head})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,10 +43,64 @@ func TestBetween(t *testing.T) {
 	if want := []string{"a.txt", "side.txt"}; !slices.Equal(ch.Files, want) {
 		t.Errorf("files %q, want %q", ch.Files, want)
 	}
-	if same, _ := Between(dir, head, head); len(same.Commits) != 0 || len(same.Files) != 0 {
+	if same, _ := Between(dir, Snapshot{Commit: head}, Snapshot{Commit: head}); len(same.Commits) != 0 || len(same.Files) != 0 {
 		t.Errorf("a commit against itself: %+v", same)
 	}
-	if _, err := Between(dir, green, "0123456789012345678901234567890123456789"); err == nil {
+	if _, err := Between(dir, Snapshot{Commit: green}, Snapshot{Commit: "0123456789012345678901234567890123456789"}); err == nil {
 		t.Error("an unknown commit gave no error")
+	}
+}
+
+// Snapshots taken with Read while the work tree has uncommitted changes: Between lists the
+// files whose content differs between them, whether committed or not, and leaves out an
+// edit that was later committed as it was.
+func TestBetweenUncommitted(t *testing.T) {
+	dir := t.TempDir()
+	gitCLI(t, dir, "init", "-q", "-b", "main")
+	write(t, filepath.Join(dir, "a.txt"), "a\n")
+	write(t, filepath.Join(dir, "b.txt"), "b\n")
+	write(t, filepath.Join(dir, "c.txt"), "c\n")
+	gitCLI(t, dir, "add", "-A")
+	gitCLI(t, dir, "commit", "-q", "-m", "first")
+	snap := func() Snapshot {
+		t.Helper()
+		st, err := Read(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Snapshot{Commit: st.Commit, Uncommitted: st.Uncommitted}
+	}
+	files := func(from, to Snapshot) []string {
+		t.Helper()
+		ch, err := Between(dir, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch.Files
+	}
+	clean := snap()
+	write(t, filepath.Join(dir, "a.txt"), "a2\n")
+	write(t, filepath.Join(dir, "new.txt"), "new\n")
+	editA := snap()
+	if got, want := files(clean, editA), []string{"a.txt", "new.txt"}; !slices.Equal(got, want) {
+		t.Errorf("clean → uncommitted edits: %q, want %q", got, want)
+	}
+	write(t, filepath.Join(dir, "b.txt"), "b2\n")
+	editAB := snap()
+	if got, want := files(editA, editAB), []string{"b.txt"}; !slices.Equal(got, want) {
+		t.Errorf("both dirty on one commit: %q, want %q (a.txt and new.txt are the same in both)", got, want)
+	}
+	gitCLI(t, dir, "add", "a.txt")
+	gitCLI(t, dir, "commit", "-q", "-m", "a2")
+	write(t, filepath.Join(dir, "c.txt"), "c2\n")
+	committed := snap()
+	if got, want := files(editAB, committed), []string{"c.txt"}; !slices.Equal(got, want) {
+		t.Errorf("a.txt committed as it was, b.txt and new.txt the same uncommitted, c.txt edited: %q, want %q", got, want)
+	}
+	if got, want := files(clean, committed), []string{"a.txt", "b.txt", "c.txt", "new.txt"}; !slices.Equal(got, want) {
+		t.Errorf("clean → a commit plus edits: %q, want %q", got, want)
+	}
+	if got := files(committed, committed); len(got) != 0 {
+		t.Errorf("a snapshot against itself: %q", got)
 	}
 }

@@ -28,6 +28,10 @@ type State struct {
 	// clean, else a hash of that tree id and of every changed path's content. Two states with
 	// the same Tree have the same files (ignored files aside).
 	Tree string
+	// Uncommitted maps each path with uncommitted changes (relative to the repository, with
+	// slashes) to a hash of its content: a file's SHA-256 and executable bit, a symlink's
+	// target, or "missing" for a deleted file. Nil when the tree is clean.
+	Uncommitted map[string]string
 }
 
 // Read returns the git state of the work tree that contains dir. A directory outside any
@@ -56,7 +60,8 @@ func Read(dir string) (State, error) {
 		return st, fmt.Errorf("git status of %s: %w", dir, err)
 	}
 	st.Dirty = len(changed) > 0
-	st.Tree = treeHash(repo, st.Commit, wt.Filesystem.Root(), changed)
+	st.Uncommitted = contentHashes(wt.Filesystem.Root(), changed)
+	st.Tree = treeHash(repo, st.Commit, st.Uncommitted)
 	return st, nil
 }
 

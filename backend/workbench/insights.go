@@ -3,6 +3,8 @@ package workbench
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"eightfold/backend/store"
@@ -29,9 +31,11 @@ type CommitInfo struct {
 type ChangesInfo struct {
 	Commits     []CommitInfo `json:"commits"` // newest first
 	MoreCommits int          `json:"more_commits"`
-	Files       []string     `json:"files"` // differing between the two commits
-	// Note says what the lists cannot show: uncommitted changes of either run, or why git
-	// could not tell ("" when the lists are the whole story).
+	// Files differ in content between the two runs' code: the commits' diff plus the
+	// uncommitted changes of either run that the other run did not have.
+	Files []string `json:"files"`
+	// Note says what the lists cannot show: uncommitted changes that were not recorded, or why
+	// git could not tell ("" when the lists are the whole story).
 	Note string `json:"note"`
 }
 
@@ -113,21 +117,18 @@ func runRef(r store.Run) *RunRef {
 	return &RunRef{ID: r.ID, Commit: r.Commit, Dirty: r.Dirty, StartedAt: rfc3339(r.StartedMs)}
 }
 
-// changesBetween lists the commits and files from the green run's commit to the run's.
+// changesBetween lists the commits from the green run's commit to the run's, and the files
+// whose content differs between the two runs' work trees, uncommitted changes included.
 func (p *Project) changesBetween(green store.Run, run RunInfo) *ChangesInfo {
 	ch := &ChangesInfo{Commits: []CommitInfo{}, Files: []string{}}
-	switch {
-	case green.Commit == "" || run.Commit == "":
+	if green.Commit == "" || run.Commit == "" {
 		ch.Note = "git state was not recorded for both runs"
 		return ch
-	case green.Dirty && run.Dirty:
-		ch.Note = "both runs had uncommitted changes, which git cannot compare"
-	case green.Dirty:
-		ch.Note = fmt.Sprintf("run #%d had uncommitted changes, which git cannot compare", green.ID)
-	case run.Dirty:
-		ch.Note = fmt.Sprintf("run #%d had uncommitted changes, which git cannot compare", run.ID)
 	}
-	c, err := vcs.Between(p.dir, green.Commit, run.Commit)
+	from, fromNote := p.snapshot(green.ID, green.Commit, green.Dirty)
+	to, toNote := p.snapshot(run.ID, run.Commit, run.Dirty)
+	ch.Note = strings.Join(slices.DeleteFunc([]string{fromNote, toNote}, func(s string) bool { return s == "" }), "; ")
+	c, err := vcs.Between(p.dir, from, to)
 	if err != nil {
 		ch.Note = err.Error()
 		return ch
@@ -137,6 +138,27 @@ func (p *Project) changesBetween(green store.Run, run RunInfo) *ChangesInfo {
 	}
 	ch.MoreCommits, ch.Files = c.More, c.Files
 	return ch
+}
+
+// snapshot is the code a run tested as recorded, and a note when its uncommitted changes
+// were not all recorded.
+func (p *Project) snapshot(runID int64, commit string, dirty bool) (vcs.Snapshot, string) {
+	snap := vcs.Snapshot{Commit: commit}
+	if !dirty {
+		return snap, ""
+	}
+	u, err := p.store.RunUncommitted(context.Background(), runID)
+	switch {
+	case err != nil:
+		return snap, fmt.Sprintf("the uncommitted changes of run #%d could not be read: %v", runID, err)
+	case u.Count == 0:
+		return snap, fmt.Sprintf("run #%d had uncommitted changes that were not recorded (it is older than this version of Eightfold)", runID)
+	}
+	snap.Uncommitted = u.Paths
+	if u.Count > len(u.Paths) {
+		return snap, fmt.Sprintf("run #%d had %d uncommitted paths; only the first %d by name are compared", runID, u.Count, len(u.Paths))
+	}
+	return snap, ""
 }
 
 // FlakyInfo is a flaky test with the evidence.

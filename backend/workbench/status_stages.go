@@ -49,7 +49,7 @@ func planStage(st StatusInfo) (string, string) {
 	var over []string
 	for _, c := range st.Plan.OverLimit {
 		parts = append(parts, fmt.Sprintf("%s %d/%d WIP", c.Name, c.Count, c.WIPLimit))
-		over = append(over, fmt.Sprintf("%s holds %d cards, over its WIP limit of %d", c.Name, c.Count, c.WIPLimit))
+		over = append(over, fmt.Sprintf("%s holds %d %s, over its WIP limit of %d", c.Name, c.Count, plural(c.Count, "card"), c.WIPLimit))
 	}
 	return strings.Join(parts, " · "), strings.Join(over, "; ")
 }
@@ -206,14 +206,14 @@ func monitorStage(st StatusInfo) (string, string) {
 	case len(m.Targets) == 0:
 		return "no production target", ""
 	case m.ChangeFailureRate == nil:
-		return fmt.Sprintf("no deploys in %d days", m.Days), ""
+		return fmt.Sprintf("no deploys in %d %s", m.Days, plural(m.Days, "day")), ""
 	}
 	rate := fmt.Sprintf("%.0f%%", *m.ChangeFailureRate*100)
 	summary := fmt.Sprintf("%s · %s failed", m.Frequency, rate)
 	if !worseChangeFailure[m.ChangeFailure] {
 		return summary, ""
 	}
-	return summary, fmt.Sprintf("change failure rate %s over %d days (band %s)", rate, m.Days, m.ChangeFailure)
+	return summary, fmt.Sprintf("change failure rate %s over %d %s (band %s)", rate, m.Days, plural(m.Days, "day"), m.ChangeFailure)
 }
 
 func plural(n int, word string) string {

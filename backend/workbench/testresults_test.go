@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -142,6 +143,40 @@ func TestRetriesMarkFlakyTests(t *testing.T) {
 	}
 }
 
+// Without retries, TestFlaky fails and then passes on the same code: the second run's results
+// carry the history's verdict (same code, with the two runs as evidence), the Flaky query
+// picks it, and the first run, judged on its own history, has nothing flaky.
+func TestRunTestsCarryTheHistorysFlakyVerdict(t *testing.T) {
+	counter := filepath.Join(t.TempDir(), "counter")
+	p, _ := newProject(t, "env: {FLAKY_COUNTER: "+counter+"}\nsteps:\n  - {name: test, run: go test -json -count=1 ./...}\n")
+	goModule(t, p.Dir())
+	gitCommitAll(t, p.Dir(), "first")
+	first, _ := p.RunNow(context.Background(), TriggerManual, nil)
+	second, _ := p.RunNow(context.Background(), TriggerManual, nil)
+	rs, err := p.RunTests(second.ID, TestQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byName(rs)
+	want := FlakyHistory{Reasons: []string{store.FlakySameTree}, Evidence: []int64{first.ID, second.ID}, Flips: 1}
+	if f := got["TestFlaky"]; f.Status != "passed" || f.Flaky || f.FlakyHistory == nil || !reflect.DeepEqual(*f.FlakyHistory, want) {
+		t.Errorf("TestFlaky %+v (history %+v), want passed, not retried, flaky by history %+v", f, f.FlakyHistory, want)
+	}
+	for _, name := range []string{"TestPass", "TestFail", "TestSkip", "TestB/sub"} {
+		if h := got[name].FlakyHistory; h != nil {
+			t.Errorf("%s is flaky by history %+v", name, h)
+		}
+	}
+	flaky, _ := p.RunTests(second.ID, TestQuery{Flaky: true})
+	if names := resultNames(flaky); !slices.Equal(names, []string{"TestFlaky"}) {
+		t.Errorf("flaky filter %v, want TestFlaky", names)
+	}
+	before, _ := p.RunTests(first.ID, TestQuery{Flaky: true})
+	if len(before) != 0 {
+		t.Errorf("the first run, judged on its own history: %v", resultNames(before))
+	}
+}
+
 // A run that passes only thanks to a retry passes.
 func TestARetryThatPassesPassesTheStep(t *testing.T) {
 	counter := filepath.Join(t.TempDir(), "counter")
@@ -155,6 +190,106 @@ func TestARetryThatPassesPassesTheStep(t *testing.T) {
 	}
 	if r.Status != store.StatusPassed || r.Tests.Flaky != 1 || r.Tests.Failed != 0 {
 		t.Errorf("run %s with %+v, want passed with 1 flaky", r.Status, r.Tests)
+	}
+}
+
+// An old result's detail shows the test's history as it stood at that result's run: that run
+// and the ones before it, not the newest 30, and the failures it belongs to, though the test
+// has passed in more than 30 runs since.
+func TestTestDetailEndsAtTheResultsRun(t *testing.T) {
+	p, _ := newProject(t, `steps:
+  - name: test
+    run: |
+      if [ -e broken ]; then echo 'not ok 1 - parses'; else echo 'ok 1 - parses'; fi
+      echo 1..1
+    report: tap
+`)
+	broken := filepath.Join(p.Dir(), "broken")
+	var ids []int64
+	for i := 1; i <= 36; i++ {
+		switch i {
+		case 2:
+			writeTree(t, p.Dir(), map[string]string{"broken": ""})
+		case 4:
+			os.Remove(broken)
+		}
+		r, err := p.RunNow(context.Background(), TriggerManual, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	rs, err := p.RunTests(ids[2], TestQuery{})
+	if err != nil || len(rs) != 1 || rs[0].Status != store.TestFailed {
+		t.Fatalf("run #%d's results %+v, %v; want parses failed", ids[2], rs, err)
+	}
+	d, err := p.TestDetail(rs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs []int64
+	for _, o := range d.History {
+		runs = append(runs, o.RunID)
+	}
+	if want := []int64{ids[2], ids[1], ids[0]}; !slices.Equal(runs, want) {
+		t.Errorf("history of runs %v, want %v (the result's run and those before, newest first)", runs, want)
+	}
+	if d.LastPassedRun != ids[0] || d.FailingSince != ids[1] {
+		t.Errorf("last passed #%d, failing since #%d; want #%d and #%d", d.LastPassedRun, d.FailingSince, ids[0], ids[1])
+	}
+	newest, _ := p.RunTests(ids[35], TestQuery{})
+	if d, _ := p.TestDetail(newest[0].ID); len(d.History) != historyLength || d.History[0].RunID != ids[35] || d.FailingSince != 0 {
+		t.Errorf("the newest result's detail: %d outcomes from #%d, failing since #%d; want %d from #%d, not failing",
+			len(d.History), d.History[0].RunID, d.FailingSince, historyLength, ids[35])
+	}
+}
+
+// Results stream while the step runs: the step prints one passing `go test -json` event, then
+// waits for a marker file that the test writes only once a run.updated event counted the
+// result and the result is in the store. So both came before the step ended.
+func TestTestResultsArriveWhileTheStepRuns(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "seen")
+	p, rec := newProject(t, `env: {MARKER: `+marker+`}
+steps:
+  - name: test
+    run: |
+      echo '{"Action":"pass","Package":"example.com/m","Test":"TestA","Elapsed":0.01}'
+      while [ ! -e "$MARKER" ]; do sleep 0.01; done
+    report: go-test-json
+`)
+	done := make(chan RunInfo, 1)
+	go func() {
+		r, _ := p.RunNow(context.Background(), TriggerManual, nil)
+		done <- r
+	}()
+	var update RunInfo
+	waitFor(t, func() bool {
+		select {
+		case r := <-done: // the step waits for the marker: ending first is a bug, not slowness
+			t.Fatalf("run #%d ended (%s) before an update counted its test", r.ID, r.Status)
+		default:
+		}
+		for _, e := range rec.snapshot() {
+			if r, ok := e.payload.(RunInfo); ok && e.topic == TopicRunUpdated && r.Tests.Total >= 1 {
+				update = r
+				return true
+			}
+		}
+		return false
+	})
+	if update.Status != store.StatusRunning || update.Steps[0].Status != store.StatusRunning || update.Tests.Passed != 1 {
+		t.Errorf("the update with the result: run %s, step %s, tests %+v; want both running, 1 passed",
+			update.Status, update.Steps[0].Status, update.Tests)
+	}
+	rs, err := p.RunTests(update.ID, TestQuery{})
+	if err != nil || len(rs) != 1 || rs[0].Name != "TestA" || rs[0].Status != store.TestPassed {
+		t.Errorf("stored while the step runs: %+v, %v", rs, err)
+	}
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-done; r.Status != store.StatusPassed || r.Tests.Total != 1 {
+		t.Errorf("run %s with %+v, want passed with 1 test", r.Status, r.Tests)
 	}
 }
 
@@ -236,6 +371,40 @@ func TestRunInsightsSinceTheLastGreenRun(t *testing.T) {
 	}
 	if ch := in.SinceGreen; ch == nil || len(ch.Commits) != 1 || ch.Commits[0].Subject != "break A" || !slices.Equal(ch.Files, []string{"a/a_test.go"}) {
 		t.Errorf("since green %+v", in.SinceGreen)
+	}
+}
+
+// Insights in the usual watch-mode case: green on a clean commit, then an uncommitted edit
+// breaks a test. The edited file is what changed; there are no commits in between.
+func TestRunInsightsListUncommittedEdits(t *testing.T) {
+	p, _ := newProject(t, "steps:\n  - {name: test, run: go test -json -count=1 ./...}\n")
+	writeTree(t, p.Dir(), map[string]string{
+		"go.mod":      "module example.com/m\n\ngo 1.22\n",
+		"a/a_test.go": "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n",
+	})
+	gitCommitAll(t, p.Dir(), "first")
+	green, _ := p.RunNow(context.Background(), TriggerManual, nil)
+	writeTree(t, p.Dir(), map[string]string{"a/a_test.go": "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) { t.Fatal(\"broken\") }\n"})
+	red, _ := p.RunNow(context.Background(), TriggerManual, nil)
+	if green.Status != store.StatusPassed || green.Dirty || red.Status != store.StatusFailed || !red.Dirty {
+		t.Fatalf("runs %s (dirty %v), %s (dirty %v); want a clean green run and a dirty red one", green.Status, green.Dirty, red.Status, red.Dirty)
+	}
+	in, err := p.RunInsights(red.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch := in.SinceGreen; ch == nil || len(ch.Commits) != 0 || !slices.Equal(ch.Files, []string{"a/a_test.go"}) || ch.Note != "" {
+		t.Errorf("since green %+v; want a/a_test.go, no commits, no note", in.SinceGreen)
+	}
+
+	// A second red run with one more uncommitted file: both differ from the green run.
+	writeTree(t, p.Dir(), map[string]string{"a/more.go": "package a\n"})
+	again, _ := p.RunNow(context.Background(), TriggerManual, nil)
+	if in, err = p.RunInsights(again.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ch := in.SinceGreen; ch == nil || !slices.Equal(ch.Files, []string{"a/a_test.go", "a/more.go"}) || ch.Note != "" {
+		t.Errorf("since green after a second edit %+v", in.SinceGreen)
 	}
 }
 

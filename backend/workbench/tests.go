@@ -21,12 +21,23 @@ type TestResultInfo struct {
 	Message    string `json:"message"`
 	File       string `json:"file"`
 	Line       int    `json:"line"`
+	// FlakyHistory is why the test's history up to this run calls it flaky; nil when it does
+	// not. Only RunTests looks: in other lists it is nil.
+	FlakyHistory *FlakyHistory `json:"flaky_history"`
+}
+
+// FlakyHistory is why a test is flaky (see FlakyInfo): its reasons, the runs that show them,
+// and its pass/fail changes on committed code.
+type FlakyHistory struct {
+	Reasons  []string `json:"reasons"`
+	Evidence []int64  `json:"evidence"`
+	Flips    int      `json:"flips"`
 }
 
 // TestQuery filters a run's tests; the zero value lists them all by suite and name.
 type TestQuery struct {
 	Failed bool   `json:"failed"` // failed or errored only
-	Flaky  bool   `json:"flaky"`  // passed on a retry only
+	Flaky  bool   `json:"flaky"`  // flaky only: passed on a retry here, or flaky by its history
 	Slow   bool   `json:"slow"`   // slowest first
 	Name   string `json:"name"`   // substring of the suite or name, any case
 	Limit  int    `json:"limit"`  // ≤ 0: all
@@ -49,8 +60,9 @@ type TestDetail struct {
 	Output string         `json:"output"`
 	// History is the test's newest outcomes, newest first, up to this result's run.
 	History []TestOutcomeInfo `json:"history"`
-	// LastPassedRun is the newest run the test passed in (0: never); FailingSince the first
-	// run of its current failures (0: its newest result is not a failure).
+	// LastPassedRun is the newest run, up to this result's, that the test passed in (0: never);
+	// FailingSince the first run of the failures this result belongs to (0: it is not a
+	// failure). Runs after this result's do not count.
 	LastPassedRun int64 `json:"last_passed_run"`
 	FailingSince  int64 `json:"failing_since"`
 	// MedianMs is the median duration of the passing results in History (0: none).
@@ -60,14 +72,39 @@ type TestDetail struct {
 // historyLength is how many outcomes a test's detail shows.
 const historyLength = 30
 
-// RunTests lists a run's test results.
+// RunTests lists a run's test results, each with what the test's history up to the run says
+// of its flakiness.
 func (p *Project) RunTests(runID int64, q TestQuery) ([]TestResultInfo, error) {
 	if _, err := p.GetRun(runID); err != nil {
 		return nil, err
 	}
-	rs, err := p.store.RunTests(context.Background(), runID, store.TestFilter{Failed: q.Failed, Flaky: q.Flaky,
-		Name: q.Name, Limit: q.Limit, BySlowest: q.Slow})
-	return resultInfos(rs), err
+	ctx := context.Background()
+	f := store.TestFilter{Failed: q.Failed, Name: q.Name, Limit: q.Limit, BySlowest: q.Slow}
+	if q.Flaky {
+		f.Limit = 0 // the flaky ones are picked below, once their history is known
+	}
+	rs, err := p.store.RunTests(ctx, runID, f)
+	if err != nil {
+		return nil, err
+	}
+	flaky, err := p.store.RunFlaky(ctx, p.id, runID, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TestResultInfo, 0, len(rs))
+	for _, r := range rs {
+		info := resultInfo(r)
+		if ft, ok := flaky[r.TestID]; ok {
+			info.FlakyHistory = &FlakyHistory{Reasons: ft.Reasons, Evidence: ft.Evidence, Flips: ft.Flips}
+		}
+		if q.Flaky && !info.Flaky && info.FlakyHistory == nil {
+			continue
+		}
+		if out = append(out, info); q.Limit > 0 && len(out) == q.Limit {
+			break
+		}
+	}
+	return out, nil
 }
 
 // TestDetail returns one test result with its output and its test's history.
@@ -80,7 +117,7 @@ func (p *Project) TestDetail(resultID int64) (TestDetail, error) {
 	if err != nil {
 		return TestDetail{}, err
 	}
-	h, err := p.store.History(ctx, r.TestID, historyLength)
+	h, err := p.store.History(ctx, r.TestID, r.RunID, historyLength)
 	if err != nil {
 		return TestDetail{}, err
 	}

@@ -28,7 +28,7 @@ describe('InsightsPanel', () => {
             commits: [{ sha: '8c1d2e4f00000000', subject: 'feat(cart): discounts', author: 'Ada', when: new Date().toISOString() }],
             more_commits: 2,
             files: ['cart/cart.go', 'cart/cart_test.go'],
-            note: 'run #14 had uncommitted changes, which git cannot compare',
+            note: 'run #14 had uncommitted changes that were not recorded (it is older than this version of Eightfold)',
           },
         }),
     });
@@ -57,7 +57,7 @@ describe('InsightsPanel', () => {
     expect(since.textContent).toContain('and 2 more commits');
     expect(since.textContent).toContain('2 files changed');
     expect(since.textContent).toContain('cart/cart_test.go');
-    expect(screen.getByTestId('since-green-note').textContent).toBe('run #14 had uncommitted changes, which git cannot compare');
+    expect(screen.getByTestId('since-green-note').textContent).toBe('run #14 had uncommitted changes that were not recorded (it is older than this version of Eightfold)');
   });
 
   it('says plainly when there is no green run to compare with', async () => {

@@ -127,6 +127,29 @@ describe('TestExplorer', () => {
     expect(screen.getAllByTestId('test-row')[0].textContent).toContain('shop/net');
   });
 
+  it('marks the tests their history calls flaky, with the reason, and counts and filters them', async () => {
+    const withHistory = [
+      ...results,
+      r({ id: 7, suite: 'shop/users', name: 'TestSession', flaky_history: { reasons: ['same-code'], evidence: [5, 6], flips: 1 } }),
+      r({ id: 8, suite: 'shop/cart', name: 'TestTax', status: 'failed', message: 'timeout', flaky_history: { reasons: ['flips'], evidence: [2, 4, 6], flips: 3 } }),
+    ];
+    explorer(withHistory);
+    await settle();
+    expect(screen.getByTestId('test-filter-flaky').textContent).toContain('3');
+    await fireEvent.click(screen.getByTestId('test-filter-flaky'));
+    expect(rowTexts()).toEqual(['▾shop/cart', '  8', '▾shop/net', '  4', '▾shop/users', '  7']);
+    const [tax, retry, session] = screen.getAllByTestId('test-row');
+    const badge = (row: HTMLElement) => within(row).getByTestId('flaky-badge');
+    expect(badge(session).textContent).toBe('flaky: failed and passed on the same code');
+    expect(session.dataset.flaky).toBe('true');
+    expect(session.querySelector('.mark')?.textContent).toBe('~');
+    expect(badge(tax).textContent).toBe('flaky: flipped 3 times');
+    expect(tax.querySelector('.mark')?.textContent).toBe('✗');
+    expect(tax.textContent).toContain('timeout');
+    expect(tax.title).toBe('shop/cart › TestTax: failed, flaky: flipped 3 times');
+    expect(badge(retry).textContent).toBe('flaky: passed after 2 attempts');
+  });
+
   it('selects a test by click and with the arrow keys, and shows its detail', async () => {
     const { selected, view, props } = explorer(results);
     await settle();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testResult as r } from '../testing/fake';
-import { countResults, firstLine, groupSuites, location, matches, splitName, visibleRows, type Row } from './testtree';
+import { countResults, firstLine, flakyWhy, groupSuites, isFlaky, location, matches, splitName, visibleRows, type Row } from './testtree';
 
 const results = [
   r({ id: 1, suite: 'pkg/b', name: 'TestB1' }),
@@ -136,5 +136,37 @@ describe('names and places', () => {
     expect(location({ file: 'a_test.go', line: 4 })).toBe('a_test.go:4');
     expect(location({ file: 'a_test.go', line: 0 })).toBe('a_test.go');
     expect(location({ file: '', line: 3 })).toBe('');
+  });
+});
+
+describe('flaky by history', () => {
+  const sameCode = { reasons: ['same-code'], evidence: [3, 4], flips: 1 };
+  const both = [
+    r({ id: 1, suite: 'pkg/a', name: 'TestSame', flaky_history: sameCode }),
+    r({ id: 2, suite: 'pkg/a', name: 'TestFlips', status: 'failed', flaky_history: { reasons: ['flips'], evidence: [2, 5, 7], flips: 4 } }),
+    r({ id: 3, suite: 'pkg/a', name: 'TestRetry', flaky: true, attempts: 3, flaky_history: { reasons: ['passed-on-retry', 'same-code'], evidence: [7], flips: 0 } }),
+    r({ id: 4, suite: 'pkg/a', name: 'TestSteady' }),
+  ];
+
+  it('calls a result flaky when it passed on a retry or its history says so', () => {
+    expect(both.map(isFlaky)).toEqual([true, true, true, false]);
+  });
+
+  it('says why: the retry here first, then the history, without repeating the retry', () => {
+    expect(both.map(flakyWhy)).toEqual([
+      ['failed and passed on the same code'],
+      ['flipped 4 times'],
+      ['passed after 3 attempts', 'failed and passed on the same code'],
+      [],
+    ]);
+  });
+
+  it('counts them as flaky and by their status, and the flaky filter shows them', () => {
+    expect(countResults(both)).toEqual({ total: 4, passed: 3, failed: 1, skipped: 0, flaky: 3 });
+    expect(both.filter((x) => matches(x, 'flaky', '')).map((x) => x.id)).toEqual([1, 2, 3]);
+  });
+
+  it('ranks a flaky pass after the failures and before the steady passes', () => {
+    expect(groupSuites(both)[0].results.map((x) => x.id)).toEqual([2, 3, 1, 4]);
   });
 });

@@ -2,6 +2,7 @@
 // rows the virtual list shows. Plain functions over plain data, so 10,000 results regroup in a few
 // milliseconds and everything here is tested without a DOM.
 
+import { flakyReasons } from './flaky';
 import type { TestCounts, TestResultInfo } from './types';
 
 /** What the explorer shows: every test, the failures, the flaky ones, or all by duration. */
@@ -14,7 +15,25 @@ export function isFailure(r: Pick<TestResultInfo, 'status'>): boolean {
   return r.status === 'failed' || r.status === 'errored';
 }
 
-/** Counts as the run header shows them: flaky tests are counted as passed too. */
+/** Flaky: passed only on a retry in this run, or flaky by the test's history up to the run. */
+export function isFlaky(r: Pick<TestResultInfo, 'flaky' | 'flaky_history'>): boolean {
+  return r.flaky || Boolean(r.flaky_history);
+}
+
+/**
+ * Why a result is flaky, in words, or [] when it is not: its retry in this run first, then what
+ * the history says ("failed and passed on the same code", "flipped 4 times").
+ */
+export function flakyWhy(r: Pick<TestResultInfo, 'flaky' | 'attempts' | 'flaky_history'>): string[] {
+  const why = r.flaky ? [`passed after ${r.attempts} attempts`] : [];
+  const history = r.flaky_history;
+  if (!history) return why;
+  // A retry in this run says more than "passed on retry" somewhere in the history.
+  const reasons = r.flaky ? { ...history, reasons: history.reasons.filter((x) => x !== 'passed-on-retry') } : history;
+  return why.concat(flakyReasons(reasons));
+}
+
+/** Counts as the run header shows them: flaky tests (see isFlaky) are counted by their status too. */
 export function countResults(results: readonly TestResultInfo[]): TestCounts {
   const c: TestCounts = { total: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 };
   for (const r of results) {
@@ -22,7 +41,7 @@ export function countResults(results: readonly TestResultInfo[]): TestCounts {
     if (isFailure(r)) c.failed++;
     else if (r.status === 'skipped') c.skipped++;
     else if (r.status === 'passed') c.passed++;
-    if (r.flaky) c.flaky++;
+    if (isFlaky(r)) c.flaky++;
   }
   return c;
 }
@@ -38,7 +57,7 @@ export interface Suite {
 // The order of results within a suite: what needs looking at first.
 function rank(r: TestResultInfo): number {
   if (isFailure(r)) return 0;
-  if (r.flaky) return 1;
+  if (isFlaky(r)) return 1;
   if (r.status === 'passed') return 2;
   if (r.status === 'skipped') return 3;
   return 4;
@@ -66,7 +85,7 @@ export function groupSuites(results: readonly TestResultInfo[]): Suite[] {
 /** Whether a result passes the filter and the search (a substring of its suite or name, any case). */
 export function matches(r: TestResultInfo, filter: TestFilter, search: string): boolean {
   if (filter === 'failed' && !isFailure(r)) return false;
-  if (filter === 'flaky' && !r.flaky) return false;
+  if (filter === 'flaky' && !isFlaky(r)) return false;
   if (!search) return true;
   const q = search.toLowerCase();
   return r.name.toLowerCase().includes(q) || r.suite.toLowerCase().includes(q);

@@ -174,6 +174,7 @@ export function testResult(over: Partial<TestResultInfo> = {}): TestResultInfo {
     message: '',
     file: '',
     line: 0,
+    flaky_history: null,
     ...over,
   };
 }
@@ -350,6 +351,9 @@ export class FakeBoard {
     return this.cards.filter((c) => c.column_id === columnId).sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
   }
 
+  /** Who moves cards by hand, as the Go side records it (creations record no one). */
+  mover = 'Ann Lee <ann@example.com>';
+
   #log(card: CardInfo, fromColumn: number, fromRank: string, cause = 'user'): void {
     this.transitions.push({
       id: this.transitions.length + 1,
@@ -361,7 +365,7 @@ export class FakeBoard {
       from_stage: '',
       to_stage: '',
       cause_kind: cause,
-      cause_ref: '',
+      cause_ref: cause === 'user' && fromColumn ? this.mover : '',
       at: '2025-03-10T09:00:00.000Z',
       undone: false,
       from_rank: fromRank,
