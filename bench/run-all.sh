@@ -7,6 +7,7 @@
 #   bench/watch-latency.sh BIN  save → command starts: eightfold watch vs entr, air, gotestsum --watch
 #   bench/watch-burst.sh BIN    runs per 1,000-write burst, the same tools
 #   bench/watch-setup.sh BIN    watching 100,000 files + a 50,000-file node_modules: ready, RSS, idle CPU
+#   bench/plan-board.sh         the plan board's Go benchmarks: Board(), the commit scan, the reference parser
 # A benchmark that fails is reported and the others still run; the exit status is 1 then.
 #
 # Usage: bench/run-all.sh BIN    (BIN: the desktop build, build/bin/eightfold, so that every
@@ -51,6 +52,7 @@ section "Desktop size and start" "$here/desktop-start.sh" "$bin"
 section "Watch latency" "$here/watch-latency.sh" "$bin"
 section "Watch bursts" "$here/watch-burst.sh" "$bin"
 section "Watch setup" "$here/watch-setup.sh" "$bin"
+section "Plan board" "$here/plan-board.sh"
 
 if ((${#failed[@]})); then
 	echo >&2

@@ -228,7 +228,7 @@ func throughputLine(f workbench.BoardFigures) string {
 	for _, wk := range f.Weeks {
 		weeks = append(weeks, strconv.Itoa(wk.Cards))
 	}
-	line := fmt.Sprintf("Throughput: %s cards a week over the last %d weeks (%d delivered)", strings.Join(weeks, " "), len(f.Weeks), f.Delivered)
+	line := fmt.Sprintf("Throughput: %s cards a week over the last %s (%d delivered)", strings.Join(weeks, " "), count(len(f.Weeks), "week"), f.Delivered)
 	if f.MedianCycleTimeMs != nil {
 		line += ", median cycle time " + fmtSpan(*f.MedianCycleTimeMs)
 	}
@@ -446,6 +446,9 @@ func orDash(s string) string {
 func transitionCause(t workbench.TransitionInfo) string {
 	switch t.CauseKind {
 	case "user":
+		if t.CauseRef != "" {
+			return "by hand, by " + t.CauseRef
+		}
 		return "by hand"
 	case "undo":
 		return "undo"
@@ -513,7 +516,7 @@ func noteWIP(w io.Writer, p *workbench.Project, columnID int64) error {
 	}
 	for _, col := range b.Columns {
 		if col.ID == columnID && col.OverLimit {
-			fmt.Fprintf(w, "%s now holds %d cards, over its WIP limit of %d.\n", col.Name, col.Count, col.WIPLimit)
+			fmt.Fprintf(w, "%s now holds %s, over its WIP limit of %d.\n", col.Name, count(col.Count, "card"), col.WIPLimit)
 		}
 	}
 	return nil

@@ -70,7 +70,7 @@ func TestCardCommands(t *testing.T) {
 	}
 	out = run(0, "card", "show", "APP-1")
 	for _, want := range []string{"APP-1  Fix the login form\nin Verified since ", "stage verified", "Labels: bug, UI\n",
-		"\n  Safari **only**\n", "created in Plan (plan)   ", "Plan → Verified (plan → verified)  by hand\n",
+		"\n  Safari **only**\n", "created in Plan (plan)   ", "Plan → Verified (plan → verified)  by hand, by ",
 		"Figures: age ", ", not delivered yet\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show lacks %q:\n%s", want, out)

@@ -21,7 +21,7 @@ const (
 // Causes of a card's transition (card_transitions.cause_kind). The journey's causes are also
 // the kinds of card links.
 const (
-	CauseUser    = "user"   // moved by hand
+	CauseUser    = "user"   // moved by hand (cause_ref: who; "" for a card's creation)
 	CauseColumn  = "column" // its column was removed (cause_ref: the column's name)
 	CauseUndo    = "undo"   // a move undone (cause_ref: the undone transition's id)
 	CauseCommit  = "commit" // cause_ref: the commit's SHA

@@ -352,6 +352,9 @@ func (s *Store) UndoMove(ctx context.Context, projectID, nowMs int64) (Card, Tra
 func describeCause(t Transition) string {
 	switch t.CauseKind {
 	case CauseUser:
+		if t.CauseRef != "" {
+			return "by hand, by " + t.CauseRef
+		}
 		return "by hand"
 	case CauseUndo:
 		return "by an undo"

@@ -120,6 +120,27 @@ func (s *Store) CurrentDeploy(ctx context.Context, projectID int64, target strin
 	return d, err == nil, err
 }
 
+// CurrentDeploys is what every target the project ever deployed to runs: the current
+// deploy (see CurrentDeploy) of each, by target name. Targets with no successful deploy
+// are left out.
+func (s *Store) CurrentDeploys(ctx context.Context, projectID int64) ([]Deploy, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+deployColumns+` FROM deploys WHERE id IN
+		(SELECT max(id) FROM deploys WHERE project_id = ? AND status = ? GROUP BY target) ORDER BY target`, projectID, DeploySucceeded)
+	if err != nil {
+		return nil, fmt.Errorf("load what the targets run: %w", err)
+	}
+	defer rows.Close()
+	var out []Deploy
+	for rows.Next() {
+		d, err := scanDeploy(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load what the targets run: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
 // ReleaseByVersion finds a release of the project by its version or tag.
 func (s *Store) ReleaseByVersion(ctx context.Context, projectID int64, version string) (Release, error) {
 	var id int64

@@ -36,3 +36,43 @@ func TestDeploysLeftRunningAreFailedOnOpen(t *testing.T) {
 		t.Errorf("current: %+v, %v, %v", cur, found, err)
 	}
 }
+
+// What each target runs is its newest successful deploy, promotion or rollback: a newer
+// failure does not change it, and other projects' deploys do not count.
+func TestCurrentDeploysPerTarget(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	p, err := s.EnsureProject(ctx, "/repo", "repo", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.EnsureProject(ctx, "/other", "other", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deploy := func(project int64, target, kind, version, status string) int64 {
+		t.Helper()
+		id, err := s.CreateDeploy(ctx, Deploy{ProjectID: project, Target: target, Kind: kind, Version: version, StartedMs: 1})
+		if err == nil {
+			err = s.UpdateDeploy(ctx, Deploy{ID: id, Status: status, Version: version, Steps: "[]", Warnings: "[]", FinishedMs: 2})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	deploy(p.ID, "staging", "deploy", "1.0.0", DeploySucceeded)
+	deploy(p.ID, "staging", "deploy", "1.1.0", DeploySucceeded)
+	rollback := deploy(p.ID, "staging", "rollback", "1.0.0", DeploySucceeded)
+	deploy(p.ID, "staging", "deploy", "1.2.0", DeployFailed)
+	prod := deploy(p.ID, "production", "promote", "1.0.0", DeploySucceeded)
+	deploy(p.ID, "qa", "deploy", "0.9.0", DeployFailed)
+	deploy(other.ID, "staging", "deploy", "9.9.9", DeploySucceeded)
+	got, err := s.CurrentDeploys(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != prod || got[1].ID != rollback || got[1].Version != "1.0.0" {
+		t.Errorf("current deploys %+v", got)
+	}
+}

@@ -102,8 +102,8 @@ type CardDetail struct {
 	Links           []LinkInfo          `json:"links"`       // oldest first
 	Transitions     []TransitionInfo    `json:"transitions"` // oldest first
 	Figures         CardFigures         `json:"figures"`
-	// Environments say what runs where: per environment, the version of the last
-	// successful deploy that contained the card's work.
+	// Environments say where the card's work runs now: per target, the version of its
+	// current deploy when that contains the card's closing commits (see environments).
 	Environments []EnvironmentInfo `json:"environments"`
 }
 
@@ -134,7 +134,8 @@ type TransitionInfo struct {
 	FromStage    string `json:"from_stage"`
 	ToStage      string `json:"to_stage"`
 	// CauseKind is user (by hand), column (its column was removed), undo, commit, branch,
-	// run, release or deploy; CauseRef the SHA, branch, run id, version… it names.
+	// run, release or deploy; CauseRef who moved it by hand ("" for a creation), or the
+	// SHA, branch, run id, version… it names.
 	CauseKind string `json:"cause_kind"`
 	CauseRef  string `json:"cause_ref"`
 	At        string `json:"at"`
@@ -408,7 +409,10 @@ func (p *Project) CardDetail(id int64) (CardDetail, error) {
 	out := CardDetail{Card: p.boardView(b).cardInfo(d.Card), Description: d.Description,
 		DescriptionHTML: RenderMarkdown(d.Description), Checklist: make([]ChecklistItemInfo, 0, len(d.Checklist)),
 		Links: make([]LinkInfo, 0, len(d.Links)), Transitions: make([]TransitionInfo, 0, len(d.Transitions)),
-		Figures: cardFigures(d.CreatedMs, d.Transitions, p.now()), Environments: environments(d.Links)}
+		Figures: cardFigures(d.CreatedMs, d.Transitions, p.now())}
+	if out.Environments, err = p.environments(ctx, d.Links); err != nil {
+		return CardDetail{}, err
+	}
 	for _, it := range d.Checklist {
 		out.Checklist = append(out.Checklist, checklistItemInfo(it))
 	}

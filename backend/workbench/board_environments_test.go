@@ -1,35 +1,72 @@
 package workbench
 
 import (
+	"context"
 	"slices"
 	"testing"
-
-	"eightfold/backend/store"
 )
 
-// What runs where is the last successful deploy per environment: a later failed deploy or
-// a later commit does not change it.
-func TestEnvironmentsFromDeployLinks(t *testing.T) {
-	link := func(ref, title string, at int64) store.Link {
-		return store.Link{Kind: store.LinkDeploy, Ref: ref, Title: title, AtMs: at}
+// envs summarises where a card's work runs: "target version" each.
+func envs(d CardDetail) []string {
+	var out []string
+	for _, e := range d.Environments {
+		out = append(out, e.Env+" "+e.Version)
 	}
-	got := environments([]store.Link{
-		{Kind: store.LinkCommit, Ref: "abc", Title: "fix #1", AtMs: 1},
-		link("qa v0.9.0", DeployLinkOK, 2),
-		link("production v1.0.0", DeployLinkOK, 3),
-		link("staging v1.0.0", DeployLinkOK, 4),
-		link("staging v1.1.0", DeployLinkOK, 5),
-		link("staging v1.2.0", DeployLinkFailed, 6),
-		link("production v1.1.0", DeployLinkFailed, 7),
-	})
-	var summary []string
-	for _, e := range got {
-		summary = append(summary, e.Env+" "+e.Version)
+	return out
+}
+
+// expectEnvs checks where card n's work runs now.
+func (s *deploySite) expectEnvs(n int, want ...string) {
+	s.t.Helper()
+	if got := envs(s.card(n)); !slices.Equal(got, want) {
+		s.t.Errorf("card #%d runs on %q, want %q", n, got, want)
 	}
-	if want := []string{"staging v1.1.0", "production v1.0.0", "qa v0.9.0"}; !slices.Equal(summary, want) {
-		t.Errorf("got %q, want %q", summary, want)
+}
+
+// deploy deploys the newest release to staging and returns its version.
+func (s *deploySite) deployStaging() string {
+	s.t.Helper()
+	d, err := s.p.Deploy(context.Background(), DeployOptions{Target: "staging"}, "deploy")
+	if err != nil {
+		s.t.Fatalf("deploy: %v\n%s", err, d.Log)
 	}
-	if len(environments(nil)) != 0 {
-		t.Error("environments without deploys")
+	return d.Version
+}
+
+// Where a card's work runs follows the real deploy records: a redeploy shows its version,
+// a promotion adds production, a rollback to a release without the card's commit takes the
+// card off staging, and one to an older release that has it shows that older version.
+func TestEnvironmentsFollowDeploysAndRollbacks(t *testing.T) {
+	s := newDeploySite(t, 2, "feat: one\n\nCloses #1", nil)
+	s.release()
+	v1 := s.deployStaging()
+	s.expect(1, "Staging", "")
+	s.expectEnvs(1, "staging "+v1)
+	s.expectEnvs(2)
+
+	s.commit("fix: two")
+	s.run(true)
+	s.release()
+	v2 := s.deployStaging()
+	s.expectEnvs(1, "staging "+v2) // was "staging v1" before: the card stayed in Staging, its version did not
+	if _, err := s.p.Promote(context.Background(), "staging", "production", true, false); err != nil {
+		t.Fatal(err)
 	}
+	s.expectEnvs(1, "staging "+v2, "production "+v2)
+
+	s.commit("feat: three\n\nCloses #2")
+	s.run(true)
+	s.release()
+	v3 := s.deployStaging()
+	s.expect(2, "Staging", "")
+	s.expectEnvs(2, "staging "+v3)
+	s.expectEnvs(1, "staging "+v3, "production "+v2)
+
+	rb, err := s.p.Rollback(context.Background(), "staging", false, false)
+	if err != nil || rb.Version != v2 {
+		t.Fatalf("rollback: %+v, %v", rb, err)
+	}
+	s.expectEnvs(2)                                  // v2 does not have card #2's commit
+	s.expectEnvs(1, "staging "+v2, "production "+v2) // it has card #1's
+	s.expect(2, "Staging", "")                       // the journey records where the card got to; a rollback takes no card back
 }

@@ -187,7 +187,7 @@ func TestColumnsService(t *testing.T) {
 		t.Errorf("rename to a taken name: %v", err)
 	}
 	c := mustCard(t, p, NewCard{Title: "in review", ColumnID: review.ID})
-	if err := p.RemoveColumn(review.ID, 0); !isCode(err, CodeConflict) || !strings.Contains(err.Error(), `column "Review" holds 1 cards`) {
+	if err := p.RemoveColumn(review.ID, 0); !isCode(err, CodeConflict) || !strings.Contains(err.Error(), `column "Review" holds 1 card`) {
 		t.Errorf("remove with cards: %v", err)
 	}
 	if err := p.RemoveColumn(review.ID, code.ID); err != nil {

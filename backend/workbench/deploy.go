@@ -235,8 +235,11 @@ func envName(t config.Target) string {
 	return "staging"
 }
 
+// maxLinkReason is how much of a failed deploy's reason its link on a card keeps.
+const maxLinkReason = 300
+
 // applyDeploy moves the cards of a deploy's commit along their journey, and links the
-// deploy to them ("staging v1.4.0", deployed or failed).
+// deploy to them ("staging v1.4.0", deployed or failed with the first line of its reason).
 func (p *Project) applyDeploy(t config.Target, d store.Deploy, ok bool, now time.Time) {
 	if d.Commit == "" {
 		return
@@ -244,6 +247,9 @@ func (p *Project) applyDeploy(t config.Target, d store.Deploy, ok bool, now time
 	env, title := envName(t), DeployLinkOK
 	if !ok {
 		title = DeployLinkFailed
+		if reason, _, _ := strings.Cut(d.Failure, "\n"); reason != "" {
+			title += ": " + truncateBytes(reason, maxLinkReason)
+		}
 	}
 	_, _ = p.applyContaining(d.Commit, journey.Event{Kind: journey.EventDeploy, At: now, Env: env, Version: d.Version, OK: ok},
 		store.Link{Kind: store.LinkDeploy, Ref: env + " " + d.Version, Title: title, AtMs: now.UnixMilli()})

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -176,6 +177,44 @@ func TestDeployPromoteRollbackLocal(t *testing.T) {
 		t.Fatalf("targets %+v, %v", targets, err)
 	}
 	noSecretAnywhere(t, r, "tok-sentinel-4242")
+}
+
+// A real deploy that fails its health gate leaves the card where it was, showing the
+// failure, with the deploy linked as failed and why; the next healthy deploy moves it on
+// and clears the failure.
+func TestDeployFailingItsHealthGateOnACard(t *testing.T) {
+	s := newDeploySite(t, 1, "broken\n\nCloses #1", func(y string) string { // the app's /healthz fails for version "broken"
+		return strings.Replace(y, "deadline: 10s", "deadline: 1s", 1)
+	})
+	s.release()
+	s.expect(1, "Released", "")
+	d, err := s.p.Deploy(context.Background(), DeployOptions{Target: "staging"}, "deploy")
+	if err == nil || d.Status != store.DeployFailed || !strings.Contains(d.Failure, "unhealthy") {
+		t.Fatalf("deploy %+v, %v", d, err)
+	}
+	c := s.expect(1, "Released", "staging deploy of "+d.Version+" failed")
+	var link LinkInfo
+	for _, l := range c.Links {
+		if l.Kind == store.LinkDeploy {
+			link = l
+		}
+	}
+	reason, _, _ := strings.Cut(d.Failure, "\n")
+	if link.Ref != "staging "+d.Version || link.Title != DeployLinkFailed+": "+reason {
+		t.Errorf("the deploy's link %+v; its failure %q", link, d.Failure)
+	}
+	if len(c.Environments) != 0 {
+		t.Errorf("the card runs on %+v", c.Environments)
+	}
+
+	s.commit("fix: healthy again")
+	s.run(true)
+	s.release()
+	ok := s.deployStaging()
+	c = s.expect(1, "Staging", "")
+	if !hasLink(c, store.LinkDeploy, "staging "+ok) || !slices.Equal(envs(c), []string{"staging " + ok}) {
+		t.Errorf("after a healthy deploy of %s: links %+v, environments %+v", ok, c.Links, c.Environments)
+	}
 }
 
 // noSecretAnywhere checks that a secret's value is in no deploy record, no event sent to

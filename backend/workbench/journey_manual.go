@@ -9,19 +9,21 @@ import (
 
 	journey "eightfold/backend/plan"
 	"eightfold/backend/store"
+	"eightfold/backend/vcs"
 )
 
 // moveByHand moves a card by hand, through the reducer: a move to another column is a move
 // event (a move back to Plan or Code, or to Canceled, retires the card's commits so that a
 // later run of them does not push it forward again, and clears its failure). The state
-// before the move is kept on the transition, for UndoMove. A reorder within a column is no
-// move and leaves the journey alone.
+// before the move is kept on the transition, for UndoMove, and who moved it in its cause
+// (see mover). A reorder within a column is no move and leaves the journey alone.
 func (p *Project) moveByHand(id, columnID, before, after int64) (store.Card, error) {
+	who := p.mover()
 	p.journeyMu.Lock()
 	defer p.journeyMu.Unlock()
 	ctx := context.Background()
 	m := store.Move{ProjectID: p.id, CardID: id, ColumnID: columnID, Before: before, After: after,
-		CauseKind: store.CauseUser, AtMs: p.nowMs()}
+		CauseKind: store.CauseUser, CauseRef: who, AtMs: p.nowMs()}
 	jc, err := p.store.JourneyCard(ctx, p.id, id)
 	if err != nil {
 		return store.Card{}, err
@@ -36,7 +38,7 @@ func (p *Project) moveByHand(id, columnID, before, after int64) (store.Card, err
 		if err != nil {
 			return store.Card{}, err
 		}
-		e := journey.Event{Kind: journey.EventMove, At: time.UnixMilli(m.AtMs), To: journey.Stage(to.Stage), ToColumn: columnID}
+		e := journey.Event{Kind: journey.EventMove, At: time.UnixMilli(m.AtMs), To: journey.Stage(to.Stage), ToColumn: columnID, By: who}
 		if to.Stage != "" {
 			e.ToColumn = 0 // the card sits in the column bound to its stage
 		}
@@ -45,6 +47,22 @@ func (p *Project) moveByHand(id, columnID, before, after int64) (store.Card, err
 	}
 	c, _, err := p.store.MoveCard(ctx, m)
 	return c, err
+}
+
+// mover names the person who moves cards by hand: git's identity in the project's
+// repository, "Ann Lee <ann@example.com>" (the one its release tags are made with), else
+// user@machine, as deploys name who deployed.
+func (p *Project) mover() string {
+	repo, err := vcs.OpenRepo(p.dir)
+	if err != nil {
+		return whoAmI()
+	}
+	defer repo.Close()
+	sig, err := repo.Identity()
+	if err != nil {
+		return whoAmI()
+	}
+	return sig.Name + " <" + sig.Email + ">"
 }
 
 // undoMove undoes the newest move by hand and restores the card's journey state from before

@@ -12,11 +12,11 @@ import (
 
 // afterRun brings the board up to date once a run has finished: it scans the commits (the
 // run may have built new ones), then applies the run's verdict to the cards whose commits
-// the run's commit contains. A run of a dirty tree ran HEAD's history plus changes, so it
-// contains HEAD's history. Only passed, failed and timed-out runs are verdicts: a cancelled
-// run, or one that could not start, says nothing about the code. A passed run narrowed to
-// the affected Go packages (watch mode) verifies nothing, since it did not test
-// everything; its failure shows all the same.
+// the run's commit contains, and links the run to each of them not yet delivered. A run of
+// a dirty tree ran HEAD's history plus changes, so it contains HEAD's history. Only passed,
+// failed and timed-out runs are verdicts: a cancelled run, or one that could not start,
+// says nothing about the code. A passed run narrowed to the affected Go packages (watch
+// mode) verifies nothing, since it did not test everything; its failure shows all the same.
 func (p *Project) afterRun(r RunInfo) {
 	p.scanQuietly()
 	if r.Commit == "" {
@@ -96,12 +96,17 @@ func (p *Project) applyContaining(sha string, e journey.Event, link store.Link) 
 	return p.applyEvents(ctx, concerned, events, nil)
 }
 
-// couldChange reports whether event e would change a card's state (its last run aside) if
-// its commit contained every one of the card's current commits. Containing fewer can only
-// do less, so a card for which this is false need not be walked for.
+// couldChange reports whether event e would change a card's state if its commit contained
+// every one of the card's current commits. Containing fewer can only do less, so a card
+// for which this is false need not be walked for. A run that would only be noted as the
+// card's last run counts until the card is delivered: so every run of its commits is
+// linked, with its status, even one that does not move it (a card its commits only
+// mention, a card past Verified), and a delivered card gets no more.
 func couldChange(st journey.Card, e journey.Event, current []string) bool {
 	e.Contains = current
 	next, _ := journey.Reduce(st, e)
-	next.LastRun = st.LastRun
+	if st.Stage == journey.StageProduction {
+		next.LastRun = st.LastRun
+	}
 	return !reflect.DeepEqual(next, st)
 }

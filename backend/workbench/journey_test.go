@@ -2,10 +2,12 @@ package workbench
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -295,8 +297,7 @@ func TestJourneyKeys(t *testing.T) {
 	j.scan(0)
 }
 
-// Releases and deploys do not exist yet: their events, fed through the path runs take,
-// move a card to Released, Staging and Production, and a failed deploy shows its failure.
+// Release and deploy events, fed through the path runs take, move a card to Released, Staging and Production, and a failed deploy shows its failure.
 // Figures follow.
 func TestJourneyReleasesAndDeploys(t *testing.T) {
 	j := newJourneyT(t, 1)
@@ -316,12 +317,8 @@ func TestJourneyReleasesAndDeploys(t *testing.T) {
 	}
 	feed(deployEvent("production", "v1.0.1", true))
 	d = j.expect(1, "Production", "")
-	want := []EnvironmentInfo{{Env: "staging", Version: "v1.0.0"}, {Env: "production", Version: "v1.0.1"}}
-	for i := range d.Environments {
-		d.Environments[i].At = ""
-	}
-	if !slices.Equal(d.Environments, want) {
-		t.Errorf("environments %+v, want %+v", d.Environments, want)
+	if len(d.Environments) != 0 { // they come from deploy records: see TestEnvironmentsFollowDeploysAndRollbacks
+		t.Errorf("environments without a deploy record: %+v", d.Environments)
 	}
 	if n, _ := links(d, "deploy"); n != 3 {
 		t.Errorf("deploy links %+v", d.Links)
@@ -342,6 +339,64 @@ func TestJourneyReleasesAndDeploys(t *testing.T) {
 	j.run(true)
 	if n, _ := links(j.card(1), "run"); n != runs {
 		t.Errorf("a delivered card got %d run links, had %d", n, runs)
+	}
+}
+
+// A card its commits only mention lists every run of them with its status, though no run
+// moves it; a failed one also shows on the card.
+func TestJourneyRunsOfAMentioningCard(t *testing.T) {
+	j := newJourneyT(t, 1)
+	j.commit("Tidy the parser, refs #1")
+	j.scan(2)
+	j.expect(1, "Code", "")
+	runs := []RunInfo{j.run(true), j.run(true), j.run(false)}
+	d := j.expect(1, "Code", fmt.Sprintf("run #%d failed", runs[2].ID))
+	var got, want []string
+	for _, l := range d.Links {
+		if l.Kind == store.LinkRun {
+			got = append(got, l.Ref+" "+l.Title)
+		}
+	}
+	for _, r := range runs {
+		want = append(want, runCause(r.ID)+" "+r.Status)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("run links %q, want %q", got, want)
+	}
+}
+
+// A move by hand records who made it: git's identity in the project's repository, as
+// release tags do; without a repository, user@machine, as deploys do.
+func TestMoveByHandRecordsWho(t *testing.T) {
+	for _, v := range []string{"GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"} { // they would win over the repository's config
+		t.Setenv(v, "")
+		os.Unsetenv(v)
+	}
+	j := newJourneyT(t, 1)
+	j.git("config", "user.name", "Ann Lee")
+	j.git("config", "user.email", "ann@example.com")
+	if _, err := j.p.MoveCard(j.card(1).Card.ID, j.columnID("Code"), 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastCause(j.card(1)); got != "user Ann Lee <ann@example.com>" {
+		t.Errorf("moved by %q", got)
+	}
+
+	p, _ := newProject(t, "")
+	c := mustCard(t, p, NewCard{Title: "outside git"})
+	b, err := p.Board()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.MoveCard(c.ID, column(t, b, "Code").ID, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	d, err := p.CardDetail(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lastCause(d); got != "user "+whoAmI() || !strings.Contains(got, "@") {
+		t.Errorf("moved by %q outside a repository, want %q", got, whoAmI())
 	}
 }
 

@@ -178,7 +178,9 @@ describe.skipIf(availability.skip)(
       expect(await cardIn(page, 'Plan', card.key).count()).toBe(0);
     });
 
-    it('renders a 1,000-card board within budget (median of 5)', async () => {
+    // Figures, not assertions (DESIGN: no timing assertions in tests): the first render of a board of
+    // 1,000 cards and about 10,000 transitions, and the frame gaps while a card is dragged across it.
+    it('renders a 1,000-card board of 10,000 transitions and drags a card across it (figures reported)', async () => {
       const board = await callApi<BoardInfo>(ws.server, 'Board');
       const cols = board.columns!;
       const have = cols.reduce((n, c) => n + c.count, 0);
@@ -201,8 +203,26 @@ describe.skipIf(availability.skip)(
         if (jobs.length === 20) await Promise.all(jobs.splice(0));
       }
       await Promise.all(jobs);
-      const full = (await callApi<BoardInfo>(ws.server, 'Board')).columns!;
+      let full = (await callApi<BoardInfo>(ws.server, 'Board')).columns!;
       expect(full.reduce((n, c) => n + c.count, 0)).toBe(1000);
+
+      // 9,000 moves by hand, as BenchmarkBoard makes: 4,500 round trips of a card to another
+      // column and back home, so the columns keep their sizes. With the 1,000 creations the
+      // board logs about 10,000 transitions (the issue's figure).
+      const cards = full.flatMap((c, home) => c.cards!.map((card) => ({ id: card.id, home })));
+      const sizes = full.map((c) => c.count);
+      const moves: Promise<unknown>[] = [];
+      const started = performance.now();
+      for (let k = 0; k < 4500; k++) {
+        const { id, home } = cards[k % cards.length];
+        const away = full[(home + 1 + (k % (full.length - 1))) % full.length].id;
+        moves.push(callApi(ws.server, 'MoveCard', [id, away, 0, 0]).then(() => callApi(ws.server, 'MoveCard', [id, full[home].id, 0, 0])));
+        if (moves.length === 20) await Promise.all(moves.splice(0));
+      }
+      await Promise.all(moves);
+      console.log(`9,000 moves over the API in ${((performance.now() - started) / 1000).toFixed(1)} s: with the creations, about 10,000 transitions`);
+      full = (await callApi<BoardInfo>(ws.server, 'Board')).columns!;
+      expect(full.map((c) => c.count)).toEqual(sizes); // every card went back home
 
       await page.goto(ws.server.url.replace(/#.*$/, '') + '#/build');
       await page.getByTestId('nav-plan').waitFor();
@@ -243,10 +263,8 @@ describe.skipIf(availability.skip)(
       const warm = times.slice(1);
       const med = { cold: times[0].total, total: median(warm.map((t) => t.total)), render: median(warm.map((t) => t.render)) };
       console.log(`1,000-card board, first render in Chromium: ${JSON.stringify(times)}; cold ${med.cold.toFixed(1)} ms; median of 5 warm: total ${med.total.toFixed(1)} ms, after the Board() reply ${med.render.toFixed(1)} ms`);
-      writeFileSync(artifactPath('board-render.json'), JSON.stringify({ times, median: med }, null, 2));
       expect(await column(page, 'Plan').getAttribute('data-count')).toBe(String(full[0].count));
       await shot(page, 'board-1000');
-      expect(med.total).toBeLessThanOrEqual(300);
 
       // It stays usable: scroll the long column to the end, and the last card is there.
       const list = column(page, 'Plan').getByTestId('column-cards');
@@ -256,6 +274,39 @@ describe.skipIf(availability.skip)(
       }
       const count = Number(await column(page, 'Plan').getAttribute('data-count'));
       await expect.poll(() => column(page, 'Plan').getByTestId('board-card').count()).toBe(count);
-    });
+
+      // A pointer drag of the first Plan card across the board to Code, 60 pointer moves, while
+      // requestAnimationFrame records every frame: the gaps between frames say how smooth it is.
+      await list.evaluate((el) => (el.scrollTop = 0));
+      const card = column(page, 'Plan').getByTestId('board-card').first();
+      const key = (await card.getAttribute('data-key'))!;
+      const from = (await card.boundingBox())!;
+      const target = (await column(page, 'Code').getByTestId('column-cards').boundingBox())!;
+      await page.evaluate(() => {
+        const w = window as unknown as { frames: number[]; framesStop: boolean };
+        w.frames = [];
+        w.framesStop = false;
+        const tick = (t: number) => {
+          w.frames.push(t);
+          if (!w.framesStop) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+      await dragTo(page, { x: from.x + from.width / 2, y: from.y + from.height / 2 }, { x: target.x + target.width / 2, y: target.y + 20 }, 60);
+      await page.getByTestId('drag-ghost').waitFor();
+      await page.mouse.up();
+      await cardIn(page, 'Code', key).waitFor();
+      const frames = await page.evaluate(() => {
+        const w = window as unknown as { frames: number[]; framesStop: boolean };
+        w.framesStop = true;
+        return w.frames;
+      });
+      const gaps = frames.slice(1).map((t, i) => t - frames[i]);
+      const sorted = [...gaps].sort((a, b) => a - b);
+      const drag = { frames: frames.length, median: median(gaps), p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))], max: sorted[sorted.length - 1] };
+      console.log(`drag across the 1,000-card board: ${drag.frames} frames; gap median ${drag.median.toFixed(1)} ms, p95 ${drag.p95.toFixed(1)} ms, max ${drag.max.toFixed(1)} ms`);
+      writeFileSync(artifactPath('board-render.json'), JSON.stringify({ times, median: med, drag: { ...drag, gaps } }, null, 2));
+      expect(gaps.length).toBeGreaterThan(10); // frames were drawn during the drag
+    }, 600_000);
   },
 );

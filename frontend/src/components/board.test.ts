@@ -271,7 +271,9 @@ describe('PlanBoard', () => {
     const steps = within(detail).getAllByTestId('transition');
     expect(steps.map((t) => t.dataset.cause)).toEqual(['user', 'user', 'undo']);
     expect(steps[0].textContent).toContain('created in Plan');
+    expect(steps[0].textContent).not.toContain('by Ann');
     expect(steps[1].textContent).toContain('Plan → Code');
+    expect(steps[1].textContent).toContain('moved by hand by Ann Lee <ann@example.com>');
     expect(steps[1].dataset.undone).toBe('true');
     expect(steps[1].classList.contains('undone')).toBe(true);
     expect(within(detail).getByTestId('environment').textContent).toContain('currently on staging: v1.4.0');
