@@ -244,6 +244,27 @@ describe('App with several projects', () => {
     expect(screen.queryByTestId('start-back')).toBeNull();
   });
 
+  it('opens a project closed a moment ago with a fresh shell, not the stopped one', async () => {
+    history.replaceState(null, '', '#/build/5');
+    const { go } = start(SHOP);
+    await settle();
+    expect(screen.getByTestId('run-detail').dataset.runId).toBe('5');
+    const runsBefore = go.calls.filter((c) => c.method === 'Runs').length;
+
+    await fireEvent.click(screen.getByTestId('project-switcher'));
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: 'Close shop' }));
+    await settle();
+    expect(screen.getByTestId('start-screen')).toBeTruthy();
+
+    await fireEvent.click(screen.getAllByTestId('recent-project').find((r) => r.dataset.path === SHOP)!);
+    await settle();
+    expect(within(header()).getByText('shop')).toBeTruthy();
+    expect(screen.queryByTestId('run-detail')).toBeNull();
+    expect(location.hash).toBe('#/build');
+    expect(go.calls.filter((c) => c.method === 'Runs').length).toBeGreaterThan(runsBefore);
+  });
+
   it('does not start a run with r on the start screen', async () => {
     const { go } = start('');
     await settle();

@@ -102,16 +102,29 @@ describe('Tour', () => {
     await settle();
     expect(go.calls.filter((c) => c.method === 'DemoEdit').map((c) => c.args)).toEqual([['break-test', false]]);
     expect(panel()!.dataset.step).toBe('code');
-    await key('ArrowRight'); // started: Next
+    await key('PageDown'); // started: Next
     expect(panel()!.dataset.step).toBe('fail');
     await key('PageUp');
     expect(panel()!.dataset.step).toBe('code');
     await key('PageDown'); // the edit was made: not again
     expect(panel()!.dataset.step).toBe('fail');
-    await key('ArrowLeft');
+    await key('PageUp');
     expect(panel()!.dataset.step).toBe('code');
     expect(go.calls.filter((c) => c.method === 'DemoEdit')).toHaveLength(1);
     expect(opened).toEqual(['plan', 'build', 'build', 'build', 'build', 'build']);
+  });
+
+  it('leaves the arrow keys to the page (the plan board moves cards with them)', async () => {
+    const { go } = mount(true);
+    await key('PageDown'); // plan → code, whose edit is pending
+    for (const k of ['ArrowRight', 'ArrowLeft']) {
+      const e = new KeyboardEvent('keydown', { key: k, cancelable: true, bubbles: true });
+      document.body.dispatchEvent(e);
+      expect(e.defaultPrevented, k).toBe(false);
+    }
+    await settle();
+    expect(panel()!.dataset.step).toBe('code');
+    expect(go.calls.filter((c) => c.method === 'DemoEdit')).toHaveLength(0);
   });
 
   it('leaves the keys to text fields, and to the page once the tour is skipped', async () => {
@@ -151,16 +164,58 @@ describe('Tour', () => {
     await settle();
     expect(screen.getByTestId('tour-error').textContent).toBe('Run #5 failed; nothing was released.');
     expect(screen.queryByTestId('tour-busy')).toBeNull();
-    expect(panel()!.dataset.work).toBe('started');
     expect(screen.getByTestId('tour-state').textContent).toContain('Waiting for a release');
-    // The button tries again; the clicker moves on.
-    await fireEvent.click(screen.getByRole('button', { name: 'Run and release' }));
+    // The failed work counts as not started: the clicker tries it again, then moves on.
+    expect(panel()!.dataset.work).toBe('pending');
+    expect(saved().started).not.toContain('release');
+    await key('PageDown');
+    await tick();
+    expect(panel()!.dataset.step).toBe('release');
     expect(work.ctxs).toHaveLength(2);
     work.end();
     await settle();
     expect(screen.queryByTestId('tour-error')).toBeNull();
+    expect(panel()!.dataset.work).toBe('started');
     await key('PageDown');
     expect(panel()!.dataset.step).toBe('staging');
+  });
+
+  it('tries the work again with its button after a failure', async () => {
+    const work = held();
+    const { tour } = mount(true, {}, { 'run-and-release': work.fn });
+    for (let i = 0; i < 4; i++) tour.dispatch({ kind: 'next' });
+    await key('PageDown');
+    work.end(new Error('Run #5 failed; nothing was released.'));
+    await settle();
+    await fireEvent.click(screen.getByRole('button', { name: 'Run and release' }));
+    expect(work.ctxs).toHaveLength(2);
+    expect(screen.queryByTestId('tour-error')).toBeNull();
+    expect(panel()!.dataset.work).toBe('busy');
+  });
+
+  it('stops the work of a step it leaves by Next or Back; its failure shows nowhere', async () => {
+    const work = held();
+    const { tour } = mount(true, {}, { 'run-and-release': work.fn });
+    for (let i = 0; i < 4; i++) tour.dispatch({ kind: 'next' });
+    await key('PageDown');
+    expect(tour.busy).toBe(true);
+    await fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(work.ctxs[0].signal!.aborted).toBe(true);
+    expect(tour.busy).toBe(false);
+    expect(panel()!.dataset.step).toBe('staging');
+    work.end(new Error('Run #5 failed; nothing was released.'));
+    await settle();
+    expect(screen.queryByTestId('tour-error')).toBeNull();
+    expect(tour.error).toBe('');
+
+    // Back: the release step's work was started and stopped, not failed; it stays started.
+    await fireEvent.click(screen.getByRole('button', { name: 'Back' }));
+    expect(panel()!.dataset.step).toBe('release');
+    await fireEvent.click(screen.getByRole('button', { name: 'Run and release' }));
+    expect(work.ctxs).toHaveLength(2);
+    await fireEvent.click(screen.getByRole('button', { name: 'Back' }));
+    expect(work.ctxs[1].signal!.aborted).toBe(true);
+    expect(tour.busy).toBe(false);
   });
 
   it('stops waiting for its work when skipped', async () => {
@@ -176,6 +231,26 @@ describe('Tour', () => {
     work.end(new Error('late'));
     await settle();
     expect(tour.error).toBe('');
+  });
+
+  it('stops its work when another project, or none, becomes current', async () => {
+    const work = held();
+    const { go, tour } = mount(true, {}, { 'run-and-release': work.fn });
+    for (let i = 0; i < 4; i++) tour.dispatch({ kind: 'next' });
+    await key('PageDown');
+    go.emit('project.switched', { path: '/srv/shop', name: 'shop' }); // still this one: goes on
+    expect(work.ctxs[0].signal!.aborted).toBe(false);
+    go.emit('project.switched', { path: '/srv/other', name: 'other' });
+    expect(work.ctxs[0].signal!.aborted).toBe(true);
+    expect(tour.busy).toBe(false);
+    work.end(new Error('Run #5 failed; nothing was released.'));
+    await settle();
+    expect(tour.error).toBe('');
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Run and release' }));
+    expect(work.ctxs).toHaveLength(2);
+    go.emit('project.switched', { path: '', name: '' });
+    expect(work.ctxs[1].signal!.aborted).toBe(true);
   });
 
   it('runs and releases from the Release step', async () => {

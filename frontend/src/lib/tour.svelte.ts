@@ -55,11 +55,16 @@ export class TourState {
     this.#work = opts.work ?? TOUR_WORK;
   }
 
-  /** Follows the events the steps wait for; returns the function that stops. */
+  /**
+   * Follows the events the steps wait for, and the current project: when another project (or
+   * none) becomes current, the work under way stops, since its calls would go to that project.
+   * Returns the function that stops.
+   */
   start(): () => void {
     const offs = tourTopics(this.steps).map((topic) =>
       this.api.on(topic, (payload) => this.dispatch({ kind: 'event', topic, payload } as TourInput)),
     );
+    offs.push(this.api.on('project.switched', (ref) => ref.path !== this.#path && this.#stopWork()));
     return () => {
       offs.forEach((off) => off());
       this.#stopWork();
@@ -83,17 +88,24 @@ export class TourState {
     if (!from || !this.#path) return;
     const next = tourReduce(from, input, this.steps);
     if (next === this.progress) return;
-    if (input.kind !== 'event' && input.kind !== 'work') this.error = '';
-    if (next.status !== 'running' || input.kind === 'restart') this.#stopWork();
+    const moved = input.kind === 'next' || input.kind === 'back' || input.kind === 'restart';
+    if (moved || input.kind === 'skip') this.error = '';
+    // A step left behind stops its work, so that its failure cannot show on another step.
+    if (moved || next.status !== 'running') this.#stopWork();
     this.progress = next;
     saveTour(this.#storage, this.#path, next);
-    if ((input.kind === 'next' || input.kind === 'back' || input.kind === 'restart') && this.step) this.#open(this.step.place);
+    if (moved && this.step) this.#open(this.step.place);
   }
 
-  /** Does the shown step's work; what it is doing shows as `note`, a failure as `error`. */
+  /**
+   * Does the shown step's work; what it is doing shows as `note`, a failure as `error` (and
+   * the step's work counts as not started, so that PageDown tries it again). Next, Back, Skip
+   * and a restart stop it.
+   */
   async act(): Promise<void> {
-    const action = this.step?.action;
-    if (!action || this.busy) return;
+    const step = this.step;
+    const action = step?.action;
+    if (!step || !action || this.busy) return;
     const abort = new AbortController();
     this.#abort = abort;
     this.dispatch({ kind: 'work' });
@@ -103,7 +115,10 @@ export class TourState {
     try {
       await this.#work[action.work]({ api: this.api, signal: abort.signal, say: (text) => !abort.signal.aborted && (this.note = text) });
     } catch (err) {
-      if (!(err instanceof WorkStopped) && !abort.signal.aborted) this.error = toApiError(err).message;
+      if (!(err instanceof WorkStopped) && !abort.signal.aborted) {
+        this.dispatch({ kind: 'failed', step: step.id });
+        this.error = toApiError(err).message;
+      }
     } finally {
       if (this.#abort === abort) {
         this.#abort = null;

@@ -124,6 +124,14 @@ describe('the tour', () => {
     expect(tourReduce(p, { kind: 'restart' })).toEqual(startTour());
   });
 
+  it('counts a step whose work failed as not started, so that its work is pending again', () => {
+    const p = at('release', ['code'], ['code', 'release']);
+    const failed = tourReduce(p, { kind: 'failed', step: 'release' });
+    expect(failed).toEqual(at('release', ['code'], ['code']));
+    expect(workPending(failed)).toBe(true);
+    expect(tourReduce(failed, { kind: 'failed', step: 'release' })).toBe(failed);
+  });
+
   it.each([
     ['plan', [], [], false],
     ['code', [], [], true],
@@ -155,12 +163,12 @@ describe('the tour', () => {
 
     it.each([
       ['PageDown', s({ pending: true }), 'work'],
-      ['ArrowRight', s({ pending: true }), 'work'],
       ['PageDown', s(), 'next'],
-      ['ArrowRight', s(), 'next'],
+      ['ArrowRight', s(), null],
+      ['ArrowRight', s({ pending: true }), null],
       ['PageDown', s({ busy: true }), 'wait'],
       ['PageUp', s(), 'back'],
-      ['ArrowLeft', s({ pending: true }), 'back'],
+      ['ArrowLeft', s(), null],
       ['PageUp', s({ busy: true }), 'back'],
       ['PageDown', s({ running: false, pending: true }), null],
       ['Enter', s({ pending: true }), null],
@@ -174,12 +182,12 @@ describe('the tour', () => {
       const area = document.createElement('textarea');
       for (const e of [
         press('PageDown', { target: input }),
-        press('ArrowRight', { target: area }),
+        press('PageUp', { target: area }),
         press('PageDown', { ctrlKey: true }),
-        press('ArrowLeft', { altKey: true }),
-        press('ArrowRight', { shiftKey: true }),
+        press('PageUp', { altKey: true }),
+        press('PageDown', { shiftKey: true }),
         press('PageUp', { metaKey: true }),
-        press('ArrowRight', { defaultPrevented: true }),
+        press('PageDown', { defaultPrevented: true }),
       ]) {
         expect(tourKeyCommand(e, s({ pending: true })), e.key).toBeNull();
       }

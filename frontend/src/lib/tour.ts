@@ -159,9 +159,14 @@ export interface TourProgress {
   started: string[];
 }
 
-/** What moves the tour: the presenter's buttons (work: the shown step's work starts), or an event of the workbench. */
+/**
+ * What moves the tour: the presenter's buttons (work: the shown step's work starts), a step's
+ * work failing (its step counts as not started again, so that the next press retries it), or
+ * an event of the workbench.
+ */
 export type TourInput =
   | { kind: 'next' | 'back' | 'skip' | 'restart' | 'work' }
+  | { kind: 'failed'; step: string }
   | { [T in Topic]: { kind: 'event'; topic: T; payload: EventMap[T] } }[Topic];
 
 /** The topics the tour's steps wait for. */
@@ -199,6 +204,8 @@ export function tourReduce(p: TourProgress, input: TourInput, steps: readonly To
       const id = steps[p.step]?.id;
       return p.status !== 'running' || !id || p.started.includes(id) ? p : { ...p, started: [...p.started, id] };
     }
+    case 'failed':
+      return p.started.includes(input.step) ? { ...p, started: p.started.filter((id) => id !== input.step) } : p;
   }
   if (p.status !== 'running') return p;
   const here = steps[p.step];
@@ -222,19 +229,18 @@ export type TourKeyCommand = 'work' | 'next' | 'back' | 'wait';
 export type TourKeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'defaultPrevented' | 'target'>;
 
 /**
- * The clicker's keys while the tour runs and no text field has the focus: PageDown or
- * ArrowRight does the step's work when it has work not yet started, else moves Next;
- * while the work goes on it waits (a second press does not run ahead of it). PageUp or
- * ArrowLeft moves Back. A key with a modifier, or one a control took already, is not the tour's.
+ * The clicker's keys while the tour runs and no text field has the focus: PageDown does
+ * the step's work when it has work not yet started, else moves Next; while the work goes
+ * on it waits (a second press does not run ahead of it). PageUp moves Back. The arrow keys
+ * stay the page's (the plan board moves cards with them). A key with a modifier, or one a
+ * control took already, is not the tour's.
  */
 export function tourKeyCommand(e: TourKeyPress, s: { running: boolean; pending: boolean; busy: boolean }): TourKeyCommand | null {
   if (!s.running || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey || e.defaultPrevented || typing(e.target)) return null;
   switch (e.key) {
     case 'PageDown':
-    case 'ArrowRight':
       return s.busy ? 'wait' : s.pending ? 'work' : 'next';
     case 'PageUp':
-    case 'ArrowLeft':
       return 'back';
     default:
       return null;
