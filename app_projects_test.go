@@ -53,7 +53,7 @@ func TestAppWithNoProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := json.Marshal(info)
-	if string(data) != `{"current":"","open":[],"recent":[]}` {
+	if string(data) != `{"current":"","open":[],"recent":[],"problem":""}` {
 		t.Errorf("Projects with none open: %s", data)
 	}
 }

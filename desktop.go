@@ -89,9 +89,7 @@ func (d *desktop) open() error {
 		return err
 	}
 	d.app.workspace = w
-	if _, err := w.Open(d.dir); err != nil {
-		return err
-	}
+	w.OpenOrExplain(d.dir) // a folder that does not open leaves the start screen, saying why
 	return nil
 }
 

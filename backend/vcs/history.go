@@ -239,7 +239,7 @@ const clockSkew = 24 * time.Hour
 // ancestors. It walks back from tip, newest first, and stops once every sha is found or
 // the walk has gone a day (clockSkew) past the oldest of those it has not found, so a sha
 // off tip's history costs no more than the history since it. SHAs that are not commits of
-// the repository are never contained.
+// the repository are never contained; a tip that is not one is an error wrapping ErrNoCommit.
 func (r *Repo) Contains(tip string, shas []string) ([]string, error) {
 	want := map[plumbing.Hash]time.Time{}
 	for _, s := range shas {
@@ -249,6 +249,9 @@ func (r *Repo) Contains(tip string, shas []string) ([]string, error) {
 		}
 	}
 	start, err := object.GetCommit(r.repo.Storer, plumbing.NewHash(tip))
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return nil, fmt.Errorf("%w %s in %s (%w)", ErrNoCommit, short(tip), r.dir, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s of %s: %w", short(tip), r.dir, err)
 	}

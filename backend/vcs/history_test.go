@@ -109,7 +109,7 @@ func TestHistory(t *testing.T) {
 			t.Errorf("Contains(%s, %v) = %v, %v; want %v", short(c.tip), c.shas, got, err, c.want)
 		}
 	}
-	if _, err := r.Contains("0123456789abcdef0123456789abcdef01234567", []string{first}); err == nil {
-		t.Error("Contains of a missing tip: want an error")
+	if _, err := r.Contains("0123456789abcdef0123456789abcdef01234567", []string{first}); !errors.Is(err, ErrNoCommit) {
+		t.Errorf("Contains of a missing tip: %v, want ErrNoCommit", err)
 	}
 }

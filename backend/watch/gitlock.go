@@ -55,8 +55,12 @@ func linkedIndexLock(dir, dotGit string) string {
 // gitBusy reports whether git holds the index lock for the burst in progress: the lock
 // exists and was taken at most gitHoldMax before the burst began, the burst began at most
 // gitHoldMax ago and its last change came at most gitQuietMax ago.
+// Outside a repository it looks for one again each time, since `git init` may have made it.
 func (w *Watcher) gitBusy(now time.Time) bool {
 	first := w.pending.first
+	if w.lockPath == "" {
+		w.lockPath = indexLock(w.opts.Root)
+	}
 	if w.lockPath == "" || now.Sub(first) > gitHoldMax || now.Sub(w.pending.last) > gitQuietMax {
 		return false
 	}

@@ -111,3 +111,21 @@ func TestGitCheckoutOf10000FilesIsOneBatch(t *testing.T) {
 	s := sentinel(t, root)
 	expectFiles(t, w, s)
 }
+
+// A folder that becomes a repository while watched (onboarding's git init) has its index
+// lock heeded from then on.
+func TestGitIndexLockAfterGitInit(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	w := watchTree(t, root, Options{Debounce: 10 * time.Millisecond, MaxWait: 50 * time.Millisecond})
+	s := sentinel(t, root)
+	expectFiles(t, w, s) // a burst outside any repository
+	git(t, root, "init", "-q")
+	lock := filepath.Join(root, ".git", "index.lock")
+	writeFile(t, lock, "")
+	writeFile(t, filepath.Join(root, "a.txt"), "a")
+	time.Sleep(300 * time.Millisecond) // many quiet windows and maximum waits: they must not end the burst
+	writeFile(t, filepath.Join(root, "b.txt"), "b")
+	must(t, os.Remove(lock))
+	expectFiles(t, w, "a.txt", "b.txt")
+}

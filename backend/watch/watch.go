@@ -99,7 +99,7 @@ type Batch struct {
 type Watcher struct {
 	opts     Options
 	prefix   string            // Root with a trailing separator, cut from event paths
-	lockPath string            // the git index lock that holds bursts back, "" outside git
+	lockPath string            // the git index lock that holds bursts back, "" outside git (so far)
 	fs       *fsnotify.Watcher // nil when polling
 	addWatch func(dir string) error
 

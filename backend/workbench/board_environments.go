@@ -3,9 +3,11 @@ package workbench
 import (
 	"context"
 	"errors"
+	"log"
 	"slices"
 	"strings"
 
+	"eightfold/backend/config"
 	"eightfold/backend/store"
 	"eightfold/backend/vcs"
 )
@@ -20,7 +22,8 @@ const (
 
 // EnvironmentInfo is what runs on a target of the card's work.
 type EnvironmentInfo struct {
-	Env     string `json:"env"`     // the target's name: "staging", "production", …
+	Env     string `json:"env"`     // as the card's deploy links name it: "production" or "staging" (envName)
+	Target  string `json:"target"`  // the target's name in eightfold.yaml
 	Version string `json:"version"` // of the target's current deploy, which contains the card's work
 	At      string `json:"at"`      // when that deploy finished
 }
@@ -29,9 +32,11 @@ type EnvironmentInfo struct {
 // target whose current deploy (its last successful deploy, promotion or rollback) is of a
 // commit that contains one of the card's closing commits. A redeploy shows its version at
 // once; a rollback to a release without the work takes the target off the list, one to an
-// older release that has it shows that release. Staging and production come first, other
-// targets by name. A project that is not a git repository, or a card with no closing
-// commit, runs nowhere.
+// older release that has it shows that release. Each is labelled as the card's deploy links
+// label it (staging or production); staging comes first, then production, each by target
+// name. A target whose commit the repository no longer has is left out, as is one whose
+// history cannot be read (that is logged). A project that is not a git repository, or a
+// card with no closing commit, runs nowhere.
 func (p *Project) environments(ctx context.Context, links []store.Link) ([]EnvironmentInfo, error) {
 	out := []EnvironmentInfo{}
 	var work []string
@@ -55,23 +60,41 @@ func (p *Project) environments(ctx context.Context, links []store.Link) ([]Envir
 		return nil, err
 	}
 	defer repo.Close()
+	cfg, _ := config.Load(p.dir) // a broken config labels targets by their own names
 	for _, d := range current {
 		if d.Commit == "" {
 			continue
 		}
-		// A deployed commit the repository no longer has (history rewritten since)
-		// cannot be shown to contain the work: the target is left out.
-		if in, err := repo.Contains(d.Commit, work); err == nil && len(in) > 0 {
-			out = append(out, EnvironmentInfo{Env: d.Target, Version: d.Version, At: rfc3339(d.FinishedMs)})
+		in, err := repo.Contains(d.Commit, work)
+		switch {
+		case errors.Is(err, vcs.ErrNoCommit):
+			// A deployed commit the repository no longer has (history rewritten since)
+			// cannot be shown to contain the work: the target is left out.
+		case err != nil:
+			log.Printf("where card work runs: %s (deploy #%d) is left out: %v", d.Target, d.ID, err)
+		case len(in) > 0:
+			out = append(out, EnvironmentInfo{Env: envLabel(cfg, d.Target), Target: d.Target, Version: d.Version, At: rfc3339(d.FinishedMs)})
 		}
 	}
 	slices.SortFunc(out, func(a, b EnvironmentInfo) int {
 		if d := envOrder(a.Env) - envOrder(b.Env); d != 0 {
 			return d
 		}
-		return strings.Compare(a.Env, b.Env)
+		return strings.Compare(a.Target, b.Target)
 	})
 	return out, nil
+}
+
+// envLabel is the environment the deploys of target are linked under on cards (envName),
+// or the target's own name when cfg (nil when it does not load) has no such target.
+func envLabel(cfg *config.Config, target string) string {
+	if cfg == nil {
+		return target
+	}
+	if t, ok := cfg.Targets[target]; ok {
+		return envName(t)
+	}
+	return target
 }
 
 func envOrder(env string) int {

@@ -117,7 +117,7 @@ func (p *Project) inBackground(job *deployJob, fn func(context.Context)) (Deploy
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	id, info := job.rec.ID, deployInfo(job.rec) // read before the job's goroutine writes it
-	p.deploys[id] = cancel
+	p.deploys[id] = backgroundDeploy{cancel: cancel, target: job.rec.Target}
 	p.wg.Add(1)
 	p.mu.Unlock()
 	go func() {
@@ -137,12 +137,33 @@ func (p *Project) inBackground(job *deployJob, fn func(context.Context)) (Deploy
 // back if it had switched, and releases the lock.
 func (p *Project) CancelDeploy(id int64) error {
 	p.mu.Lock()
-	cancel, ok := p.deploys[id]
+	d, ok := p.deploys[id]
 	p.mu.Unlock()
 	if !ok {
 		return errorf(CodeConflict, "deploy %d is not going", id)
 	}
-	cancel()
+	d.cancel()
+	return nil
+}
+
+// backgroundDeploy is a deploy going in the background: how to cancel it, and its target.
+type backgroundDeploy struct {
+	cancel context.CancelFunc
+	target string
+}
+
+// closeUnlessDeploying starts closing the project, so that it starts no more deploys, runs
+// or jobs, unless a deploy is going in the background: then nothing changes and the error
+// (a conflict) names the oldest such deploy. Close finishes what it starts.
+func (p *Project) closeUnlessDeploying() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.deploys) > 0 {
+		id := slices.Min(slices.Collect(maps.Keys(p.deploys)))
+		return errorf(CodeConflict, "%s is deploying to %s (deploy #%d): wait for it to end or cancel it first",
+			p.name, p.deploys[id].target, id)
+	}
+	p.closed = true
 	return nil
 }
 

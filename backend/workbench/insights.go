@@ -127,10 +127,10 @@ func (p *Project) changesBetween(green store.Run, run RunInfo) *ChangesInfo {
 	}
 	from, fromNote := p.snapshot(green.ID, green.Commit, green.Dirty)
 	to, toNote := p.snapshot(run.ID, run.Commit, run.Dirty)
-	ch.Note = strings.Join(slices.DeleteFunc([]string{fromNote, toNote}, func(s string) bool { return s == "" }), "; ")
+	ch.Note = joinNotes(fromNote, toNote)
 	c, err := vcs.Between(p.dir, from, to)
 	if err != nil {
-		ch.Note = err.Error()
+		ch.Note = joinNotes(ch.Note, err.Error())
 		return ch
 	}
 	for _, cm := range c.Commits {
@@ -138,6 +138,11 @@ func (p *Project) changesBetween(green store.Run, run RunInfo) *ChangesInfo {
 	}
 	ch.MoreCommits, ch.Files = c.More, c.Files
 	return ch
+}
+
+// joinNotes joins the notes that are not empty with "; ".
+func joinNotes(notes ...string) string {
+	return strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
 }
 
 // snapshot is the code a run tested as recorded, and a note when its uncommitted changes

@@ -30,8 +30,12 @@ func (p *Project) ConfigPreview() (ConfigPreview, error) {
 
 // WriteConfig writes the starter eightfold.yaml (ConfigPreview) into the project, at once
 // and whole, and returns the project as it now reads. An existing config file is never
-// overwritten: that is a conflict. Nothing is committed.
+// overwritten: that is a conflict. Nothing is committed. The home folder and the root of
+// the filesystem get none (bad_request).
 func (p *Project) WriteConfig() (ProjectInfo, error) {
+	if err := p.refuseWide("write an eightfold.yaml"); err != nil {
+		return ProjectInfo{}, err
+	}
 	if f := p.configFile(); f != "" {
 		return ProjectInfo{}, errorf(CodeConflict, "%s exists already; Eightfold does not overwrite it", f)
 	}
@@ -50,8 +54,12 @@ func (p *Project) WriteConfig() (ProjectInfo, error) {
 
 // InitGit makes the project a git repository whose first branch is main, and returns the
 // project as it now reads. Nothing else is written: no commit, no .gitignore. A project in a
-// repository already is a conflict.
+// repository already is a conflict. The home folder and the root of the filesystem are
+// refused (bad_request): a repository there would hold every folder under it.
 func (p *Project) InitGit() (ProjectInfo, error) {
+	if err := p.refuseWide("make a git repository"); err != nil {
+		return ProjectInfo{}, err
+	}
 	err := vcs.Init(p.dir)
 	if errors.Is(err, vcs.ErrIsRepository) {
 		return ProjectInfo{}, errorf(CodeConflict, "%s is in a git repository already", p.dir)
@@ -60,6 +68,20 @@ func (p *Project) InitGit() (ProjectInfo, error) {
 		return ProjectInfo{}, err
 	}
 	return p.Info()
+}
+
+// refuseWide refuses to do what (such as "make a git repository") in the user's home
+// folder or the root of the filesystem, which hold far more than one project.
+func (p *Project) refuseWide(what string) error {
+	if isRoot(p.dir) {
+		return errorf(CodeBadRequest, "will not %s in %s, the root of the filesystem: open the project's own folder", what, p.dir)
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		if key, err := folderKey(home); err == nil && key == p.dir {
+			return errorf(CodeBadRequest, "will not %s in your home folder %s, which holds every other folder of yours: open the project's own folder", what, p.dir)
+		}
+	}
+	return nil
 }
 
 // configFile is the path of the project's config file, or "" when it has none.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"eightfold/backend/config"
+	"eightfold/backend/store"
 )
 
 // A Go repository without a config: the preview shows the starter detected from go.mod;
@@ -77,5 +78,37 @@ func TestInitGit(t *testing.T) {
 	}
 	if _, err := p.InitGit(); !isCode(err, CodeConflict) || !strings.Contains(err.Error(), "git repository already") {
 		t.Errorf("git init again: %v", err)
+	}
+}
+
+// Neither git init nor a starter eightfold.yaml goes into the home folder, and the root of
+// the filesystem is refused the same way.
+func TestOnboardingRefusesHomeAndRoot(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	s, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	p, err := Open(s, home, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	if _, err := p.InitGit(); !isCode(err, CodeBadRequest) || !strings.Contains(err.Error(), "home folder") {
+		t.Errorf("git init in the home folder: %v", err)
+	}
+	if _, err := p.WriteConfig(); !isCode(err, CodeBadRequest) || !strings.Contains(err.Error(), "home folder") {
+		t.Errorf("eightfold.yaml in the home folder: %v", err)
+	}
+	for _, name := range []string{".git", "eightfold.yaml"} {
+		if _, err := os.Stat(filepath.Join(home, name)); !os.IsNotExist(err) {
+			t.Errorf("%s in the home folder: %v", name, err)
+		}
+	}
+	root := &Project{dir: "/"} // refuseWide only: a test must not risk writing to /
+	if err := root.refuseWide("make a git repository"); !isCode(err, CodeBadRequest) || !strings.Contains(err.Error(), "root of the filesystem") {
+		t.Errorf("git init in /: %v", err)
 	}
 }

@@ -71,10 +71,10 @@ type Project struct {
 
 	mu      sync.Mutex
 	active  map[int64]*activeRun
-	deploys map[int64]context.CancelFunc // deploys going in the background, by record id
-	monitor *monitor.Runner              // the health checks, while MonitorInBackground runs
-	operate operateJobs                  // log streams, restarts and stops of the Operate view (operate_jobs.go)
-	targets targetActivity               // deploys going and deliberate stops, per target, for the monitor
+	deploys map[int64]backgroundDeploy // deploys going in the background, by record id
+	monitor *monitor.Runner            // the health checks, while MonitorInBackground runs
+	operate operateJobs                // log streams, restarts and stops of the Operate view (operate_jobs.go)
+	targets targetActivity             // deploys going and deliberate stops, per target, for the monitor
 	wg      sync.WaitGroup
 	closed  bool
 
@@ -96,10 +96,10 @@ type activeRun struct {
 	done   chan struct{}
 }
 
-// Open opens the repository at dir (made absolute) on the store, recording it as a project
+// Open opens the repository at dir (made absolute, its symlinks resolved) on the store, recording it as a project
 // on first use and as opened now. Events go to emit (nil: Discard).
 func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
-	abs, err := filepath.Abs(dir)
+	abs, err := folderKey(dir)
 	if err != nil {
 		return nil, fmt.Errorf("project directory %s: %w", dir, err)
 	}
@@ -119,7 +119,7 @@ func Open(s *store.Store, dir string, emit Emitter) (*Project, error) {
 		return nil, err
 	}
 	p := &Project{dir: abs, name: name, id: rec.ID, store: s, emit: emit, now: time.Now,
-		active: map[int64]*activeRun{}, deploys: map[int64]context.CancelFunc{}, watchCmds: make(chan func(*watchLoop), 8),
+		active: map[int64]*activeRun{}, deploys: map[int64]backgroundDeploy{}, watchCmds: make(chan func(*watchLoop), 8),
 		scanned: make(chan struct{})}
 	p.wg.Add(1)
 	go func() { // the board catches up with what was committed while eightfold was not looking
@@ -287,8 +287,8 @@ func (p *Project) Close() {
 	for _, a := range p.active {
 		a.cancel(errClosing)
 	}
-	for _, cancel := range p.deploys { // the engine still switches back and unlocks
-		cancel()
+	for _, d := range p.deploys { // the engine still switches back and unlocks
+		d.cancel()
 	}
 	p.operate.cancelAll()
 	p.mu.Unlock()
@@ -301,7 +301,7 @@ func (p *Project) Close() {
 // OpenExisting opens a project for reading only: it never writes to the store, and a
 // directory that has never been run yields a project with no runs.
 func OpenExisting(s *store.Store, dir string) (*Project, error) {
-	abs, err := filepath.Abs(dir)
+	abs, err := folderKey(dir)
 	if err != nil {
 		return nil, fmt.Errorf("project directory %s: %w", dir, err)
 	}

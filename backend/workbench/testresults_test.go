@@ -415,3 +415,15 @@ func gitCommitAll(t *testing.T, dir, msg string) {
 		gitRun(t, dir, args...)
 	}
 }
+
+// When the commits between two runs cannot be read, that error joins the note about the
+// green run's unrecorded edits instead of replacing it.
+func TestChangesSinceGreenKeepEveryNote(t *testing.T) {
+	p, _ := newProject(t, "steps: [{name: a, run: 'true'}]\n")
+	head := gitInit(t, p.Dir())
+	green := store.Run{ID: 999, Commit: head, Dirty: true} // its uncommitted paths were never recorded
+	ch := p.changesBetween(green, RunInfo{ID: 1000, Commit: "0123456789abcdef0123456789abcdef01234567"})
+	if !strings.Contains(ch.Note, "uncommitted changes of run #999") || !strings.Contains(ch.Note, "; ") {
+		t.Errorf("note %q: want the unrecorded edits of run #999, then the git error", ch.Note)
+	}
+}

@@ -3,7 +3,9 @@ package workbench
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,6 +36,9 @@ type ProjectsInfo struct {
 	Current string          `json:"current"` // absolute path; "" when no project is open
 	Open    []OpenProject   `json:"open"`    // in the order they were opened
 	Recent  []RecentProject `json:"recent"`  // newest first, the open ones included
+	// Problem says why the folder the workbench was started on did not open, while no
+	// project is open; "" otherwise.
+	Problem string `json:"problem"`
 }
 
 // OpenProject is a project open in the workspace.
@@ -66,11 +71,14 @@ type Workspace struct {
 	emit  Emitter
 	opts  WorkspaceOptions
 
-	ops     sync.Mutex // one opening or closing at a time
-	mu      sync.Mutex // guards open and seq
-	open    []*opened  // in the order they were opened
-	seq     uint64     // counts the times a project was made current
-	current atomic.Pointer[opened]
+	ops      sync.Mutex               // one opening, or start of a closing, at a time
+	mu       sync.Mutex               // guards open, closing, seq and problem
+	open     []*opened                // in the order they were opened
+	problem  string                   // why the first folder did not open (OpenOrExplain)
+	closing  map[string]chan struct{} // folders whose project is closing, closed when it has
+	seq      uint64                   // counts the times a project was made current
+	current  atomic.Pointer[opened]   // swapped, and announced, under switchMu
+	switchMu sync.RWMutex             // written to swap current; read to pass an event of current on
 }
 
 // opened is a project open in a workspace, with what runs in its background.
@@ -106,18 +114,20 @@ func (w *Workspace) Current() (*Project, error) {
 	return nil, errorf(CodeNoProject, "no project is open: open a folder from the start screen")
 }
 
-// Open opens the folder at dir (made absolute) with its watcher and health checks, or
-// finds it open already; either way it becomes the current project. A folder that is not
-// a git repository opens too. A missing folder is not_found, a file bad_request.
+// Open opens the folder at dir (made absolute, its symlinks resolved) with its watcher and
+// health checks, or finds it open already; either way it becomes the current project. A
+// folder that is not a git repository opens too. A missing folder is not_found; a file, or
+// the root of the filesystem, bad_request. A folder whose project is closing opens again
+// once it has closed.
 func (w *Workspace) Open(dir string) (*Project, error) {
-	abs, err := filepath.Abs(dir)
+	abs, err := folderKey(dir)
 	if err != nil {
 		return nil, errorf(CodeBadRequest, "the folder %s: %v", dir, err)
 	}
 	if err := checkFolder(abs); err != nil {
 		return nil, err
 	}
-	w.ops.Lock()
+	w.lockOpening(abs)
 	defer w.ops.Unlock()
 	if o := w.find(abs); o != nil {
 		if err := w.store.TouchProject(context.Background(), o.p.id, o.p.now().UnixMilli()); err != nil {
@@ -143,22 +153,62 @@ func (w *Workspace) Open(dir string) (*Project, error) {
 	return p, nil
 }
 
+// lockOpening takes w.ops once the project of dir is not closing: opening it again waits
+// for the closing one to be done with the folder.
+func (w *Workspace) lockOpening(dir string) {
+	for {
+		w.ops.Lock()
+		w.mu.Lock()
+		done := w.closing[dir]
+		w.mu.Unlock()
+		if done == nil {
+			return
+		}
+		w.ops.Unlock()
+		<-done
+	}
+}
+
 // CloseProject stops the watcher and health checks of the open project at dir and closes
 // it. When it was current, the open project made current most recently before becomes
-// current, or none.
+// current, or none. A run in progress is cancelled; a deploy going is not: while one goes
+// the project stays open and the error is a conflict naming it. Other projects open and
+// close while this one finishes closing.
 func (w *Workspace) CloseProject(dir string) error {
-	abs, err := filepath.Abs(dir)
+	abs, err := folderKey(dir)
 	if err != nil {
 		return errorf(CodeBadRequest, "the folder %s: %v", dir, err)
 	}
+	o, err := w.detach(abs)
+	if err != nil {
+		return err
+	}
+	o.close()
+	w.mu.Lock()
+	close(w.closing[abs])
+	delete(w.closing, abs)
+	w.mu.Unlock()
+	return nil
+}
+
+// detach takes the open project at dir out of the workspace, marked as closing, and makes
+// another current when it was: what CloseProject does before closing it.
+func (w *Workspace) detach(dir string) (*opened, error) {
 	w.ops.Lock()
 	defer w.ops.Unlock()
-	o := w.find(abs)
+	o := w.find(dir)
 	if o == nil {
-		return errorf(CodeNotFound, "%s is not open", abs)
+		return nil, errorf(CodeNotFound, "%s is not open", dir)
+	}
+	if err := o.p.closeUnlessDeploying(); err != nil {
+		return nil, err
 	}
 	w.mu.Lock()
 	w.open = slices.DeleteFunc(w.open, func(c *opened) bool { return c == o })
+	if w.closing == nil {
+		w.closing = map[string]chan struct{}{}
+	}
+	w.closing[dir] = make(chan struct{})
 	var next *opened
 	for _, c := range w.open {
 		if next == nil || c.used > next.used {
@@ -166,25 +216,32 @@ func (w *Workspace) CloseProject(dir string) error {
 		}
 	}
 	w.mu.Unlock()
+	w.switchMu.Lock()
+	defer w.switchMu.Unlock()
 	if w.current.Load() == o {
 		w.current.Store(next)
 		w.emit.Emit(TopicProjectSwitched, ref(next))
 	}
-	o.close()
-	return nil
+	return o, nil
 }
 
 // Close closes every open project and then the store.
 func (w *Workspace) Close() {
 	w.ops.Lock()
 	defer w.ops.Unlock()
+	w.switchMu.Lock()
 	w.current.Store(nil)
+	w.switchMu.Unlock()
 	w.mu.Lock()
 	open := w.open
 	w.open = nil
+	closing := slices.Collect(maps.Values(w.closing))
 	w.mu.Unlock()
 	for _, o := range open {
 		o.close()
+	}
+	for _, done := range closing { // a CloseProject still closing uses the store
+		<-done
 	}
 	w.store.Close()
 }
@@ -198,6 +255,8 @@ func (w *Workspace) Projects() (ProjectsInfo, error) {
 	info := ProjectsInfo{Open: make([]OpenProject, 0, len(open)), Recent: []RecentProject{}}
 	if cur != nil {
 		info.Current = cur.p.dir
+	} else {
+		info.Problem = w.startProblem()
 	}
 	for _, o := range open {
 		op, err := o.describe(o == cur)
@@ -214,6 +273,23 @@ func (w *Workspace) Projects() (ProjectsInfo, error) {
 		info.Recent = append(info.Recent, RecentProject{Path: r.Path, Name: r.Name, OpenedMs: r.OpenedMs, Exists: isDir(r.Path)})
 	}
 	return info, nil
+}
+
+// OpenOrExplain opens dir as the first project. When it cannot be opened (gone, unreadable,
+// a filesystem root), the workspace stays without a project and Projects says why, so that
+// the start screen shows the reason next to the recent projects instead of a dead window.
+func (w *Workspace) OpenOrExplain(dir string) {
+	if _, err := w.Open(dir); err != nil {
+		w.mu.Lock()
+		w.problem = fmt.Sprintf("Eightfold was started on %s, which could not be opened: %v", dir, err)
+		w.mu.Unlock()
+	}
+}
+
+func (w *Workspace) startProblem() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.problem
 }
 
 // FolderPath is the folder a face asked for as an absolute path: "~" and "~/…" are the
@@ -234,8 +310,16 @@ func FolderPath(path string) (string, error) {
 }
 
 // route passes an event of o on to the face when o is current, and a notice in any case.
+// It holds switchMu for reading from the check to the emit, so no event of a project
+// reaches the face after the project.switched that made another current.
 func (w *Workspace) route(o *opened, topic string, payload any) {
-	if topic == TopicNotify || w.current.Load() == o {
+	if topic == TopicNotify {
+		w.emit.Emit(topic, payload)
+		return
+	}
+	w.switchMu.RLock()
+	defer w.switchMu.RUnlock()
+	if w.current.Load() == o {
 		w.emit.Emit(topic, payload)
 	}
 }
@@ -258,6 +342,8 @@ func (w *Workspace) makeCurrent(o *opened) {
 	w.seq++
 	o.used = w.seq
 	w.mu.Unlock()
+	w.switchMu.Lock()
+	defer w.switchMu.Unlock()
 	if w.current.Swap(o) != o {
 		w.emit.Emit(TopicProjectSwitched, ref(o))
 	}
@@ -294,7 +380,8 @@ func (o *opened) close() {
 }
 
 // checkFolder says why dir cannot be opened as a project: not_found when it does not
-// exist, bad_request when it is not a folder.
+// exist, bad_request when it is not a folder or is the root of the filesystem (watching it
+// would watch every file of the machine).
 func checkFolder(dir string) error {
 	fi, err := os.Stat(dir)
 	switch {
@@ -304,9 +391,28 @@ func checkFolder(dir string) error {
 		return errorf(CodeBadRequest, "cannot open %s: %v", dir, err)
 	case !fi.IsDir():
 		return errorf(CodeBadRequest, "%s is a file, not a folder: open the folder of the project", dir)
+	case isRoot(dir):
+		return errorf(CodeBadRequest, "%s is the root of the filesystem, not a project: open the project's own folder", dir)
 	}
 	return nil
 }
+
+// folderKey is dir made absolute with its symlinks resolved: the one name of a folder
+// however it is reached, under which it is open and recorded. A path that does not resolve
+// (a folder that is gone) stays as made absolute.
+func folderKey(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real, nil
+	}
+	return abs, nil
+}
+
+// isRoot reports whether the absolute path dir is the root of the filesystem.
+func isRoot(dir string) bool { return filepath.Dir(dir) == dir }
 
 // isDir reports whether path is a folder that exists.
 func isDir(path string) bool {

@@ -1,10 +1,13 @@
 package workbench
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"eightfold/backend/store"
@@ -238,6 +241,25 @@ func TestWorkspaceOpenErrors(t *testing.T) {
 	}
 }
 
+// A first folder that does not open leaves the workspace with no project, and Projects says
+// why (the start screen shows it) until a project opens.
+func TestOpenOrExplainKeepsTheReason(t *testing.T) {
+	w, _ := newWorkspace(t)
+	missing := filepath.Join(folder(t, ""), "gone")
+	w.OpenOrExplain(missing)
+	info, err := w.Projects()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Current != "" || !strings.Contains(info.Problem, missing) || !strings.Contains(info.Problem, "no folder") {
+		t.Errorf("after a missing first folder: current %q, problem %q", info.Current, info.Problem)
+	}
+	w.OpenOrExplain(folder(t, ""))
+	if info, err = w.Projects(); err != nil || info.Current == "" || info.Problem != "" {
+		t.Errorf("once a project is open: current %q, problem %q, %v", info.Current, info.Problem, err)
+	}
+}
+
 func TestFolderPath(t *testing.T) {
 	home, err := os.UserHomeDir()
 	if err != nil {
@@ -252,5 +274,156 @@ func TestFolderPath(t *testing.T) {
 		if _, err := FolderPath(in); !isCode(err, CodeBadRequest) {
 			t.Errorf("FolderPath(%q): %v, want bad_request", in, err)
 		}
+	}
+}
+
+// Closing a project while a deploy of it goes is refused, naming the deploy; the deploy
+// goes on and the project stays open and current. Once the deploy ends it closes.
+func TestWorkspaceCloseProjectWhileDeploying(t *testing.T) {
+	w, _ := newWorkspace(t)
+	p := openWatched(t, w, folder(t, catStep))
+	release, cancelled := make(chan struct{}), make(chan bool, 1)
+	job := &deployJob{p: p, rec: store.Deploy{ID: 42, Target: "staging"}}
+	if _, err := p.inBackground(job, func(ctx context.Context) {
+		select {
+		case <-release:
+			cancelled <- false
+		case <-ctx.Done():
+			cancelled <- true
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err := w.CloseProject(p.Dir())
+	want := filepath.Base(p.Dir()) + " is deploying to staging (deploy #42): wait for it to end or cancel it first"
+	if !isCode(err, CodeConflict) || err.Error() != want {
+		t.Fatalf("closing while deploying: %v, want a conflict %q", err, want)
+	}
+	if cur, _ := w.Current(); cur != p || !p.WatchState().Watching {
+		t.Errorf("after the refusal: current %v, watching %v", cur, p.WatchState().Watching)
+	}
+	if _, err := p.StartRun(TriggerManual); err != nil {
+		t.Errorf("a run after the refusal: %v", err)
+	}
+	close(release)
+	if <-cancelled {
+		t.Error("the refused close cancelled the deploy")
+	}
+	waitFor(t, func() bool { p.mu.Lock(); defer p.mu.Unlock(); return len(p.deploys) == 0 })
+	if err := w.CloseProject(p.Dir()); err != nil {
+		t.Fatalf("closing after the deploy ended: %v", err)
+	}
+	if _, err := w.Current(); !isCode(err, CodeNoProject) {
+		t.Errorf("after closing: %v", err)
+	}
+}
+
+// yieldingRecorder records events after letting other goroutines run, which widens the
+// gap between a workspace's check of the current project and its emit.
+type yieldingRecorder struct{ recorder }
+
+func (r *yieldingRecorder) Emit(topic string, payload any) {
+	runtime.Gosched()
+	r.recorder.Emit(topic, payload)
+}
+
+// While projects emit from the background, switching between them never lets an event of
+// one reach the face after the project.switched that made the other current.
+func TestWorkspaceNoEventAfterSwitchingAway(t *testing.T) {
+	rec := &yieldingRecorder{}
+	w, err := OpenWorkspace(t.TempDir(), rec, WorkspaceOptions{NoWatch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Close)
+	var projects []*Project
+	for range 2 {
+		p, err := w.Open(folder(t, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		projects = append(projects, p)
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for _, p := range projects {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					p.emit.Emit("test.ping", p.Dir())
+				}
+			}
+		})
+	}
+	for i := range 100 {
+		if _, err := w.Open(projects[i%2].Dir()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	current, pings, late := "", 0, 0
+	for _, e := range rec.snapshot() {
+		switch e.topic {
+		case TopicProjectSwitched:
+			current = e.payload.(ProjectRef).Path
+		case "test.ping":
+			pings++
+			if e.payload.(string) != current {
+				late++
+			}
+		}
+	}
+	if pings == 0 || late > 0 {
+		t.Errorf("%d of %d events of a project reached the face after switching away from it", late, pings)
+	}
+}
+
+// The same folder reached through a symlink is the same open project, recorded once.
+func TestWorkspaceOpenThroughASymlink(t *testing.T) {
+	w, _ := newWorkspace(t)
+	dir := folder(t, catStep)
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := w.Open(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q != p {
+		t.Errorf("opening %s through %s opened a second project at %s", dir, link, q.Dir())
+	}
+	info, err := w.Projects()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Open) != 1 || len(info.Recent) != 1 || info.Recent[0].Path != dir {
+		t.Errorf("open %+v, recent %+v: want %s once", info.Open, info.Recent, dir)
+	}
+	if err := w.CloseProject(link); err != nil {
+		t.Errorf("closing through the symlink: %v", err)
+	}
+}
+
+// The root of the filesystem is not a project: opening it is refused.
+func TestWorkspaceRefusesTheRoot(t *testing.T) {
+	w, err := OpenWorkspace(t.TempDir(), nil, WorkspaceOptions{NoWatch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Close)
+	if _, err := w.Open("/"); !isCode(err, CodeBadRequest) || !strings.Contains(err.Error(), "root of the filesystem") {
+		t.Errorf("opening /: %v", err)
+	}
+	if _, err := w.Current(); !isCode(err, CodeNoProject) {
+		t.Errorf("after refusing /: %v", err)
 	}
 }

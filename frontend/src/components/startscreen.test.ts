@@ -38,6 +38,16 @@ describe('StartScreen', () => {
     expect(screen.queryByTestId('start-empty')).toBeNull();
   });
 
+  it('says why the folder it was started on did not open', async () => {
+    await mount(projectsInfo({ recent: recents, problem: 'Eightfold was started on /gone, which could not be opened: there is no folder /gone' }));
+    expect(screen.getByTestId('start-problem').textContent).toContain('/gone, which could not be opened');
+  });
+
+  it('shows no problem when there is none', async () => {
+    await mount(projectsInfo({ recent: recents }));
+    expect(screen.queryByTestId('start-problem')).toBeNull();
+  });
+
   it('greys out a folder that is gone and does not try to open it', async () => {
     const { go } = await mount(projectsInfo({ recent: recents }));
     const gone = screen.getAllByTestId('recent-project')[1];

@@ -61,6 +61,8 @@ export interface ProjectsInfo {
   open: OpenProject[];
   /** Newest first, at most 20, the open ones included. */
   recent: RecentProject[];
+  /** Why the folder the workbench was started on did not open, while none is open; "" otherwise. */
+  problem?: string;
 }
 
 /** The commented eightfold.yaml Eightfold would write for the current project (WriteConfig). */
@@ -488,7 +490,10 @@ export interface CardDetail {
 }
 
 export interface EnvironmentInfo {
+  /** "staging" or "production" (the target's kind), as the card's deploy links say. */
   env: string;
+  /** The target's own name. */
+  target?: string;
   version: string;
   at: string;
 }
