@@ -69,12 +69,12 @@ start_xvfb() {
 
 # wait_window REGEX [SECONDS]: prints the id of the app's window whose title matches REGEX.
 wait_window() {
-  local wid= tries=$((${2:-30} * 2))
+  local wid= tries=$((${2:-30} * 10))
   for _ in $(seq 1 "$tries"); do
     wid=$(xdotool search --name "$1" 2>/dev/null | head -n1 || true)
     [ -n "$wid" ] && { echo "$wid"; return 0; }
     kill -0 "$app_pid" 2>/dev/null || fail "the app exited before a window titled '$1' appeared"
-    sleep 0.5
+    sleep 0.1 # fine-grained: desktop-demo.sh times the window
   done
   fail "no window titled '$1' within ${2:-30} s"
 }
@@ -82,11 +82,11 @@ wait_window() {
 # wait_painted FILE: waits until the screen stops being one flat colour; FILE keeps it.
 wait_painted() {
   local sd
-  for _ in $(seq 1 40); do
+  for _ in $(seq 1 200); do
     import -window root "$1" 2>/dev/null || true
     sd=$(convert "$1" -colorspace Gray -format '%[fx:standard_deviation]' info: 2>/dev/null || echo 0)
     if awk -v s="$sd" 'BEGIN { exit !(s > 0.02) }'; then return 0; fi
-    sleep 0.5
+    sleep 0.1
   done
   fail "the window did not paint (screen is flat), see $1"
 }
