@@ -103,11 +103,10 @@ until_status "0.1.1 refused by staging's health gate" \
 shot operate-incident
 press # → Monitor
 press # a card of the incident
-"$bin" card ls --json --dir "$proj" --home "$home" >"$work/cards.json" || fail "eightfold card ls failed"
 for _ in $(seq 1 60); do
+  "$bin" card ls --json --dir "$proj" --home "$home" >"$work/cards.json" || fail "eightfold card ls failed"
   grep -q '"name": "incident"' "$work/cards.json" && break
   sleep 0.5
-  "$bin" card ls --json --dir "$proj" --home "$home" >"$work/cards.json"
 done
 grep -q '"name": "incident"' "$work/cards.json" || fail "no card of the incident on the board: $(cat "$work/cards.json")"
 shot monitor-card
