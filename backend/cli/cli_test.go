@@ -91,7 +91,7 @@ var makeProject = map[string]string{
 
 // The JSON keys documented in docs/cli.md.
 var (
-	runKeys  = []string{"branch", "changed_count", "changed_files", "commit", "dirty", "duration_ms", "error", "finished_at", "id", "project", "reason", "scope", "started_at", "status", "steps", "tests", "trigger"}
+	runKeys  = []string{"branch", "changed_count", "changed_files", "commit", "dirty", "duration_ms", "error", "finished_at", "id", "name", "project", "reason", "scope", "started_at", "status", "steps", "tests", "trigger"}
 	stepKeys = []string{"command", "duration_ms", "exit_code", "id", "log_bytes", "name", "started_at", "status", "truncated"}
 )
 

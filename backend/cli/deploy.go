@@ -31,10 +31,11 @@ func (f *deployFlags) register(fs interface {
 }
 
 func cmdDeploy(e *env) error {
-	fs, c := e.flags("deploy", "deploy TARGET [--release VERSION] [--json] [--yes] [--force-unlock] [--trust-host-key SHA256:…] [--dir D] [--home DIR]", true)
+	fs, c := e.flags("deploy", "deploy TARGET [--release VERSION | --from-tree] [--json] [--yes] [--force-unlock] [--trust-host-key SHA256:…] [--dir D] [--home DIR]", true)
 	var f deployFlags
 	f.register(fs)
 	release := fs.String("release", "", "the version or tag to deploy (default: the newest release)")
+	fromTree := fs.Bool("from-tree", false, "in CI: record the artifacts in the work tree as a release of HEAD and deploy it (docs/ci.md)")
 	pos, err := parse(fs, e.args)
 	if err != nil {
 		return err
@@ -43,7 +44,11 @@ func cmdDeploy(e *env) error {
 		return &usageError{"deploy needs one target, as named under targets: in eightfold.yaml: eightfold deploy staging"}
 	}
 	return f.run(e, c, pos[0], func(ctx context.Context, p *workbench.Project) (workbench.DeployInfo, error) {
-		return p.Deploy(ctx, workbench.DeployOptions{Target: pos[0], Release: *release, ForceUnlock: f.forceUnlock, Confirm: f.yes}, "deploy")
+		opts := workbench.DeployOptions{Target: pos[0], Release: *release, ForceUnlock: f.forceUnlock, Confirm: f.yes}
+		if *fromTree {
+			return p.DeployTree(ctx, opts)
+		}
+		return p.Deploy(ctx, opts, "deploy")
 	})
 }
 
@@ -143,13 +148,17 @@ func (v *deployView) update(d workbench.DeployInfo) {
 			}
 			continue
 		}
-		if v.shown[s.Name] {
+		if v.shown[s.Host+" "+s.Name] {
 			continue
 		}
-		v.shown[s.Name] = true
+		v.shown[s.Host+" "+s.Name] = true
 		if v.bar {
 			fmt.Fprint(v.w, "\r\033[K")
 			v.bar = false
+		}
+		if s.Host != "" {
+			fmt.Fprintf(v.w, "%s %s %-13s %s\n", mark, s.Host, s.Name, s.Detail)
+			continue
 		}
 		fmt.Fprintf(v.w, "%s %-13s %s\n", mark, s.Name, s.Detail)
 	}
@@ -171,15 +180,53 @@ func (v *deployView) summary(d workbench.DeployInfo) {
 	if d.Status == "succeeded" {
 		fmt.Fprintf(v.w, "%s #%d of %s to %s (%s) succeeded: %s sent, %d unchanged\n", kind, d.ID, d.Version, d.Target, d.Host,
 			count(d.Uploaded, "file"), d.Linked)
+		writeHosts(v.w, d.Hosts)
 		return
 	}
 	fmt.Fprintf(v.w, "%s #%d of %s to %s failed: %s\n", kind, d.ID, d.Version, d.Target, d.Failure)
-	if d.RolledBack {
+	writeHosts(v.w, d.Hosts)
+	if d.RolledBack && len(d.Hosts) == 0 {
 		fmt.Fprintln(v.w, "The previous release is current again.")
 	}
 	if d.Log != "" {
 		fmt.Fprintf(v.w, "\nLast lines of the log (all of it: eightfold deploys --log %d):\n%s", d.ID, lastLines(d.Log, 20))
 	}
+}
+
+// writeHosts prints one line per host of a deploy to a target with several hosts: its
+// state, what it runs now and how long it took.
+func writeHosts(w io.Writer, hosts []workbench.HostInfo) {
+	if len(hosts) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, h := range hosts {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%.1fs\n", h.Host, h.State, hostDetail(h), float64(h.TookMs)/1000)
+	}
+	tw.Flush()
+}
+
+// hostDetail says what a host runs after a deploy, by its state.
+func hostDetail(h workbench.HostInfo) string {
+	was := ""
+	if h.PreviousVersion != "" {
+		was = ", was " + h.PreviousVersion
+	}
+	switch h.State {
+	case deploy.HostDeployed:
+		return h.Version + " is current" + was
+	case deploy.HostRolledBack:
+		if h.Previous == "" {
+			return "back to nothing: it had no release before (its app stopped, current removed)"
+		}
+		return "back on " + h.PreviousVersion + " (releases/" + h.Previous + ")"
+	case deploy.HostFailed:
+		reason, _, _ := strings.Cut(h.Failure, "\n")
+		return reason
+	case deploy.HostUntouched:
+		return "not touched"
+	}
+	return h.Version
 }
 
 // lastLines is the last n lines of s.

@@ -44,7 +44,7 @@ func printHistory(w io.Writer, runs []workbench.RunInfo, color bool) error {
 	fmt.Fprintln(tw, "RUN\tSTATUS\tTRIGGER\tCOMMIT\tSTARTED\tDURATION\tSTEPS")
 	for _, r := range runs {
 		mark, code := statusMark(r.Status)
-		fmt.Fprintf(tw, "#%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, paint(color, code, mark+" "+r.Status), r.Trigger,
+		fmt.Fprintf(tw, "#%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, paint(color, code, mark+" "+r.Status), triggerLabel(r),
 			commitLabel(r), startedLabel(r.StartedAt), fmtDuration(r.DurationMs), stepsLabel(r.Steps))
 	}
 	return tw.Flush()

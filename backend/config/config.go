@@ -58,6 +58,7 @@ type Config struct {
 	Checks     map[string]Check // extra health checks the monitor runs, by name (top-level checks:); empty, not nil, when none
 	CheckOrder []string         // the names of Checks in the order the file lists them
 	Monitor    Monitor          // how targets' health is watched and results kept (top-level monitor:); DefaultMonitor unless set
+	CI         CI               // how `eightfold export` writes CI files (top-level ci:)
 
 	logLimitSet bool // LogLimit was written in the file, not defaulted
 }

@@ -55,10 +55,10 @@ var badConfigs = []struct {
 			`eightfold.yaml:3:5: steps[0]: unknown key "command" (did you mean "run"?); allowed keys: name, run, timeout, env, report, retries, artifacts, log_limit`},
 	{name: "unknown top-level key",
 		src:  "steps:\n  - {name: test, run: make test}\nnotify:\n  on: failure\n",
-		want: `eightfold.yaml:3:1: unknown key "notify"; allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor`},
+		want: `eightfold.yaml:3:1: unknown key "notify"; allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci`},
 	{name: "misspelt watch",
 		src:  "steps:\n  - {name: test, run: make test}\nwacth:\n  debounce: 25ms\n",
-		want: `eightfold.yaml:3:1: unknown key "wacth" (did you mean "watch"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor`},
+		want: `eightfold.yaml:3:1: unknown key "wacth" (did you mean "watch"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci`},
 	{name: "unknown watch key with suggestion",
 		src:  "watch:\n  debounse: 50ms\nsteps:\n  - {name: test, run: make test}\n",
 		want: `eightfold.yaml:2:3: watch: unknown key "debounse" (did you mean "debounce"?); allowed keys: ignore, debounce, max_wait, on_change_while_running, affected, poll, auto`},
@@ -154,7 +154,7 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:2:3: release: unknown key "inital" (did you mean "initial"?); allowed keys: initial, changelog_file, skip_types, include_merges, breaking_bumps_major, features_bump_minor`},
 	{name: "release: misspelt section",
 		src:  "relase:\n  initial: 1.0.0\nsteps:\n  - {name: test, run: make test}\n",
-		want: `eightfold.yaml:1:1: unknown key "relase" (did you mean "release"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor`},
+		want: `eightfold.yaml:1:1: unknown key "relase" (did you mean "release"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci`},
 	{name: "release is a list",
 		src:  "release: [CHANGELOG.md]\nsteps:\n  - {name: test, run: make test}\n",
 		want: `eightfold.yaml:1:10: release: expected a mapping of release settings (keys: initial, changelog_file, skip_types, include_merges, breaking_bumps_major, features_bump_minor), got a list`},
@@ -228,14 +228,14 @@ var badConfigs = []struct {
 			`eightfold.yaml:4:24: release.features_bump_minor: expected true or false, got an integer`},
 	{name: "targets: misspelt health",
 		src:  "steps:\n  - {name: a, run: b}\ntargets:\n  staging:\n    ssh: deploy@host\n    path: /srv/app\n    heath: {url: http://h/}\n",
-		want: `eightfold.yaml:7:5: targets.staging: unknown key "heath" (did you mean "health"?); allowed keys: ssh, local, identity, jump, path, start, stop, logs, health, keep, env, secrets, secrets_file, before_switch, after_deploy, promote_from, candidate_port, shared, production`},
+		want: `eightfold.yaml:7:5: targets.staging: unknown key "heath" (did you mean "health"?); allowed keys: ssh, hosts, parallel, local, identity, jump, path, start, stop, logs, health, keep, env, secrets, secrets_file, before_switch, after_deploy, promote_from, candidate_port, shared, production`},
 	{name: "targets: habitual key",
 		src: "steps:\n  - {name: a, run: b}\ntargets:\n  staging:\n    host: deploy@host\n    path: /srv/app\n",
-		want: "eightfold.yaml:5:5: targets.staging: unknown key \"host\" (did you mean \"ssh\"?); allowed keys: ssh, local, identity, jump, path, start, stop, logs, health, keep, env, secrets, secrets_file, before_switch, after_deploy, promote_from, candidate_port, shared, production\n" +
-			`eightfold.yaml:5:5: targets.staging: missing key "ssh" or "local"; a target is either a server (ssh: user@host:port) or this machine (local: true)`},
+		want: "eightfold.yaml:5:5: targets.staging: unknown key \"host\" (did you mean \"ssh\"?); allowed keys: ssh, hosts, parallel, local, identity, jump, path, start, stop, logs, health, keep, env, secrets, secrets_file, before_switch, after_deploy, promote_from, candidate_port, shared, production\n" +
+			`eightfold.yaml:5:5: targets.staging: missing key "ssh", "hosts" or "local"; a target is a server (ssh: user@host:port), several (hosts: [user@a, user@b]) or this machine (local: true)`},
 	{name: "targets: misspelt section",
 		src:  "steps:\n  - {name: a, run: b}\ntarget:\n  staging: {ssh: deploy@host, path: /srv/app}\n",
-		want: `eightfold.yaml:3:1: unknown key "target" (did you mean "targets"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor`},
+		want: `eightfold.yaml:3:1: unknown key "target" (did you mean "targets"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci`},
 	{name: "targets is a list",
 		src:  "steps:\n  - {name: a, run: b}\ntargets:\n  - staging\n",
 		want: `eightfold.yaml:4:3: targets: expected a mapping of target names to targets, such as staging: {ssh: deploy@203.0.113.10, path: /srv/app}, got a list`},
@@ -250,13 +250,13 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:4:3: targets.my_box: "my_box" is not a valid target name; use lower-case letters, digits and '-', starting with a letter, such as staging`},
 	{name: "target is a string",
 		src:  "steps:\n  - {name: a, run: b}\ntargets:\n  staging: deploy@host\n",
-		want: `eightfold.yaml:4:12: targets.staging: expected a target: a mapping with ssh or local, and path, got a string`},
+		want: `eightfold.yaml:4:12: targets.staging: expected a target: a mapping with ssh, hosts or local, and path, got a string`},
 	{name: "target left empty",
 		src:  "steps:\n  - {name: a, run: b}\ntargets:\n  staging:\n",
-		want: `eightfold.yaml:4:3: targets.staging: expected a target: a mapping with ssh or local, and path, got nothing (null)`},
+		want: `eightfold.yaml:4:3: targets.staging: expected a target: a mapping with ssh, hosts or local, and path, got nothing (null)`},
 	{name: "target with neither ssh nor local",
 		src:  "steps:\n  - {name: a, run: b}\ntargets:\n  staging:\n    path: /srv/app\n",
-		want: `eightfold.yaml:5:5: targets.staging: missing key "ssh" or "local"; a target is either a server (ssh: user@host:port) or this machine (local: true)`},
+		want: `eightfold.yaml:5:5: targets.staging: missing key "ssh", "hosts" or "local"; a target is a server (ssh: user@host:port), several (hosts: [user@a, user@b]) or this machine (local: true)`},
 	{name: "target with both ssh and local",
 		src:  "steps:\n  - {name: a, run: b}\ntargets:\n  staging:\n    ssh: deploy@host\n    local: true\n    path: /srv/app\n",
 		want: `eightfold.yaml:6:12: targets.staging.local: both ssh and local: true are set; a target is either a server (ssh: user@host) or this machine (local: true), not both`},
@@ -458,7 +458,7 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:4:27: checks.api: unknown key "failure-threshold" (did you mean "failure_threshold"?); allowed keys: url, status, body, json, timeout, max_time, interval, failure_threshold, success_threshold`},
 	{name: "checks: misspelt section",
 		src:  "steps:\n  - {name: a, run: b}\nhealth_checks:\n  api: {url: \"http://h/\"}\n",
-		want: `eightfold.yaml:3:1: unknown key "health_checks" (did you mean "checks"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor`},
+		want: `eightfold.yaml:3:1: unknown key "health_checks" (did you mean "checks"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci`},
 	{name: "monitor interval below 1s",
 		src:  "steps:\n  - {name: a, run: b}\nmonitor:\n  interval: 500ms\n",
 		want: `eightfold.yaml:4:13: monitor.interval: "500ms" is below the minimum of 1s; checking more often than every second loads the app for nothing; expected at least 1s, such as 30s (the default)`},
@@ -494,7 +494,7 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:4:3: monitor: unknown key "auto_card" (did you mean "auto_cards"?); allowed keys: interval, failure_threshold, success_threshold, retention, auto_cards`},
 	{name: "monitor: misspelt section",
 		src:  "steps:\n  - {name: a, run: b}\nmonitoring:\n  interval: 10s\n",
-		want: `eightfold.yaml:3:1: unknown key "monitoring" (did you mean "monitor"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor`},
+		want: `eightfold.yaml:3:1: unknown key "monitoring" (did you mean "monitor"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci`},
 	{name: "auto_cards is yes",
 		src:  "steps:\n  - {name: a, run: b}\nmonitor:\n  auto_cards: yes\n",
 		want: `eightfold.yaml:4:15: monitor.auto_cards: expected true or false, got a string; write true (yes and on are text in YAML 1.2)`},
@@ -576,10 +576,10 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:1:12: log_limit: "9EiB" is too large; expected at most 8EiB`},
 	{name: "list at top level",
 		src:  "- name: test\n  run: make test\n",
-		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch, release, targets, checks, monitor), got a list`},
+		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci), got a list`},
 	{name: "string at top level",
 		src:  "make test\n",
-		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch, release, targets, checks, monitor), got a string`},
+		want: `eightfold.yaml:1:1: expected a mapping with a steps list (keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci), got a string`},
 	{name: "empty file",
 		src:  "",
 		want: `eightfold.yaml:1:1: the file is empty; expected a mapping with a steps list, such as: steps: [{name: test, run: make test}]`},
@@ -608,7 +608,7 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:3:10: steps[0].run: expected a command line (a string), got *cmd, an alias to an undefined anchor`},
 	{name: "error inside an anchor points at the anchor",
 		src: "x-env: &common\n  A: [1]\nsteps:\n  - name: a\n    run: b\n    env: *common\n",
-		want: "eightfold.yaml:1:1: unknown key \"x-env\" (did you mean \"env\"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor\n" +
+		want: "eightfold.yaml:1:1: unknown key \"x-env\" (did you mean \"env\"?); allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci\n" +
 			`eightfold.yaml:2:6: steps[0].env.A: expected a string, number or boolean, got a list`},
 	{name: "retries without go test -json",
 		src:  "steps:\n  - name: test\n    run: npm test\n    retries: 2\n",
@@ -1004,6 +1004,16 @@ targets:
   demo:
     local: true
     path: /var/tmp/demo-deploy
+  fleet:
+    hosts:
+      - deploy@10.0.0.1
+      - {ssh: deploy@10.0.0.2:2222, path: /opt/app, env: {REGION: eu}, health_url: "http://{host}:9090/healthz"}
+      - deploy@10.0.0.3
+    parallel: 2
+    identity: ~/.ssh/id_ed25519
+    path: /srv/app
+    start: systemctl --user restart app
+    health: {url: "http://{host}:8080/healthz"}
 `}},
 		{"monitor", map[string]string{"eightfold.yaml": `# Monitoring: non-default monitor settings, then the extra checks compactly.
 steps:

@@ -17,7 +17,7 @@ import (
 
 // Keys the loader understands, in the order messages list them.
 var (
-	topKeys     = []string{"env", "log_limit", "steps", "watch", "release", "targets", "checks", "monitor"}
+	topKeys     = []string{"env", "log_limit", "steps", "watch", "release", "targets", "checks", "monitor", "ci"}
 	stepKeys    = []string{"name", "run", "timeout", "env", "report", "retries", "artifacts", "log_limit"}
 	watchKeys   = []string{"ignore", "debounce", "max_wait", "on_change_while_running", "affected", "poll", "auto"}
 	releaseKeys = []string{"initial", "changelog_file", "skip_types", "include_merges", "breaking_bumps_major", "features_bump_minor"}
@@ -92,7 +92,7 @@ var (
 
 // Descriptions of expected values, shared by the messages.
 const (
-	wantTop    = "a mapping with a steps list (keys: env, log_limit, steps, watch, release, targets, checks, monitor)"
+	wantTop    = "a mapping with a steps list (keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci)"
 	wantStep   = "a step: a mapping with at least name and run"
 	wantEnv    = "a mapping of NAME: value"
 	wantSize   = "a size in bytes: an integer, or a string such as 512KiB, 50MiB or 1GB"
@@ -178,6 +178,8 @@ func (d *decoder) config(root ast.Node) *Config {
 			cfg.Checks, cfg.CheckOrder = d.checks(e, e.key)
 		case "monitor":
 			cfg.Monitor = d.monitor(e, e.key)
+		case "ci":
+			cfg.CI = d.ci(e, e.key)
 		}
 	}
 	if !hasSteps {

@@ -78,10 +78,14 @@ func (t Target) describe(b *strings.Builder) {
 			via = append(via, "through "+t.Jump)
 		}
 		on := "ssh " + t.SSH
-		if len(via) > 0 {
-			on += " (" + strings.Join(via, ", ") + ")"
+		if len(t.Hosts) > 0 {
+			on = t.describeHosts()
 		}
-		field("on", on)
+		if len(via) > 0 {
+			first, rest, _ := strings.Cut(on, "\n")
+			on = strings.Join([]string{first + " (" + strings.Join(via, ", ") + ")", rest}, "\n")
+		}
+		field("on", strings.TrimSuffix(on, "\n"))
 	}
 	field("path", t.Path)
 	field("start", cmp.Or(strings.TrimRight(t.Start, "\n"), "none (nothing to start)"))

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"os"
 	"path/filepath"
@@ -92,26 +93,20 @@ func checkFuzzTargets(t *testing.T, cfg *Config) {
 		t.Fatalf("targets %v do not match their order %q", cfg.Targets, cfg.TargetOrder)
 	}
 	for _, name := range cfg.TargetOrder {
-		tg, ok := cfg.Targets[name]
-		sshOK := sshRE.MatchString(tg.SSH)
-		if !ok || tg.Name != name || !targetNameRE.MatchString(name) || sshOK == tg.Local || tg.Path == "" ||
-			tg.Keep < MinKeep || tg.CandidatePort < 0 || tg.CandidatePort > 65535 {
-			t.Fatalf("accepted a bad target: %#v", tg)
+		multi, ok := cfg.Targets[name]
+		if !ok || multi.Parallel < 0 || multi.Parallel > len(multi.Hosts) || len(multi.Hosts) > 0 && (multi.SSH != "" || multi.Local) {
+			t.Fatalf("accepted a bad target: %#v", multi)
 		}
-		if tg.PromoteFrom != "" && (tg.PromoteFrom == name || cfg.Targets[tg.PromoteFrom].Name == "") {
-			t.Fatalf("accepted a bad promote_from: %#v", tg)
-		}
-		if h := tg.Health; h != nil && (h.URL == "" || h.Status < 100 || h.Status > 599 || h.Timeout <= 0 || h.Interval <= 0 ||
-			h.Interval > h.Deadline || h.MaxTime < 0) {
-			t.Fatalf("accepted a bad health check: %#v", h)
-		}
-		if tg.CandidatePort > 0 && (tg.Health == nil || healthPort(tg.Health.URL) == tg.CandidatePort) {
-			t.Fatalf("accepted a bad candidate_port: %#v", tg)
-		}
-		for _, s := range tg.Secrets {
-			if _, inEnv := tg.Env[s]; inEnv || !secretNameRE.MatchString(s) {
-				t.Fatalf("accepted a bad secret %q: %#v", s, tg)
+		seen := map[string]bool{}
+		for _, h := range multi.Hosts {
+			if key := sameHostKey(TargetHost{SSH: h.SSH, Path: cmp.Or(h.Path, multi.Path)}); seen[key] {
+				t.Fatalf("accepted a host twice: %#v", multi)
+			} else {
+				seen[key] = true
 			}
+		}
+		for _, tg := range multi.PerHost() {
+			checkFuzzTarget(t, cfg, name, tg)
 		}
 	}
 	// No promotion chain comes back on itself.
@@ -162,6 +157,30 @@ func checkFuzzMonitor(t *testing.T, cfg *Config) {
 		if !ok || c.Name != name || !targetNameRE.MatchString(name) || !healthURLRE.MatchString(c.Health.URL) ||
 			c.Interval < MinMonitorInterval || !inRange(c.FailureThreshold) || !inRange(c.SuccessThreshold) || c.Health.Timeout <= 0 {
 			t.Fatalf("accepted a bad check: %#v", c)
+		}
+	}
+}
+
+// checkFuzzTarget checks the promises of an accepted target, as deployed to one host.
+func checkFuzzTarget(t *testing.T, cfg *Config, name string, tg Target) {
+	sshOK := sshRE.MatchString(tg.SSH)
+	if tg.Name != name || !targetNameRE.MatchString(name) || sshOK == tg.Local || tg.Path == "" ||
+		tg.Keep < MinKeep || tg.CandidatePort < 0 || tg.CandidatePort > 65535 {
+		t.Fatalf("accepted a bad target: %#v", tg)
+	}
+	if tg.PromoteFrom != "" && (tg.PromoteFrom == name || cfg.Targets[tg.PromoteFrom].Name == "") {
+		t.Fatalf("accepted a bad promote_from: %#v", tg)
+	}
+	if h := tg.Health; h != nil && (h.URL == "" || h.Status < 100 || h.Status > 599 || h.Timeout <= 0 || h.Interval <= 0 ||
+		h.Interval > h.Deadline || h.MaxTime < 0) {
+		t.Fatalf("accepted a bad health check: %#v", h)
+	}
+	if tg.CandidatePort > 0 && (tg.Health == nil || healthPort(tg.Health.URL) == tg.CandidatePort) {
+		t.Fatalf("accepted a bad candidate_port: %#v", tg)
+	}
+	for _, s := range tg.Secrets {
+		if _, inEnv := tg.Env[s]; inEnv || !secretNameRE.MatchString(s) {
+			t.Fatalf("accepted a bad secret %q: %#v", s, tg)
 		}
 	}
 }

@@ -121,6 +121,9 @@ func (d *decoder) check(item entry, p string) Check {
 		},
 	})
 	c.Health.Interval, c.Health.Deadline = 0, 0 // no gate: the check runs every c.Interval
+	if strings.Contains(c.Health.URL, HostPlaceholder) {
+		d.failf(item.at, p+".url", "%s stands for a target's host in its health check; a check of checks: polls one URL: write the host's address", HostPlaceholder)
+	}
 	return c
 }
 

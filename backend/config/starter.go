@@ -136,7 +136,7 @@ const StarterExamples = "\n" + StarterExamplesHeader + `# watch:                
 #     start: nohup ./current/app --port "$EIGHTFOLD_PORT" &   # its output goes to logs/app.log
 #     health: {url: "http://127.0.0.1:9090/healthz", deadline: 10s}
 #   production:                    # a server over SSH
-#     ssh: deploy@203.0.113.10:22
+#     ssh: deploy@203.0.113.10:22    # or several: hosts: [deploy@10.0.0.1, deploy@10.0.0.2], parallel: 1
 #     path: /srv/app
 #     start: systemctl --user restart app
 #     health: {url: "http://127.0.0.1:8080/healthz", json: {field: status, equals: ok}}

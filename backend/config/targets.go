@@ -19,10 +19,13 @@ import (
 )
 
 // Target is a place a release is deployed to (one entry of the top-level targets: section):
-// a server over SSH or a directory on this machine.
+// a server over SSH, several servers over SSH deployed in a rolling order, or a directory on
+// this machine.
 type Target struct {
 	Name          string            // the key in targets:, [a-z][a-z0-9-]*
-	SSH           string            // "user@host" or "user@host:port"; exactly one of SSH and Local
+	SSH           string            // "user@host" or "user@host:port"; exactly one of SSH, Hosts and Local
+	Hosts         []TargetHost      // several servers, deployed host by host (see PerHost)
+	Parallel      int               // with Hosts: how many hosts are deployed at once; 0 unless set (one at a time)
 	Local         bool              // a directory on this machine
 	Identity      string            // ssh identity file as written (~ is expanded at use, not here); optional
 	Jump          string            // optional jump host, "user@host" or "user@host:port"
@@ -86,7 +89,7 @@ func (h HealthCheck) Check() health.Check {
 
 // Keys of the targets: section, in the order messages list them.
 var (
-	targetKeys = []string{"ssh", "local", "identity", "jump", "path", "start", "stop", "logs", "health", "keep", "env",
+	targetKeys = []string{"ssh", "hosts", "parallel", "local", "identity", "jump", "path", "start", "stop", "logs", "health", "keep", "env",
 		"secrets", "secrets_file", "before_switch", "after_deploy", "promote_from", "candidate_port", "shared", "production"}
 	healthKeys     = []string{"url", "status", "body", "json", "timeout", "interval", "deadline", "max_time"}
 	healthJSONKeys = []string{"field", "equals"}
@@ -230,11 +233,12 @@ func (d *decoder) target(item entry, p string) (Target, ast.Node) {
 	line, col := position(item.keyAt)
 	t := Target{Name: item.key, Keep: DefaultKeep, Env: map[string]string{}, Origin: fmt.Sprintf("%s:%d:%d", d.file, line, col),
 		Production: item.key == "production" || item.key == "prod"}
-	fields, ok := d.fields(item, p, "a target: a mapping with ssh or local, and path", targetKeys)
+	fields, ok := d.fields(item, p, "a target: a mapping with ssh, hosts or local, and path", targetKeys)
 	if !ok {
 		return t, nil
 	}
-	var pathAt, localAt, secretsAt, secretsFileAt, portAt, promoteAt *entry
+	var pathAt, localAt, hostsAt, parallelAt, secretsAt, secretsFileAt, portAt, promoteAt *entry
+	var hostAt []entry // where each host is written
 	sshWritten := false
 	var sshOnly []entry // identity and jump, for ssh targets only
 	for _, f := range fields {
@@ -243,6 +247,11 @@ func (d *decoder) target(item entry, p string) (Target, ast.Node) {
 		case "ssh":
 			sshWritten = true
 			t.SSH = d.sshAddress(f, fp, "an ssh address")
+		case "hosts":
+			t.Hosts, hostAt = d.targetHosts(f, fp)
+			hostsAt = &f
+		case "parallel":
+			parallelAt = &f
 		case "local":
 			t.Local, _ = d.boolean(f, fp)
 			localAt = &f
@@ -293,8 +302,13 @@ func (d *decoder) target(item entry, p string) (Target, ast.Node) {
 	switch {
 	case sshWritten && t.Local:
 		d.failf(localAt.at, p+".local", "both ssh and local: true are set; a target is either a server (ssh: user@host) or this machine (local: true), not both")
+	case hostsAt != nil && sshWritten:
+		d.failf(hostsAt.keyAt, p+".hosts", "both ssh and hosts are set; a target is one server (ssh: user@host) or several (hosts: [user@a, user@b]), not both: move the ssh address into hosts")
+	case hostsAt != nil && t.Local:
+		d.failf(localAt.at, p+".local", "both hosts and local: true are set; a target is either servers (hosts: [user@a, user@b]) or this machine (local: true), not both")
+	case hostsAt != nil: // checked once the path is known
 	case !sshWritten && !t.Local && localAt == nil:
-		d.failf(item.at, p, `missing key "ssh" or "local"; a target is either a server (ssh: user@host:port) or this machine (local: true)`)
+		d.failf(item.at, p, `missing key "ssh", "hosts" or "local"; a target is a server (ssh: user@host:port), several (hosts: [user@a, user@b]) or this machine (local: true)`)
 	case !sshWritten && !t.Local:
 		d.failf(localAt.at, p+".local", "local: false leaves the target nowhere; write local: true for a directory on this machine, or ssh: user@host for a server")
 	case t.Local:
@@ -302,10 +316,16 @@ func (d *decoder) target(item entry, p string) (Target, ast.Node) {
 			d.failf(f.keyAt, p+"."+f.key, "%s is for ssh targets; a local target needs none: remove it, or use ssh: user@host", f.key)
 		}
 	}
-	if pathAt == nil {
+	if parallelAt != nil && hostsAt == nil {
+		d.failf(parallelAt.keyAt, p+".parallel", "parallel is for targets with hosts: (how many are deployed at once); remove it, or list the servers in hosts:")
+	}
+	if pathAt == nil && hostsAt == nil {
 		d.failf(item.at, p, `missing key "path"; expected the deploy root on the target, such as /srv/app`)
-	} else {
+	} else if pathAt != nil {
 		t.Path = d.targetPath(*pathAt, p+".path", !sshWritten && t.Local)
+	}
+	if hostsAt != nil && !sshWritten && !t.Local {
+		d.checkHosts(&t, item, p, hostAt, pathAt, parallelAt)
 	}
 	if secretsAt != nil {
 		t.Secrets = d.secrets(*secretsAt, p+".secrets", t.Env)
@@ -332,9 +352,14 @@ func (d *decoder) target(item entry, p string) (Target, ast.Node) {
 	return t, nil
 }
 
+// withPlaceholder is a health URL with HostPlaceholder standing for a host name, to parse it.
+func withPlaceholder(raw string) string {
+	return strings.ReplaceAll(raw, HostPlaceholder, "host.example")
+}
+
 // healthPort is the port a health URL is checked on.
 func healthPort(raw string) int {
-	u, err := url.Parse(raw)
+	u, err := url.Parse(withPlaceholder(raw))
 	if err != nil {
 		return 0
 	}
@@ -666,7 +691,7 @@ func (d *decoder) healthURL(e entry, p string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if u, err := url.Parse(s); err != nil || !healthURLRE.MatchString(s) || u.Hostname() == "" {
+	if u, err := url.Parse(withPlaceholder(s)); err != nil || !healthURLRE.MatchString(s) || u.Hostname() == "" {
 		hint := ""
 		if !strings.Contains(s, "://") && s != "" {
 			hint = " (write the scheme: http://" + s + ")"

@@ -85,6 +85,7 @@ const (
 
 // StepEvent is a step starting, progressing (Done of Total bytes) or ending.
 type StepEvent struct {
+	Host   string `json:"host,omitempty"` // the host of a rollout (see DeployAll) it happened on; "" for a single host
 	Name   string `json:"name"`
 	Status string `json:"status"`
 	Detail string `json:"detail"` // what it did or why it failed

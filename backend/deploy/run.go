@@ -67,6 +67,12 @@ func (d *run) finish(action string) {
 		result = "failed"
 	}
 	d.audit(action, result, d.res.Failure)
+	d.unlock()
+	d.res.Version, d.res.Commit = d.spec.Version, d.spec.Commit
+}
+
+// unlock releases the lock when this run holds it.
+func (d *run) unlock() {
 	if d.locked {
 		d.step(StepUnlock, StepRunning, "")
 		if err := unlock(d.h, d.l, d.res.LockToken); err != nil {
@@ -75,9 +81,9 @@ func (d *run) finish(action string) {
 		} else {
 			d.step(StepUnlock, StepPassed, "")
 		}
+		d.locked = false
 	}
 	d.res.Took = d.now().Sub(d.started)
-	d.res.Version, d.res.Commit = d.spec.Version, d.spec.Commit
 }
 
 // warn reports a step that failed after the release became current and healthy: the deploy

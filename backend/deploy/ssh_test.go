@@ -24,7 +24,7 @@ type sshSite struct {
 	trust sshx.Trust
 }
 
-func newSSHSite(t *testing.T) *sshSite {
+func newSSHSite(t testing.TB) *sshSite {
 	t.Helper()
 	srv := sshdtest.Start(t)
 	known := filepath.Join(t.TempDir(), "known_hosts")

@@ -64,13 +64,14 @@ func (s *Store) RunArtifacts(ctx context.Context, runID int64) ([]RunArtifact, e
 
 // LastVerdict returns the project's latest finished run of commit on exactly the work tree
 // tree (its content hash) that is a verdict on the code: passed, failed or timed out, and
-// not narrowed to affected packages (a narrowed run did not test everything). ok is false
-// when there is none.
+// not narrowed to affected packages (a narrowed run did not test everything). An imported
+// CI run is no verdict here: a release ships the artifacts of a run of this machine. ok is
+// false when there is none.
 func (s *Store) LastVerdict(ctx context.Context, projectID int64, commit, tree string) (r Run, ok bool, err error) {
 	var id int64
 	err = s.db.QueryRowContext(ctx, `SELECT id FROM runs WHERE project_id = ? AND tree_sha = ? AND commit_sha = ?
-		AND finished_ms > 0 AND scope = '' AND status IN (?, ?, ?) ORDER BY id DESC LIMIT 1`,
-		projectID, tree, commit, StatusPassed, StatusFailed, StatusTimeout).Scan(&id)
+		AND finished_ms > 0 AND scope = '' AND trigger != ? AND status IN (?, ?, ?) ORDER BY id DESC LIMIT 1`,
+		projectID, tree, commit, TriggerCI, StatusPassed, StatusFailed, StatusTimeout).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Run{}, false, nil
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -40,6 +41,7 @@ type Deploy struct {
 	TotalBytes    int64
 	Steps         string // JSON
 	Warnings      string // JSON: what went wrong after the release was current and healthy
+	Hosts         string // JSON: each host's outcome, for a target with several hosts (see migration 0017); "[]" else
 	Log           string
 	StartedMs     int64
 	FinishedMs    int64
@@ -61,19 +63,19 @@ func (s *Store) CreateDeploy(ctx context.Context, d Deploy) (int64, error) {
 func (s *Store) UpdateDeploy(ctx context.Context, d Deploy) error {
 	return s.exec1(ctx, `UPDATE deploys SET status = ?, failure = ?, host_key = ?, release_dir = ?, rolled_back = ?, uploaded = ?, linked = ?,
 		uploaded_bytes = ?, total_bytes = ?, steps = ?, warnings = ?, log = ?, finished_ms = ?, version = ?, commit_sha = ?, host = ?,
-		release_id = NULLIF(?, 0) WHERE id = ?`,
+		release_id = NULLIF(?, 0), hosts = ? WHERE id = ?`,
 		d.Status, d.Failure, d.HostKey, d.ReleaseDir, d.RolledBack, d.Uploaded, d.Linked, d.UploadedBytes, d.TotalBytes, d.Steps, d.Warnings, d.Log,
-		d.FinishedMs, d.Version, d.Commit, d.Host, d.ReleaseID, d.ID)
+		d.FinishedMs, d.Version, d.Commit, d.Host, d.ReleaseID, cmp.Or(d.Hosts, "[]"), d.ID)
 }
 
 const deployColumns = `id, project_id, target, kind, coalesce(release_id, 0), version, commit_sha, who, host, status, failure,
- host_key, release_dir, rolled_back, uploaded, linked, uploaded_bytes, total_bytes, steps, warnings, log, started_ms, finished_ms`
+ host_key, release_dir, rolled_back, uploaded, linked, uploaded_bytes, total_bytes, steps, warnings, log, started_ms, finished_ms, hosts`
 
 func scanDeploy(row interface{ Scan(...any) error }) (Deploy, error) {
 	var d Deploy
 	err := row.Scan(&d.ID, &d.ProjectID, &d.Target, &d.Kind, &d.ReleaseID, &d.Version, &d.Commit, &d.Who, &d.Host, &d.Status,
 		&d.Failure, &d.HostKey, &d.ReleaseDir, &d.RolledBack, &d.Uploaded, &d.Linked, &d.UploadedBytes, &d.TotalBytes, &d.Steps, &d.Warnings, &d.Log,
-		&d.StartedMs, &d.FinishedMs)
+		&d.StartedMs, &d.FinishedMs, &d.Hosts)
 	return d, err
 }
 

@@ -76,3 +76,28 @@ func TestCurrentDeploysPerTarget(t *testing.T) {
 		t.Errorf("current deploys %+v", got)
 	}
 }
+
+// A deploy keeps each host's outcome as it was given; a deploy without hosts has "[]".
+func TestDeployHostsAreKept(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	p, err := s.EnsureProject(ctx, "/repo", "repo", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.CreateDeploy(ctx, Deploy{ProjectID: p.ID, Target: "web", Kind: "deploy", Version: "1.0.0", StartedMs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.GetDeploy(ctx, p.ID, id); err != nil || d.Hosts != "[]" {
+		t.Fatalf("a new deploy's hosts: %q, %v", d.Hosts, err)
+	}
+	hosts := `[{"host":"deploy@a:22","state":"deployed"},{"host":"deploy@b:22","state":"untouched"}]`
+	if err := s.UpdateDeploy(ctx, Deploy{ID: id, Status: DeployFailed, Steps: "[]", Warnings: "[]", Hosts: hosts, FinishedMs: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := s.Deploys(ctx, p.ID, "web", 0)
+	if err != nil || len(ds) != 1 || ds[0].Hosts != hosts {
+		t.Fatalf("%+v, %v", ds, err)
+	}
+}

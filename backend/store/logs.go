@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/klauspost/compress/zstd"
@@ -41,6 +42,14 @@ func (s *Store) AppendLog(ctx context.Context, stepID int64, chunks []LogChunk) 
 		return err
 	}
 	defer tx.Rollback()
+	if err := appendLog(ctx, tx, stepID, chunks); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// appendLog stores chunks of a step's output in tx.
+func appendLog(ctx context.Context, tx *sql.Tx, stepID int64, chunks []LogChunk) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO log_chunks(step_id, seq, ts_ms, stream, zstd, data) VALUES(?,?,?,?,?,?)`)
 	if err != nil {
 		return err
@@ -57,7 +66,7 @@ func (s *Store) AppendLog(ctx context.Context, stepID int64, chunks []LogChunk) 
 			return fmt.Errorf("store log of step %d: %w", stepID, err)
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 // LogChunks returns a step's chunks after afterSeq, in order, stopping once maxBytes

@@ -39,6 +39,7 @@ type Run struct {
 	ProjectID   int64
 	ProjectPath string
 	Trigger     string
+	Name        string // "" for the pipeline's runs; an imported CI run's name
 	Commit      string
 	Branch      string
 	Dirty       bool
@@ -333,7 +334,7 @@ func (s *Store) exec1(ctx context.Context, query string, args ...any) error {
 	return nil
 }
 
-const runColumns = `r.id, r.project_id, p.path, r.trigger, r.commit_sha, r.branch, r.dirty, r.tree_sha, r.status, r.error, r.reason,
+const runColumns = `r.id, r.project_id, p.path, r.trigger, r.name, r.commit_sha, r.branch, r.dirty, r.tree_sha, r.status, r.error, r.reason,
  r.changed_files, r.changed_count, r.scope, r.started_ms, r.finished_ms,
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id),
  (SELECT count(*) FROM test_results t WHERE t.run_id = r.id AND t.status = 'passed'),
@@ -344,7 +345,7 @@ const runColumns = `r.id, r.project_id, p.path, r.trigger, r.commit_sha, r.branc
 func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	var r Run
 	var changed string
-	err := row.Scan(&r.ID, &r.ProjectID, &r.ProjectPath, &r.Trigger, &r.Commit, &r.Branch, &r.Dirty, &r.Tree,
+	err := row.Scan(&r.ID, &r.ProjectID, &r.ProjectPath, &r.Trigger, &r.Name, &r.Commit, &r.Branch, &r.Dirty, &r.Tree,
 		&r.Status, &r.Error, &r.Reason, &changed, &r.ChangedN, &r.Scope, &r.StartedMs, &r.FinishedMs,
 		&r.Tests.Total, &r.Tests.Passed, &r.Tests.Failed, &r.Tests.Skipped, &r.Tests.Flaky)
 	if err == nil {

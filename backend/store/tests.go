@@ -51,15 +51,29 @@ func (s *Store) AddTestResults(ctx context.Context, projectID, runID, stepID int
 		return err
 	}
 	defer tx.Rollback()
+	added, err := s.addTestResults(ctx, tx, projectID, runID, stepID, rs)
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record %d test results of run #%d: %w", len(rs), runID, err)
+	}
+	s.tests.addAll(added) // only once committed: a rolled back id would be reused
+	return nil
+}
+
+// addTestResults records test results of a step in tx (see AddTestResults) and returns the
+// tests it added, for the cache once tx is committed.
+func (s *Store) addTestResults(ctx context.Context, tx *sql.Tx, projectID, runID, stepID int64, rs []TestResult) ([]testID, error) {
 	testStmt, err := tx.PrepareContext(ctx, `INSERT INTO tests(project_id, suite, name) VALUES(?, ?, ?)
 		ON CONFLICT(project_id, suite, name) DO UPDATE SET name = excluded.name RETURNING id`)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer testStmt.Close()
 	resStmt, err := tx.PrepareContext(ctx, upsertResult)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resStmt.Close()
 	var added []testID
@@ -68,20 +82,16 @@ func (s *Store) AddTestResults(ctx context.Context, projectID, runID, stepID int
 		id, known := s.tests.get(key)
 		if !known {
 			if err := testStmt.QueryRowContext(ctx, projectID, r.Suite, r.Name).Scan(&id); err != nil {
-				return fmt.Errorf("record test %s %s: %w", r.Suite, r.Name, err)
+				return nil, fmt.Errorf("record test %s %s: %w", r.Suite, r.Name, err)
 			}
 			added = append(added, testID{key, id})
 		}
 		if _, err := resStmt.ExecContext(ctx, runID, stepID, id, r.Status, r.DurationMs, max(r.Attempts, 1),
 			r.Message, r.Output, r.File, r.Line); err != nil {
-			return fmt.Errorf("record the result of %s %s: %w", r.Suite, r.Name, err)
+			return nil, fmt.Errorf("record the result of %s %s: %w", r.Suite, r.Name, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("record %d test results of run #%d: %w", len(rs), runID, err)
-	}
-	s.tests.addAll(added) // only once committed: a rolled back id would be reused
-	return nil
+	return added, nil
 }
 
 // upsertResult inserts a result or merges it into the step's earlier one (see AddTestResults).

@@ -18,6 +18,7 @@ type Commit struct {
 	Subject string // the first line of the message
 	Author  string
 	When    time.Time
+	Tree    string // git's id of the commit's tree; set by ResolveCommit only
 }
 
 // Changes is what happened between two snapshots of the code.

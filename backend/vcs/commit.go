@@ -26,5 +26,5 @@ func ResolveCommit(dir, rev string) (Commit, error) {
 	if err != nil {
 		return Commit{}, fmt.Errorf("%w %q in %s (%v)", ErrNoCommit, rev, dir, err)
 	}
-	return Commit{SHA: c.Hash.String(), Subject: subject(c.Message), Author: c.Author.Name, When: c.Committer.When}, nil
+	return Commit{SHA: c.Hash.String(), Subject: subject(c.Message), Author: c.Author.Name, When: c.Committer.When, Tree: c.TreeHash.String()}, nil
 }

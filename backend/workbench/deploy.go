@@ -53,6 +53,7 @@ type DeployInfo struct {
 	TotalBytes    int64              `json:"total_bytes"`
 	Steps         []deploy.StepEvent `json:"steps"`
 	Warnings      []string           `json:"warnings"` // what went wrong after the release was current and healthy
+	Hosts         []HostInfo         `json:"hosts"`    // a target with several hosts: how it went on each, in their order; [] else
 	Log           string             `json:"log"`
 	StartedAt     string             `json:"started_at"`
 	FinishedAt    string             `json:"finished_at"`
@@ -77,7 +78,7 @@ func (j *deployJob) Step(e deploy.StepEvent) {
 	j.mu.Lock()
 	i := len(j.steps)
 	for k, s := range j.steps {
-		if s.Name == e.Name {
+		if s.Name == e.Name && s.Host == e.Host {
 			i = k
 		}
 	}
@@ -147,7 +148,7 @@ func deployInfo(d store.Deploy) DeployInfo {
 	out := DeployInfo{ID: d.ID, Target: d.Target, Kind: d.Kind, ReleaseID: d.ReleaseID, Version: d.Version, Commit: d.Commit,
 		Who: d.Who, Host: d.Host, Status: d.Status, Failure: d.Failure, HostKey: d.HostKey, ReleaseDir: d.ReleaseDir, RolledBack: d.RolledBack,
 		Uploaded: d.Uploaded, Linked: d.Linked, UploadedBytes: d.UploadedBytes, TotalBytes: d.TotalBytes, Log: d.Log,
-		StartedAt: rfc3339(d.StartedMs), FinishedAt: rfc3339(d.FinishedMs), Steps: []deploy.StepEvent{}, Warnings: []string{}}
+		StartedAt: rfc3339(d.StartedMs), FinishedAt: rfc3339(d.FinishedMs), Steps: []deploy.StepEvent{}, Warnings: []string{}, Hosts: hostsInfo(d)}
 	_ = json.Unmarshal([]byte(d.Steps), &out.Steps)
 	_ = json.Unmarshal([]byte(d.Warnings), &out.Warnings)
 	return out

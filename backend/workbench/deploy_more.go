@@ -13,15 +13,17 @@ import (
 
 // TargetInfo is a deploy target of eightfold.yaml with what it runs.
 type TargetInfo struct {
-	Name        string      `json:"name"`
-	Kind        string      `json:"kind"` // ssh or local
-	Host        string      `json:"host"` // "local" or user@host:port
-	Path        string      `json:"path"`
-	Production  bool        `json:"production"`
-	PromoteFrom string      `json:"promote_from"`
-	HealthURL   string      `json:"health_url"`
-	Current     *DeployInfo `json:"current"` // its last successful deploy: what it runs; null: nothing yet
-	Last        *DeployInfo `json:"last"`    // its newest deploy, whatever its outcome
+	Name        string           `json:"name"`
+	Kind        string           `json:"kind"`     // ssh or local
+	Host        string           `json:"host"`     // "local" or user@host:port; for a target with several hosts, them joined with ", "
+	Parallel    int              `json:"parallel"` // a target with several hosts: how many are deployed at once
+	Hosts       []TargetHostInfo `json:"hosts"`    // a target with several hosts: each with what it runs; [] else
+	Path        string           `json:"path"`
+	Production  bool             `json:"production"`
+	PromoteFrom string           `json:"promote_from"`
+	HealthURL   string           `json:"health_url"`
+	Current     *DeployInfo      `json:"current"` // its last successful deploy: what it runs; null: nothing yet
+	Last        *DeployInfo      `json:"last"`    // its newest deploy, whatever its outcome
 }
 
 // Targets lists the targets of eightfold.yaml in the order it lists them.
@@ -33,7 +35,8 @@ func (p *Project) Targets() ([]TargetInfo, error) {
 	out := make([]TargetInfo, 0, len(cfg.TargetOrder))
 	for _, name := range cfg.TargetOrder {
 		t := cfg.Targets[name]
-		ti := TargetInfo{Name: name, Kind: "ssh", Host: hostName(t), Path: t.Path, Production: t.Production, PromoteFrom: t.PromoteFrom}
+		ti := TargetInfo{Name: name, Kind: "ssh", Host: hostsLabel(t), Path: t.Path, Production: t.Production, PromoteFrom: t.PromoteFrom,
+			Parallel: max(t.Parallel, 1)}
 		if t.Local {
 			ti.Kind = "local"
 		}
@@ -41,6 +44,9 @@ func (p *Project) Targets() ([]TargetInfo, error) {
 			ti.HealthURL = t.Health.URL
 		}
 		if ti.Current, ti.Last, err = p.targetDeploys(name); err != nil {
+			return nil, err
+		}
+		if ti.Hosts, err = p.targetHosts(t); err != nil {
 			return nil, err
 		}
 		out = append(out, ti)
@@ -192,11 +198,41 @@ func (p *Project) planPromote(from, to string, confirm, forceUnlock bool) (*depl
 	return p.planDeploy(DeployOptions{Target: to, Release: cur.Version, Confirm: confirm, ForceUnlock: forceUnlock, releaseID: cur.ReleaseID}, "promote")
 }
 
-// rollbackPlan is a rollback ready to run.
+// rollbackOn runs the engine's rollback on the target's host (or hosts) and records the
+// outcome, with the record of the release rolled back to.
+func (p *Project) rollbackOn(ctx context.Context, rp *rollbackPlan) (DeployInfo, error) {
+	withRelease := func(version string) {
+		if r, rerr := p.store.ReleaseByVersion(context.Background(), p.id, version); rerr == nil {
+			rp.job.mu.Lock()
+			rp.job.rec.ReleaseID = r.ID
+			rp.job.mu.Unlock()
+		}
+	}
+	if rp.rollout != nil {
+		res, _, err := p.runRollout(ctx, rp.job, rp.target, rp.rollout, deploy.RollbackAll)
+		withRelease(res.Version)
+		return rp.job.save(), err
+	}
+	h, err := p.connect(ctx, rp.target)
+	var res deploy.Result
+	if err == nil {
+		res, err = deploy.Rollback(ctx, h, rp.spec, "", rp.job)
+		h.Close()
+	}
+	rp.job.mu.Lock()
+	rp.job.rec.Version, rp.job.rec.Commit = res.Version, res.Commit
+	rp.job.mu.Unlock()
+	withRelease(res.Version)
+	info := rp.job.finish(res, err, p.now())
+	return info, err
+}
+
+// rollbackPlan is a rollback ready to run (on every host of a target with several).
 type rollbackPlan struct {
-	job    *deployJob
-	spec   deploy.Spec
-	target config.Target
+	job     *deployJob
+	spec    deploy.Spec
+	target  config.Target
+	rollout *deploy.Rollout
 }
 
 // Rollback switches a target back to its previous healthy release, health-gated like a
@@ -232,36 +268,25 @@ func (p *Project) planRollback(target string, confirm, forceUnlock bool) (*rollb
 		return nil, err
 	}
 	spec := deploy.Spec{Target: t.Name, Root: t.Path, Who: whoAmI(), Start: t.Start, Stop: t.Stop, Logs: t.Logs, Env: t.Env, Secrets: secrets,
-		Keep: t.Keep, CandidatePort: t.CandidatePort, ForceUnlock: forceUnlock, Now: p.now}
-	if t.Health != nil {
-		spec.Health = &deploy.Gate{Check: t.Health.Check(), Interval: t.Health.Interval, Deadline: t.Health.Deadline}
-	}
-	rec := store.Deploy{ProjectID: p.id, Target: t.Name, Kind: "rollback", Who: spec.Who, Host: hostName(t),
+		Keep: t.Keep, CandidatePort: t.CandidatePort, ForceUnlock: forceUnlock, Now: p.now, Health: gate(t.PerHost()[0])}
+	rec := store.Deploy{ProjectID: p.id, Target: t.Name, Kind: "rollback", Who: spec.Who, Host: hostsLabel(t),
 		Status: store.DeployRunning, StartedMs: p.nowMs(), Steps: "[]"}
 	if rec.ID, err = p.store.CreateDeploy(context.Background(), rec); err != nil {
 		return nil, err
 	}
 	job := &deployJob{p: p, rec: rec, scrub: deploy.NewScrubber(slices.Collect(maps.Values(secrets)))}
 	job.save()
-	return &rollbackPlan{job: job, spec: spec, target: t}, nil
+	rp := &rollbackPlan{job: job, spec: spec, target: t}
+	if len(t.Hosts) > 0 {
+		rp.rollout = p.rollout(t, spec)
+	}
+	return rp, nil
 }
 
 // runRollback connects, runs the engine's rollback and records the outcome.
 func (p *Project) runRollback(ctx context.Context, rp *rollbackPlan) (DeployInfo, error) {
 	defer p.targets.deployStarted(rp.target.Name, rp.job.rec.ID)()
-	h, err := p.connect(ctx, rp.target)
-	var res deploy.Result
-	if err == nil {
-		res, err = deploy.Rollback(ctx, h, rp.spec, "", rp.job)
-		h.Close()
-	}
-	rp.job.mu.Lock()
-	rp.job.rec.Version, rp.job.rec.Commit = res.Version, res.Commit
-	if r, rerr := p.store.ReleaseByVersion(context.Background(), p.id, res.Version); rerr == nil {
-		rp.job.rec.ReleaseID = r.ID
-	}
-	rp.job.mu.Unlock()
-	info := rp.job.finish(res, err, p.now())
+	info, err := p.rollbackOn(ctx, rp)
 	if err == nil {
 		p.targets.setStopped(rp.target.Name, false)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"eightfold/backend/config"
 	"eightfold/backend/deploy"
@@ -16,11 +17,13 @@ import (
 	"eightfold/backend/store"
 )
 
-// deployPlan is a deploy ready to run: its record, the engine's spec and the target.
+// deployPlan is a deploy ready to run: its record, the engine's spec and the target, and
+// for a target with several hosts the rollout to them.
 type deployPlan struct {
-	job    *deployJob
-	spec   deploy.Spec
-	target config.Target
+	job     *deployJob
+	spec    deploy.Spec
+	target  config.Target
+	rollout *deploy.Rollout
 }
 
 // Deploy deploys a release to a target and waits for the outcome: the terminal's way. A
@@ -72,32 +75,26 @@ func (p *Project) planDeploy(opts DeployOptions, kind string) (*deployPlan, erro
 	}
 	spec := deploy.Spec{Target: t.Name, Root: t.Path, Version: rel.Version, Commit: rel.Commit, Who: whoAmI(), Artifacts: arts,
 		Start: t.Start, Stop: t.Stop, Logs: t.Logs, BeforeSwitch: t.BeforeSwitch, AfterDeploy: t.AfterDeploy, Env: t.Env, Secrets: secrets,
-		Shared: t.Shared, Keep: t.Keep, CandidatePort: t.CandidatePort, ForceUnlock: opts.ForceUnlock, Now: p.now}
-	if t.Health != nil {
-		spec.Health = &deploy.Gate{Check: t.Health.Check(), Interval: t.Health.Interval, Deadline: t.Health.Deadline}
-	}
+		Shared: t.Shared, Keep: t.Keep, CandidatePort: t.CandidatePort, ForceUnlock: opts.ForceUnlock, Now: p.now,
+		Health: gate(t.PerHost()[0])}
 	rec := store.Deploy{ProjectID: p.id, Target: t.Name, Kind: kind, ReleaseID: rel.ID, Version: rel.Version, Commit: rel.Commit,
-		Who: spec.Who, Host: hostName(t), Status: store.DeployRunning, StartedMs: p.nowMs(), Steps: "[]"}
+		Who: spec.Who, Host: hostsLabel(t), Status: store.DeployRunning, StartedMs: p.nowMs(), Steps: "[]"}
 	if rec.ID, err = p.store.CreateDeploy(context.Background(), rec); err != nil {
 		return nil, err
 	}
 	job := &deployJob{p: p, rec: rec, scrub: deploy.NewScrubber(slices.Collect(maps.Values(secrets)))}
 	job.save()
-	return &deployPlan{job: job, spec: spec, target: t}, nil
+	dp := &deployPlan{job: job, spec: spec, target: t}
+	if len(t.Hosts) > 0 {
+		dp.rollout = p.rollout(t, spec)
+	}
+	return dp, nil
 }
 
 // runDeploy connects to the target, runs the engine and records the outcome.
 func (p *Project) runDeploy(ctx context.Context, dp *deployPlan) (DeployInfo, error) {
 	defer p.targets.deployStarted(dp.target.Name, dp.job.rec.ID)()
-	h, err := p.connect(ctx, dp.target)
-	var res deploy.Result
-	if err == nil {
-		res, err = deploy.Deploy(ctx, h, dp.spec, dp.job)
-		h.Close()
-		p.unlockAfterDrop(ctx, dp.target, &res)
-	}
-	now := p.now()
-	info := dp.job.finish(res, err, now)
+	now, info, touched, err := p.deployTo(ctx, dp)
 	p.deployFinished(ctx, info)
 	if info.Status == store.DeploySucceeded {
 		p.targets.setStopped(dp.target.Name, false)
@@ -105,13 +102,32 @@ func (p *Project) runDeploy(ctx context.Context, dp *deployPlan) (DeployInfo, er
 	if dp.target.Production && info.Status == store.DeploySucceeded {
 		_, _ = p.recordDeployCommits(context.WithoutCancel(ctx), []string{dp.target.Name}) // DORA reads them
 	}
-	if res.Release != "" { // it reached the target: a verdict on the release, not on the connection or the lock
+	if touched { // it reached the target: a verdict on the release, not on the connection or the lock
 		p.applyDeploy(dp.target, dp.job.rec, err == nil, now)
 	}
 	if err != nil {
 		return info, errorf(CodeConflict, "%s", info.Failure)
 	}
 	return info, nil
+}
+
+// deployTo runs the engine on the target's host (or its hosts) and records the outcome;
+// touched is false when it never got past the connection or the lock.
+func (p *Project) deployTo(ctx context.Context, dp *deployPlan) (now time.Time, info DeployInfo, touched bool, err error) {
+	if dp.rollout != nil {
+		var res deploy.RolloutResult
+		res, info, err = p.runRollout(ctx, dp.job, dp.target, dp.rollout, deploy.DeployAll)
+		return p.now(), info, reached(res), err
+	}
+	h, err := p.connect(ctx, dp.target)
+	var res deploy.Result
+	if err == nil {
+		res, err = deploy.Deploy(ctx, h, dp.spec, dp.job)
+		h.Close()
+		p.unlockAfterDrop(ctx, dp.target, &res)
+	}
+	now = p.now()
+	return now, dp.job.finish(res, err, now), res.Release != "", err
 }
 
 // unlockAfterDrop connects again to release a lock the deploy could not release over its
@@ -136,6 +152,10 @@ func (p *Project) unlockAfterDrop(ctx context.Context, t config.Target, res *dep
 // connect opens the target's host: this machine, or the server over SSH with its host
 // key checked against the user's known_hosts and Eightfold's own.
 func (p *Project) connect(ctx context.Context, t config.Target) (deploy.Host, error) {
+	if len(t.Hosts) > 0 {
+		return nil, errorf(CodeConflict, "%s has %d hosts (%s): this works on one host at a time, and deploys, promotions and rollbacks on all of them",
+			t.Name, len(t.Hosts), strings.Join(t.HostNames(), ", "))
+	}
 	if t.Local {
 		if err := os.MkdirAll(t.Path, 0o755); err != nil {
 			return nil, err

@@ -46,6 +46,7 @@ type RunInfo struct {
 	Project    string   `json:"project"`
 	Status     string   `json:"status"`
 	Trigger    string   `json:"trigger"`
+	Name       string   `json:"name"` // "" for the pipeline's runs; an imported CI run's name
 	Commit     string   `json:"commit"`
 	Branch     string   `json:"branch"`
 	Dirty      bool     `json:"dirty"`
@@ -128,7 +129,7 @@ func rfc3339(ms int64) string {
 // runInfo turns a stored run into its DTO; now is used for the duration of running work.
 func runInfo(r store.Run, now time.Time) RunInfo {
 	ri := RunInfo{
-		ID: r.ID, Project: r.ProjectPath, Status: r.Status, Trigger: r.Trigger,
+		ID: r.ID, Project: r.ProjectPath, Status: r.Status, Trigger: r.Trigger, Name: r.Name,
 		Commit: r.Commit, Branch: r.Branch, Dirty: r.Dirty,
 		StartedAt: rfc3339(r.StartedMs), FinishedAt: rfc3339(r.FinishedMs),
 		DurationMs: elapsed(r.StartedMs, r.FinishedMs, r.Status == store.StatusRunning, now), Error: r.Error,

@@ -24,7 +24,7 @@ const TopicCheckUpdated = "check.updated"
 func (p *Project) monitorChecks(cfg *config.Config, dialers map[string]*sshDialer) []monitor.Check {
 	var out []monitor.Check
 	for _, name := range cfg.TargetOrder {
-		t := cfg.Targets[name]
+		t := cfg.Targets[name].PerHost()[0] // {host} replaced; a target with hosts: its first host
 		if t.Health == nil {
 			continue
 		}

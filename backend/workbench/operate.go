@@ -83,7 +83,7 @@ func (p *Project) Operate() ([]OperateTarget, error) {
 	out := make([]OperateTarget, 0, len(cfg.TargetOrder))
 	for _, name := range cfg.TargetOrder {
 		t := cfg.Targets[name]
-		ot := OperateTarget{Name: name, Kind: "ssh", Host: hostName(t), Path: t.Path, Production: t.Production,
+		ot := OperateTarget{Name: name, Kind: "ssh", Host: hostsLabel(t), Path: t.Path, Production: t.Production,
 			Incidents: incidents[name], Logs: logsSource(t), Start: t.Start, Stop: t.Stop}
 		if t.Local {
 			ot.Kind = "local"

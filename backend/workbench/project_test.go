@@ -310,7 +310,7 @@ func TestLogEventsAreRateLimitedAndComplete(t *testing.T) {
 }
 
 // gitInit makes dir a repository with one commit of eightfold.yaml, on branch main.
-func gitInit(t *testing.T, dir string) string {
+func gitInit(t testing.TB, dir string) string {
 	t.Helper()
 	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "eightfold.yaml"},
 		{"-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "init"}} {
@@ -320,7 +320,7 @@ func gitInit(t *testing.T, dir string) string {
 }
 
 // gitRun runs git in dir and returns its trimmed output.
-func gitRun(t *testing.T, dir string, args ...string) string {
+func gitRun(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
 	if err != nil {

@@ -35,6 +35,10 @@ type Options struct {
 	// ExtraHostKeyTypes are host key types (ssh-keygen -t: "ecdsa", "rsa") the server
 	// offers besides its ed25519 key, which stays the one in HostKey.
 	ExtraHostKeyTypes []string
+	// ClientKeyFile is a private key (with its .pub beside it) the server accepts instead of
+	// one of its own: servers that share it stand for the hosts of one target, reached
+	// with one identity.
+	ClientKeyFile string
 }
 
 // Server is a private sshd on 127.0.0.1.
@@ -91,8 +95,11 @@ func StartWith(t testing.TB, opts Options) *Server {
 	s := &Server{t: t, opts: opts, User: u.Username, Dir: t.TempDir(), exited: make(chan struct{})}
 	close(s.exited) // nothing runs yet
 	s.LogFile = filepath.Join(s.Dir, "sshd.log")
-	s.ClientKeyFile = filepath.Join(s.Dir, "client_key")
-	keygen(t, "ed25519", s.ClientKeyFile)
+	s.ClientKeyFile = opts.ClientKeyFile
+	if s.ClientKeyFile == "" {
+		s.ClientKeyFile = filepath.Join(s.Dir, "client_key")
+		keygen(t, "ed25519", s.ClientKeyFile)
+	}
 	pub, err := os.ReadFile(s.ClientKeyFile + ".pub")
 	if err != nil {
 		t.Fatal(err)

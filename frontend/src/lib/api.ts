@@ -7,6 +7,8 @@ import type {
   CardDetail,
   CardInfo,
   CardPatch,
+  CIEngine,
+  CIExport,
   ChecklistItemInfo,
   ColumnInfo,
   ConfigPreview,
@@ -476,6 +478,18 @@ export class Api {
   /** Trusts the host key of a target's server when it has exactly this fingerprint ("SHA256:…"). */
   async TrustHostKey(target: string, fingerprint: string): Promise<void> {
     await this.#t.call('TrustHostKey', [target, fingerprint]);
+  }
+
+  // CI export (docs/api.md, "CI export").
+
+  /** The pipeline for a CI engine as Export would write it, and its status against the file there; writes nothing. */
+  ExportPreview(engine: CIEngine): Promise<CIExport> {
+    return this.#t.call('ExportPreview', [engine]) as Promise<CIExport>;
+  }
+
+  /** Writes the pipeline for a CI engine; a hand-edited file is refused (`conflict`) unless `force`. */
+  Export(engine: CIEngine, force: boolean): Promise<CIExport> {
+    return this.#t.call('Export', [engine, force]) as Promise<CIExport>;
   }
 
   // Monitor (docs/api.md, "Monitor").

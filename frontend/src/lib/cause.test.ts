@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing/fake';
-import { changedFiles, runCause } from './cause';
+import { changedFiles, runCause, triggerLabel } from './cause';
 
 describe('runCause', () => {
   it('names the first changed file and how many more', () => {
@@ -36,5 +36,19 @@ describe('runCause', () => {
 describe('changedFiles', () => {
   it('tolerates a missing list', () => {
     expect(changedFiles({ changed_files: null as unknown as string[], changed_count: 4 })).toEqual({ files: [], more: 4 });
+  });
+});
+
+describe('a CI run', () => {
+  it('is labelled CI, with its name in the title', () => {
+    expect(runCause(run({ trigger: 'ci', name: 'CI: junit (3 files)' }))).toEqual({
+      text: 'CI',
+      title: 'Imported from a CI run (eightfold import): CI: junit (3 files)',
+    });
+  });
+
+  it('names other triggers by their word', () => {
+    expect(triggerLabel('ci')).toBe('CI');
+    expect(triggerLabel('change')).toBe('change');
   });
 });

@@ -13,7 +13,13 @@ const TRIGGERS: Record<string, string> = {
   manual: 'Started by hand (Run button or eightfold run)',
   start: 'Started when watching began',
   change: 'Started by a file change',
+  ci: 'Imported from a CI run (eightfold import)',
 };
+
+/** The trigger as a run's header names it: "CI" for an imported CI run, else the trigger word. */
+export function triggerLabel(trigger: string): string {
+  return trigger === 'ci' ? 'CI' : trigger;
+}
 
 /** The changed files a run keeps and how many more changed beyond them. */
 export function changedFiles(run: Pick<RunInfo, 'changed_files' | 'changed_count'>): { files: string[]; more: number } {
@@ -21,9 +27,9 @@ export function changedFiles(run: Pick<RunInfo, 'changed_files' | 'changed_count
   return { files, more: Math.max(0, run.changed_count - files.length) };
 }
 
-export function runCause(run: Pick<RunInfo, 'trigger' | 'changed_files' | 'changed_count'>): Cause {
+export function runCause(run: Pick<RunInfo, 'trigger' | 'name' | 'changed_files' | 'changed_count'>): Cause {
   const describe = TRIGGERS[run.trigger] ?? `Trigger: ${run.trigger}`;
-  if (run.trigger !== 'change') return { text: run.trigger, title: describe };
+  if (run.trigger !== 'change') return { text: triggerLabel(run.trigger), title: run.name ? `${describe}: ${run.name}` : describe };
   const { files, more } = changedFiles(run);
   if (!files.length) return { text: run.trigger, title: more ? `${describe}: ${more} files` : describe };
   const others = files.length - 1 + more;

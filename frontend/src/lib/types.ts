@@ -117,8 +117,8 @@ export interface StepInfo {
   truncated: boolean;
 }
 
-/** Why a run started: the Run button or `eightfold run`, `eightfold watch` starting, a file change. */
-export type Trigger = 'manual' | 'start' | 'change';
+/** Why a run started: the Run button or `eightfold run`, `eightfold watch` starting, a file change, or a CI run imported by `eightfold import`. */
+export type Trigger = 'manual' | 'start' | 'change' | 'ci';
 
 /** Which Go packages a run tested, and why each (see docs/api.md). */
 export interface TestScope {
@@ -135,6 +135,8 @@ export interface RunInfo {
   status: RunStatus;
   /** A Trigger; other words may come from newer versions. */
   trigger: Trigger | (string & {});
+  /** An imported CI run's name ("CI: junit (3 files)", or its --run-name); "" for the pipeline's runs. */
+  name: string;
   commit: string;
   branch: string;
   dirty: boolean;
@@ -628,6 +630,8 @@ export type DeployStepStatus = 'running' | 'passed' | 'failed' | 'skipped';
 
 /** A step of a deploy, as it starts, progresses and ends. */
 export interface DeployStep {
+  /** A target with several hosts: the host it happened on (HostInfo.host). */
+  host?: string;
   name: DeployStepName | (string & {});
   status: DeployStepStatus | (string & {});
   /** What it did or why it failed. */
@@ -670,6 +674,37 @@ export interface DeployInfo {
   started_at: string;
   /** "" while running. */
   finished_at: string;
+  /** A target with several hosts: how it went on each, in their order, updated live; [] (or absent) for one host. */
+  hosts?: HostInfo[];
+}
+
+/** How a rollout left one host: untouched → running → deployed or failed; deployed becomes "rolled back" when a later host fails. */
+export type HostState = 'untouched' | 'running' | 'deployed' | 'failed' | 'rolled back';
+
+/** One host of a deploy (or rollback) of a target with several hosts (docs/api.md, HostInfo). */
+export interface HostInfo {
+  /** user@host:port (":path" added when two hosts share the address). */
+  host: string;
+  state: HostState | (string & {});
+  /** The release directory made (or, for a rollback, chosen) there, and its version. */
+  release: string;
+  version: string;
+  /** What current pointed to before; "" for a first deploy. */
+  previous: string;
+  previous_version: string;
+  /** What current points to now; "" when nothing does. */
+  current: string;
+  /** Why it failed there. */
+  failure: string;
+  took_ms: number;
+}
+
+/** A host of a target with several hosts, with the release Eightfold's records say it runs ("" when none yet). */
+export interface TargetHostInfo {
+  host: string;
+  path: string;
+  release: string;
+  version: string;
 }
 
 /** A deploy target of eightfold.yaml with what it runs. */
@@ -687,6 +722,10 @@ export interface TargetInfo {
   current: DeployInfo | null;
   /** Its newest deploy, whatever its outcome. */
   last: DeployInfo | null;
+  /** A target with several hosts: how many are deployed at once (1 otherwise). */
+  parallel?: number;
+  /** A target with several hosts: each with what it runs; [] (or absent) for one host. */
+  hosts?: TargetHostInfo[];
 }
 
 export interface DeployOptions {
@@ -1031,6 +1070,30 @@ export interface StatusInfo {
     change_failure_rate: number | null;
     error: string;
   };
+}
+
+// CI export (docs/api.md, "CI export").
+
+/** The CI engines the pipeline is exported to. */
+export type CIEngine = 'github-actions' | 'gitlab-ci';
+
+/** The engine's file in the repository against a fresh export: changed is an earlier export (safe to replace); hand-edited needs force. */
+export type CIExportStatus = 'new' | 'unchanged' | 'changed' | 'hand-edited';
+
+/** The pipeline as ExportPreview renders it or Export wrote it. */
+export interface CIExport {
+  engine: CIEngine;
+  /** Relative to the repository: .github/workflows/eightfold.yml or .gitlab-ci.yml. */
+  path: string;
+  /** The whole file, header included. */
+  content: string;
+  status: CIExportStatus | (string & {});
+  /** "+12 -3 lines"; "" when new or unchanged. */
+  diff: string;
+  /** Targets left out (local ones), a missing ci.install. */
+  notes: string[];
+  /** Export wrote the file (false for a preview and for an unchanged file). */
+  written: boolean;
 }
 
 /** A notification (the notify event): shown as a toast. */

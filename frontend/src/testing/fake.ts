@@ -134,6 +134,7 @@ export function run(over: Partial<RunInfo> = {}): RunInfo {
     project: '/home/dev/demo',
     status: 'passed',
     trigger: 'manual',
+    name: '',
     commit: '0123456789abcdef0123456789abcdef01234567',
     branch: 'main',
     dirty: false,

@@ -1,6 +1,7 @@
 // A tiny HTTP app for the deploy tests: it serves the text of version.txt (read from the
 // directory of its executable, that is its release) at / and answers /healthz with "ok",
-// or with status 500 when the version is "broken". It retries its listen for a few
+// or with status 500 when the version is "broken" or the environment has APP_HEALTH=fail
+// (a host whose configuration breaks the app). It retries its listen for a few
 // seconds, so that a restart does not race the old process out of the port.
 package main
 
@@ -29,7 +30,7 @@ func main() {
 	version := strings.TrimSpace(string(b))
 	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(version)) })
 	http.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		if version == "broken" {
+		if version == "broken" || os.Getenv("APP_HEALTH") == "fail" {
 			http.Error(w, "broken", http.StatusInternalServerError)
 			return
 		}

@@ -1,0 +1,241 @@
+package ciexport
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"eightfold/backend/config"
+	"eightfold/backend/sshx"
+)
+
+// ReportDir is where the exported jobs write the test reports they convert (JUnit XML and
+// the raw go test -json of each go-test-json step), relative to the repository root.
+const ReportDir = "eightfold-reports"
+
+// Secrets every deploy job reads besides its target's own: the SSH private key and the
+// known_hosts lines of the target's server.
+const (
+	SSHKeySecret     = "EIGHTFOLD_SSH_KEY"
+	KnownHostsSecret = "EIGHTFOLD_KNOWN_HOSTS"
+)
+
+// plan is the pipeline as jobs, the same for every engine.
+type plan struct {
+	facts
+	cfg     *config.Config
+	groups  []group
+	deploys []deployJob
+	local   []string // targets left out: directories on a developer's machine
+}
+
+// group is one job of steps: a run of consecutive steps of the same kind (building, or
+// testing: a step with a report), in the pipeline's order.
+type group struct {
+	id        string
+	steps     []config.Step
+	needs     []string // the group before, and the earlier groups whose artifacts it needs
+	artifacts []string // patterns of its steps' artifacts:
+}
+
+// deployJob deploys one target.
+type deployJob struct {
+	id       string
+	target   config.Target
+	needs    []string // every group (through the last), and the job of the target it promotes from
+	source   string   // the job of the promote_from target; "" when none
+	auto     bool     // deploys on every push to the default branch (a first stage, or one promoted from it)
+	dispatch []string // the targets whose manual run includes this job: it and those promoted from it
+}
+
+// newPlan groups the steps and lays out the deploy jobs.
+func newPlan(cfg *config.Config, f facts) *plan {
+	p := &plan{facts: f, cfg: cfg}
+	p.groupSteps()
+	p.layDeploys()
+	return p
+}
+
+// kind is a step's kind for grouping: "test" for a step with a report, else "build".
+func kind(s config.Step) string {
+	if s.Report != "" {
+		return "test"
+	}
+	return "build"
+}
+
+// groupSteps splits the steps into groups of consecutive steps of one kind.
+func (p *plan) groupSteps() {
+	seen := map[string]int{}
+	for _, s := range p.cfg.Steps {
+		if n := len(p.groups); n > 0 && kind(p.groups[n-1].steps[0]) == kind(s) {
+			p.groups[n-1].steps = append(p.groups[n-1].steps, s)
+			p.groups[n-1].artifacts = append(p.groups[n-1].artifacts, s.Artifacts...)
+			continue
+		}
+		k := kind(s)
+		seen[k]++
+		id := k
+		if seen[k] > 1 {
+			id = fmt.Sprintf("%s-%d", k, seen[k])
+		}
+		g := group{id: id, steps: []config.Step{s}, artifacts: slices.Clone(s.Artifacts)}
+		if len(p.groups) > 0 {
+			g.needs = p.artifactJobs(p.groups[len(p.groups)-1].id)
+		}
+		p.groups = append(p.groups, g)
+	}
+}
+
+// artifactJobs is last followed by the groups so far that have artifacts.
+func (p *plan) artifactJobs(last string) []string {
+	out := []string{last}
+	for _, g := range p.groups {
+		if len(g.artifacts) > 0 && !slices.Contains(out, g.id) {
+			out = append(out, g.id)
+		}
+	}
+	return out
+}
+
+// layDeploys makes a deploy job per ssh target, in the file's order.
+func (p *plan) layDeploys() {
+	last := p.groups[len(p.groups)-1].id
+	for _, name := range p.cfg.TargetOrder {
+		t := p.cfg.Targets[name]
+		if t.Local {
+			p.local = append(p.local, name)
+			continue
+		}
+		d := deployJob{id: "deploy-" + name, target: t, needs: p.artifactJobs(last), auto: p.automatic(t), dispatch: p.downstream(name)}
+		if src, ok := p.cfg.Targets[t.PromoteFrom]; ok && !src.Local {
+			d.source = "deploy-" + src.Name
+			d.needs = append(d.needs, d.source)
+		}
+		p.deploys = append(p.deploys, d)
+	}
+}
+
+// automatic reports whether t deploys on pushes to the default branch: it is not
+// production, and neither is any target up its promote_from chain.
+func (p *plan) automatic(t config.Target) bool {
+	for seen := map[string]bool{}; !seen[t.Name]; {
+		seen[t.Name] = true
+		if t.Production || t.Local {
+			return false
+		}
+		src, ok := p.cfg.Targets[t.PromoteFrom]
+		if !ok {
+			return true
+		}
+		t = src
+	}
+	return false
+}
+
+// downstream is name and every target that promotes from it, directly or not, in the
+// file's order.
+func (p *plan) downstream(name string) []string {
+	out := []string{name}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range p.cfg.TargetOrder {
+			if t := p.cfg.Targets[n]; !slices.Contains(out, n) && slices.Contains(out, t.PromoteFrom) {
+				out, changed = append(out, n), true
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int {
+		return slices.Index(p.cfg.TargetOrder, a) - slices.Index(p.cfg.TargetOrder, b)
+	})
+	return out
+}
+
+// reports are the JUnit files and folders a group's steps leave, as paths or globs.
+func (g group) reports() (junit, keep []string) {
+	for _, s := range g.steps {
+		if glob, ok := strings.CutPrefix(s.Report, config.ReportJUnit); ok {
+			junit, keep = append(junit, glob), append(keep, glob)
+		}
+		if s.Report == config.ReportGoTestJSON && !slices.Contains(keep, ReportDir+"/") {
+			junit, keep = append(junit, ReportDir+"/*.xml"), append(keep, ReportDir+"/")
+		}
+	}
+	return junit, keep
+}
+
+// simpleRE matches a command line of plain words that gotestsum can run without a shell.
+var simpleRE = regexp.MustCompile(`^[A-Za-z0-9_./=:@+,-]+( +[A-Za-z0-9_./=:@+,-]+)*$`)
+
+// command is what runs a step in CI: the step's command, or for a go-test-json step the
+// same command under gotestsum, which writes the JUnit XML and keeps the raw JSON.
+func command(s config.Step) string {
+	if s.Report != config.ReportGoTestJSON {
+		return s.Run
+	}
+	run := strings.TrimSpace(s.Run)
+	if !simpleRE.MatchString(run) {
+		run = "sh -c " + sshx.ShellQuote(s.Run)
+	}
+	return fmt.Sprintf("mkdir -p %s\ngo run %s --format testname --junitfile %s/%s.xml --jsonfile %s/%s.json --raw-command -- %s\n",
+		ReportDir, Gotestsum, ReportDir, s.Name, ReportDir, s.Name, run)
+}
+
+// timeoutMinutes is a duration in whole minutes, rounded up.
+func timeoutMinutes(s config.Step) int {
+	return int((s.Timeout.Minutes()) + 0.999999)
+}
+
+// keyFile is where a deploy job writes the SSH key: the target's identity file, else the
+// first file Eightfold reads by default.
+func keyFile(t config.Target) string {
+	if rest, ok := strings.CutPrefix(t.Identity, "~/"); ok {
+		return "$HOME/" + rest
+	}
+	if t.Identity != "" {
+		return t.Identity
+	}
+	return "$HOME/.ssh/id_ed25519"
+}
+
+// deployCommand is the command a deploy job runs.
+func deployCommand(t config.Target) string {
+	cmd := "eightfold deploy " + t.Name + " --from-tree"
+	if t.Production {
+		cmd += " --yes"
+	}
+	return cmd
+}
+
+// installScript puts eightfold on PATH with ci.install, or fails saying what to set.
+func (p *plan) installScript(errorPrefix string) string {
+	missing := fmt.Sprintf(`echo "%seightfold is not on PATH: set ci.install in eightfold.yaml to a command that installs it (see docs/ci.md), then export again" >&2`, errorPrefix)
+	var b strings.Builder
+	if p.cfg.CI.Install != "" {
+		b.WriteString(strings.TrimSuffix(p.cfg.CI.Install, "\n") + "\n")
+		missing = fmt.Sprintf(`echo "%sci.install ran, but eightfold is not on PATH (~/go/bin and ~/.local/bin are searched too)" >&2`, errorPrefix)
+	}
+	fmt.Fprintf(&b, "command -v eightfold >/dev/null || { %s; exit 1; }\neightfold version\n", missing)
+	return b.String()
+}
+
+// sshScript writes the key and known_hosts of a deploy from the two secrets, readable by
+// the owner only, failing with what to set when one is empty (where says it). write is how the shell puts a secret into a file: a command with %[1]s for the
+// variable and %[2]s for the file.
+func sshScript(t config.Target, errorPrefix, write, where string) string {
+	key := keyFile(t)
+	var b strings.Builder
+	for _, name := range []string{SSHKeySecret, KnownHostsSecret} {
+		fmt.Fprintf(&b, "[ -n \"${%s:-}\" ] || { echo \"%sthe secret %s is empty: %s\" >&2; exit 1; }\n", name, errorPrefix, name, where)
+	}
+	b.WriteString("install -d -m 700 \"$HOME/.ssh\"\n")
+	if dir := path.Dir(key); dir != "$HOME/.ssh" {
+		fmt.Fprintf(&b, "mkdir -p \"%s\"\n", dir)
+	}
+	fmt.Fprintf(&b, write+"\n", SSHKeySecret, key)
+	fmt.Fprintf(&b, write+"\n", KnownHostsSecret, "$HOME/.ssh/known_hosts")
+	fmt.Fprintf(&b, "chmod 600 \"%s\" \"$HOME/.ssh/known_hosts\"\n", key)
+	return b.String()
+}
