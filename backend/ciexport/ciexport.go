@@ -9,7 +9,6 @@
 package ciexport
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -20,6 +19,7 @@ import (
 	"strings"
 
 	"eightfold/backend/config"
+	"eightfold/backend/sshx"
 )
 
 // Engine is a CI engine the pipeline can be exported to.
@@ -78,7 +78,7 @@ func Render(dir string, e Engine) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
-	f, err := readFacts(dir)
+	f, err := readFacts(dir, cfg.CI.Branch)
 	if err != nil {
 		return File{}, err
 	}
@@ -118,10 +118,15 @@ func Write(dir string, e Engine, force bool) (File, error) {
 	return f, nil
 }
 
-// hashPrefix starts the header line that records the body's hash.
+// hashPrefix starts the header line that records the hash of every other line.
 const hashPrefix = "# eightfold-export-sha256: "
 
-// header says what wrote the file and how to change it; seal adds the hash line.
+// hashLine is where the hash line is (counting from 0): right after the two lines of the
+// header.
+const hashLine = 2
+
+// header says what wrote the file and how to change it, in hashLine lines; seal adds the
+// hash line.
 func header(e Engine, cfg *config.Config) string {
 	source := "the detected pipeline"
 	if cfg.File != "" {
@@ -131,13 +136,21 @@ func header(e Engine, cfg *config.Config) string {
 		"# A hand edit here makes the next export stop (eightfold export %s --force replaces it).\n", e, source, e)
 }
 
-// seal adds the hash line to a header and body.
+// seal puts the hash line between a header and body: the hash of both, so that an edit
+// anywhere but the hash line itself shows.
 func seal(head, body string) string {
-	sum := sha256.Sum256([]byte(body))
-	return head + hashPrefix + hex.EncodeToString(sum[:]) + "\n" + body
+	return head + hashPrefix + hash(head+body) + "\n" + body
 }
 
-// status compares the file at path with content.
+func hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// lf turns CRLF line endings (a checkout with core.autocrlf) into LF, as the export writes.
+func lf(b []byte) string { return strings.ReplaceAll(string(b), "\r\n", "\n") }
+
+// status compares the file at path with content; line endings do not count.
 func status(path, content string) (string, error) {
 	old, err := os.ReadFile(path)
 	switch {
@@ -145,23 +158,23 @@ func status(path, content string) (string, error) {
 		return StatusNew, nil
 	case err != nil:
 		return "", fmt.Errorf("export: %w", err)
-	case string(old) == content:
+	case lf(old) == content:
 		return StatusUnchanged, nil
-	case sealed(old):
+	case sealed(lf(old)):
 		return StatusChanged, nil
 	}
 	return StatusHandEdited, nil
 }
 
-// sealed reports whether b has a hash line and the rest matches it.
-func sealed(b []byte) bool {
-	i := bytes.Index(b, []byte("\n"+hashPrefix))
-	if i < 0 {
+// sealed reports whether s has the hash line where the export puts it, and the other lines
+// match it.
+func sealed(s string) bool {
+	lines := strings.SplitAfterN(s, "\n", hashLine+2)
+	if len(lines) < hashLine+2 {
 		return false
 	}
-	line, body, ok := strings.Cut(string(b[i+1+len(hashPrefix):]), "\n")
-	sum := sha256.Sum256([]byte(body))
-	return ok && line == hex.EncodeToString(sum[:])
+	sum, ok := strings.CutPrefix(strings.TrimSuffix(lines[hashLine], "\n"), hashPrefix)
+	return ok && sum == hash(strings.Join(lines[:hashLine], "")+lines[hashLine+1])
 }
 
 // notes says what the export leaves out or what it needs.
@@ -173,5 +186,32 @@ func (p *plan) notes() []string {
 	if len(p.deploys) > 0 && p.cfg.CI.Install == "" {
 		out = append(out, "ci.install is not set in eightfold.yaml: the deploy jobs will fail until it says how to install eightfold (see docs/ci.md)")
 	}
+	for _, d := range p.deploys {
+		if len(d.target.Hosts) > 0 {
+			out = append(out, knownHostsNote(d.target))
+		}
+	}
 	return out
+}
+
+// knownHostsNote says that the known_hosts secret of a target with several hosts must
+// hold the lines of each, and of its jump host, with a command per host that prints them.
+func knownHostsNote(t config.Target) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "target %s has %d hosts: the secret %s of its environment must hold the host key lines of each", t.Name, len(t.Hosts), KnownHostsSecret)
+	addrs := make([]string, 0, len(t.Hosts)+1)
+	for _, h := range t.Hosts {
+		addrs = append(addrs, h.SSH)
+	}
+	if t.Jump != "" {
+		b.WriteString(" and of its jump host")
+		addrs = append(addrs, t.Jump)
+	}
+	b.WriteString(" (check them against the servers):")
+	for _, a := range addrs {
+		if st, err := sshx.ParseTarget(a); err == nil {
+			fmt.Fprintf(&b, "\n  ssh-keyscan -p %d %s", st.Port, st.Host)
+		}
+	}
+	return b.String()
 }

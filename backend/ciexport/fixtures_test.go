@@ -1,10 +1,14 @@
 package ciexport
 
 import (
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"eightfold/backend/config"
 )
 
 // project is a sample repository: its files, and the branch its origin names as HEAD.
@@ -23,13 +27,15 @@ var projects = []project{
 		"go.mod": goMod,
 		"go.sum": "github.com/google/uuid v1.6.0 h1:NIvaJDMOsjHA8n1jAhLSgzrAzy1Hgr+hNrb57e+94F0=\n",
 		"eightfold.yaml": `env:
-  CGO_ENABLED: "0"
+  GOFLAGS: -mod=readonly
 steps:
   - name: vet
     run: go vet ./...
   - name: build
     run: go build -o bin/shop ./cmd/shop
     artifacts: [bin/shop]
+    env:
+      CGO_ENABLED: "0"
   - name: test
     run: go test -race -json ./...
     timeout: 10m
@@ -112,6 +118,12 @@ targets:
     ssh: deploy@203.0.113.30
     path: /srv/app
     promote_from: production
+  web:
+    hosts: [deploy@203.0.113.40, "deploy@203.0.113.41:2222"]
+    jump: ops@bastion.example.com
+    parallel: 1
+    path: /srv/app
+    promote_from: staging
   laptop:
     local: true
     path: /tmp/app-deploy
@@ -157,5 +169,26 @@ func runGit(t testing.TB, dir string, args ...string) {
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+// TestFixturesRunOnARunner: the sample projects are ones a runner could run; go test -race
+// needs cgo, so no step with -race may see CGO_ENABLED=0.
+func TestFixturesRunOnARunner(t *testing.T) {
+	for _, pr := range projects {
+		cfg, err := config.Load(pr.make(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range cfg.Steps {
+			env := maps.Clone(cfg.Env)
+			if env == nil {
+				env = map[string]string{}
+			}
+			maps.Copy(env, s.Env)
+			if strings.Contains(s.Run, "-race") && env["CGO_ENABLED"] == "0" {
+				t.Errorf("%s: step %s runs -race with CGO_ENABLED=0, which fails on every runner", pr.name, s.Name)
+			}
+		}
 	}
 }

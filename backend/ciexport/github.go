@@ -158,6 +158,10 @@ func (p *plan) githubDownload(needs []string) list {
 	return steps
 }
 
+// githubSecrets: a GitHub job gets a secret's value in an env variable of the step.
+var githubSecrets = secretShell{errorPrefix: "::error::", write: `(umask 077 && printf '%%s\n' "$%[1]s" > "%[2]s")`,
+	where: "add it to the secrets of the environment %s (see docs/ci.md)"}
+
 // githubDeploy is the deploy job of a target.
 func (p *plan) githubDeploy(d deployJob) mapping {
 	t := d.target
@@ -169,11 +173,10 @@ func (p *plan) githubDeploy(d deployJob) mapping {
 		mapping{{key: "name", value: "install eightfold"}, {key: "run", value: "echo \"$HOME/go/bin\" >> \"$GITHUB_PATH\"\necho \"$HOME/.local/bin\" >> \"$GITHUB_PATH\"\n" +
 			"export PATH=\"$HOME/go/bin:$HOME/.local/bin:$PATH\"\n" + p.installScript("::error::")}},
 		mapping{{key: "name", value: "write the SSH key and known_hosts"}, {key: "env", value: secretEnv([]string{SSHKeySecret, KnownHostsSecret})},
-			{key: "run", value: sshScript(t, "::error::", `(umask 077 && printf '%%s\n' "$%[1]s" > "%[2]s")`,
-				"add it to the secrets of the environment "+t.Name+" (see docs/ci.md)")}})
+			{key: "run", value: githubSecrets.sshScript(t)}})
 	env := mapping{{key: "EIGHTFOLD_HOME", value: "${{ runner.temp }}/eightfold"}}
 	env = append(env, secretEnv(t.Secrets)...)
-	steps = append(steps, mapping{{key: "name", value: "deploy " + t.Name}, {key: "env", value: env}, {key: "run", value: deployCommand(t)}})
+	steps = append(steps, mapping{{key: "name", value: "deploy " + t.Name}, {key: "env", value: env}, {key: "run", value: githubSecrets.deployScript(t)}})
 	job.add("steps", steps)
 	return job
 }

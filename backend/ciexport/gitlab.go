@@ -182,6 +182,16 @@ func gitlabStep(s config.Step) string {
 // shellValue quotes a value for sh.
 func shellValue(v string) string { return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'" }
 
+// gitlabSecrets: GitLab puts CI/CD variables in the job's environment; the SSH key and
+// known_hosts are variables of type File, which hold the path of a file with the value.
+var gitlabSecrets = secretShell{write: `install -m 600 "$%[1]s" "%[2]s"`,
+	where:    "add it as a masked CI/CD variable for the environment %s (see docs/ci.md)",
+	sshWhere: "add it as a CI/CD variable of type File for the environment %s (see docs/ci.md)", files: true}
+
+// dataDir gives each deploy job a data dir of its own: a runner that runs jobs side by
+// side in one machine (the shell executor) must not share one.
+const dataDir = `export EIGHTFOLD_HOME="$(mktemp -d)"`
+
 // gitlabDeploy is the deploy job of a target.
 func (p *plan) gitlabDeploy(d deployJob) mapping {
 	t := d.target
@@ -192,20 +202,23 @@ func (p *plan) gitlabDeploy(d deployJob) mapping {
 	job := mapping{{key: "stage", value: "deploy"}, {key: "needs", value: flow(d.needs)},
 		{key: "environment", value: mapping{{key: "name", value: t.Name}, {key: "deployment_tier", value: tier}}},
 		{key: "resource_group", value: t.Name}, {key: "rules", value: p.gitlabRules(d)}, {key: "cache", value: list{}},
-		{key: "variables", value: mapping{{key: "EIGHTFOLD_HOME", value: "/tmp/eightfold"}}},
-		{key: "before_script", value: list{`export PATH="$HOME/go/bin:$HOME/.local/bin:$PATH"`, p.installScript(""),
-			sshScript(t, "", `install -m 600 "$%[1]s" "%[2]s"`,
-				"add it as a CI/CD variable of type File for the environment "+t.Name+" (see docs/ci.md)")}},
-		{key: "script", value: list{deployCommand(t)}}}
+		{key: "before_script", value: list{`export PATH="$HOME/go/bin:$HOME/.local/bin:$PATH"`, dataDir, p.installScript(""),
+			gitlabSecrets.sshScript(t)}},
+		{key: "script", value: list{gitlabSecrets.deployScript(t)}}}
 	return job
 }
 
-// gitlabRules: an automatic target deploys on the default branch and on tags; production
-// (and what is promoted from it) on tags only, production itself when started by hand.
+// gitlabRules: an automatic target deploys on the default branch (the project's, unless
+// ci.branch names one) and on tags; production (and what is promoted from it) on tags only,
+// production itself when started by hand.
 func (p *plan) gitlabRules(d deployJob) list {
 	tag := mapping{{key: "if", value: "$CI_COMMIT_TAG"}}
 	if d.auto {
-		return list{mapping{{key: "if", value: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}}, tag}
+		branch := "$CI_DEFAULT_BRANCH"
+		if p.cfg.CI.Branch != "" {
+			branch = `"` + p.cfg.CI.Branch + `"`
+		}
+		return list{mapping{{key: "if", value: "$CI_COMMIT_BRANCH == " + branch}}, tag}
 	}
 	if d.target.Production {
 		tag.add("when", "manual")

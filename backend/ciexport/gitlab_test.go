@@ -1,6 +1,9 @@
 package ciexport
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,10 +13,11 @@ import (
 
 // gitlabJob is the part of a GitLab job the tests read back.
 type gitlabJob struct {
-	Stage       string   `yaml:"stage"`
-	Needs       []string `yaml:"needs"`
-	Script      []string `yaml:"script"`
-	Environment struct {
+	Stage        string   `yaml:"stage"`
+	Needs        []string `yaml:"needs"`
+	BeforeScript []string `yaml:"before_script"`
+	Script       []string `yaml:"script"`
+	Environment  struct {
 		Name string `yaml:"name"`
 		Tier string `yaml:"deployment_tier"`
 	} `yaml:"environment"`
@@ -74,7 +78,7 @@ func TestGitLabFilesReadBack(t *testing.T) {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	if want := []string{"build", "build-2", "deploy-eu", "deploy-production", "deploy-qa", "deploy-staging", "test"}; !slices.Equal(names, want) {
+	if want := []string{"build", "build-2", "deploy-eu", "deploy-production", "deploy-qa", "deploy-staging", "deploy-web", "test"}; !slices.Equal(names, want) {
 		t.Fatalf("jobs %v, want %v (the local target laptop is left out)", names, want)
 	}
 	for name, j := range jobs {
@@ -91,7 +95,7 @@ func TestGitLabFilesReadBack(t *testing.T) {
 	if !slices.Equal(test.Artifacts.Reports.JUnit, []string{"eightfold-reports/*.xml", "reports/pytest.xml"}) || test.Artifacts.When != "always" {
 		t.Errorf("test artifacts %+v: want the JUnit reports of both test steps, kept always", test.Artifacts)
 	}
-	if !strings.Contains(test.Script[0], Gotestsum+" --format testname --junitfile eightfold-reports/test.xml --jsonfile eightfold-reports/test.json --raw-command -- sh -c 'go test -json ./... | tee test.log'") {
+	if !strings.Contains(test.Script[0], Gotestsum+" --format testname --junitfile eightfold-reports/test.xml --jsonfile eightfold-reports/test.json --raw-command -- bash -o pipefail -c 'go test -json ./... | tee test.log'") {
 		t.Errorf("the go-test-json step does not run under gotestsum unchanged:\n%s", test.Script[0])
 	}
 	cases := []struct {
@@ -103,6 +107,7 @@ func TestGitLabFilesReadBack(t *testing.T) {
 		{"deploy-qa", "qa", "staging", "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", "", []string{"build-2", "build", "deploy-staging"}, "eightfold deploy qa --from-tree"},
 		{"deploy-production", "production", "production", "$CI_COMMIT_TAG", "manual", []string{"build-2", "build", "deploy-staging"}, "eightfold deploy production --from-tree --yes"},
 		{"deploy-eu", "eu", "staging", "$CI_COMMIT_TAG", "", []string{"build-2", "build", "deploy-production"}, "eightfold deploy eu --from-tree"},
+		{"deploy-web", "web", "staging", "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", "", []string{"build-2", "build", "deploy-staging"}, "eightfold deploy web --from-tree"},
 	}
 	for _, c := range cases {
 		j := jobs[c.job]
@@ -115,8 +120,127 @@ func TestGitLabFilesReadBack(t *testing.T) {
 		if !slices.Equal(j.Needs, c.needs) {
 			t.Errorf("%s: needs %v, want %v", c.job, j.Needs, c.needs)
 		}
-		if !slices.Equal(j.Script, []string{c.script}) {
-			t.Errorf("%s: script %v, want %q", c.job, j.Script, c.script)
+		if !slices.Contains(j.BeforeScript, dataDir) {
+			t.Errorf("%s: before_script %q does not give the job its own EIGHTFOLD_HOME", c.job, j.BeforeScript)
 		}
+		if len(j.Script) != 1 || lastLine(j.Script[0]) != c.script {
+			t.Errorf("%s: script %q, want one ending in %q", c.job, j.Script, c.script)
+		}
+	}
+}
+
+// TestGitLabSSHSecretsNeverPrinted runs the SSH set-up of a GitLab deploy job in bash: a
+// key or known_hosts given as a plain variable (the value, not a File variable's path)
+// fails naming the secret and its type, and never prints the value; File variables are
+// installed mode 0600.
+func TestGitLabSSHSecretsNeverPrinted(t *testing.T) {
+	_, jobs := readGitLab(t, exported(t)["go/gitlab-ci"].Content)
+	i := slices.IndexFunc(jobs["deploy-staging"].BeforeScript, func(s string) bool { return strings.Contains(s, "install -d -m 700") })
+	if i < 0 {
+		t.Fatalf("no SSH set-up in the before_script of deploy-staging: %q", jobs["deploy-staging"].BeforeScript)
+	}
+	script := jobs["deploy-staging"].BeforeScript[i]
+	const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA-very-secret\n-----END OPENSSH PRIVATE KEY-----\n"
+	const hosts = "staging.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyLine\n"
+	files := t.TempDir()
+	keyFile, hostsFile := filepath.Join(files, "key"), filepath.Join(files, "hosts")
+	for name, v := range map[string]string{keyFile: key, hostsFile: hosts} {
+		if err := os.WriteFile(name, []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name, key, hosts, want string
+	}{
+		{"key as a value", key, hostsFile, "the secret EIGHTFOLD_SSH_KEY must be a CI/CD variable of type File"},
+		{"known_hosts as a value", keyFile, hosts, "the secret EIGHTFOLD_KNOWN_HOSTS must be a CI/CD variable of type File"},
+		{"no key", "", hostsFile, "the secret EIGHTFOLD_SSH_KEY is empty: add it as a CI/CD variable of type File for the environment staging"},
+		{"File variables", keyFile, hostsFile, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			home := t.TempDir()
+			cmd := exec.Command("bash", "-e", "-c", script)
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "EIGHTFOLD_SSH_KEY=" + c.key, "EIGHTFOLD_KNOWN_HOSTS=" + c.hosts}
+			out, err := cmd.CombinedOutput()
+			if strings.Contains(string(out), "very-secret") || strings.Contains(string(out), "HostKeyLine") {
+				t.Errorf("the job log shows a secret's value:\n%s", out)
+			}
+			if c.want != "" {
+				if err == nil || !strings.Contains(string(out), c.want) {
+					t.Errorf("err %v, output:\n%s\nwant a failure saying %q", err, out, c.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			for path, want := range map[string]string{filepath.Join(home, ".ssh", "id_ed25519"): key, filepath.Join(home, ".ssh", "known_hosts"): hosts} {
+				fi, err := os.Stat(path)
+				if b, _ := os.ReadFile(path); err != nil || string(b) != want || fi.Mode().Perm() != 0o600 {
+					t.Errorf("%s: %v, %q; want the secret, mode 0600", path, err, b)
+				}
+			}
+		})
+	}
+}
+
+// lastLine is the last line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// TestDeployStepChecksTheTargetSecrets runs the deploy step of production (GitHub and
+// GitLab) in bash with a stand-in for eightfold: an empty secret fails the step naming it
+// and the environment, before the deploy and without printing any value; with every
+// secret set the deploy runs.
+func TestDeployStepChecksTheTargetSecrets(t *testing.T) {
+	files := exported(t)
+	var workflow struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Run string `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(files["go/github-actions"].Content), &workflow); err != nil {
+		t.Fatal(err)
+	}
+	steps := workflow.Jobs["deploy-production"].Steps
+	_, jobs := readGitLab(t, files["mixed/gitlab-ci"].Content)
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "eightfold"), []byte("#!/bin/sh\necho \"deployed $*\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, script string
+		env          []string
+		want         string
+	}{
+		{"github, one secret empty", steps[len(steps)-1].Run, []string{"SHOP_API_TOKEN=tok-value-1"},
+			"::error::the secret SHOP_DB_PASSWORD is empty: add it to the secrets of the environment production"},
+		{"github, every secret", steps[len(steps)-1].Run, []string{"SHOP_API_TOKEN=tok-value-1", "SHOP_DB_PASSWORD=pw-value-2"},
+			"deployed deploy production --from-tree --yes"},
+		{"gitlab, the secret empty", jobs["deploy-production"].Script[0], []string{"APP_SECRET_KEY="},
+			"the secret APP_SECRET_KEY is empty: add it as a masked CI/CD variable for the environment production"},
+		{"gitlab, the secret set", jobs["deploy-production"].Script[0], []string{"APP_SECRET_KEY=key-value-3"},
+			"deployed deploy production --from-tree --yes"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command("bash", "-e", "-c", c.script)
+			cmd.Env = append([]string{"PATH=" + bin + ":" + os.Getenv("PATH")}, c.env...)
+			out, err := cmd.CombinedOutput()
+			if !strings.Contains(string(out), c.want) || (err == nil) != strings.HasPrefix(c.want, "deployed") {
+				t.Errorf("err %v, output:\n%s\nwant %q", err, out, c.want)
+			}
+			if strings.Contains(string(out), "-value-") {
+				t.Errorf("the step printed a secret's value:\n%s", out)
+			}
+			if !strings.HasPrefix(c.want, "deployed") && strings.Contains(string(out), "deployed") {
+				t.Errorf("the deploy ran with a secret missing:\n%s", out)
+			}
+		})
 	}
 }

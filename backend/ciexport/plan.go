@@ -1,6 +1,7 @@
 package ciexport
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"regexp"
@@ -170,14 +171,16 @@ func (g group) reports() (junit, keep []string) {
 var simpleRE = regexp.MustCompile(`^[A-Za-z0-9_./=:@+,-]+( +[A-Za-z0-9_./=:@+,-]+)*$`)
 
 // command is what runs a step in CI: the step's command, or for a go-test-json step the
-// same command under gotestsum, which writes the JUnit XML and keeps the raw JSON.
+// same command under gotestsum, which writes the JUnit XML and keeps the raw JSON. A
+// command that needs a shell runs in bash with pipefail, so that `go test -json ./... |
+// tee log` fails when the tests do (gotestsum takes the exit status of its command).
 func command(s config.Step) string {
 	if s.Report != config.ReportGoTestJSON {
 		return s.Run
 	}
 	run := strings.TrimSpace(s.Run)
 	if !simpleRE.MatchString(run) {
-		run = "sh -c " + sshx.ShellQuote(s.Run)
+		run = "bash -o pipefail -c " + sshx.ShellQuote(s.Run)
 	}
 	return fmt.Sprintf("mkdir -p %s\ngo run %s --format testname --junitfile %s/%s.xml --jsonfile %s/%s.json --raw-command -- %s\n",
 		ReportDir, Gotestsum, ReportDir, s.Name, ReportDir, s.Name, run)
@@ -200,13 +203,18 @@ func keyFile(t config.Target) string {
 	return "$HOME/.ssh/id_ed25519"
 }
 
-// deployCommand is the command a deploy job runs.
-func deployCommand(t config.Target) string {
-	cmd := "eightfold deploy " + t.Name + " --from-tree"
-	if t.Production {
-		cmd += " --yes"
+// deployScript is what a deploy job runs: a check that each of the target's secrets is
+// set, then the deploy.
+func (sh secretShell) deployScript(t config.Target) string {
+	var b strings.Builder
+	for _, name := range slices.Sorted(slices.Values(t.Secrets)) {
+		b.WriteString(sh.require(name, sh.where, t.Name))
 	}
-	return cmd
+	b.WriteString("eightfold deploy " + t.Name + " --from-tree")
+	if t.Production {
+		b.WriteString(" --yes")
+	}
+	return b.String() + "\n"
 }
 
 // installScript puts eightfold on PATH with ci.install, or fails saying what to set.
@@ -221,21 +229,49 @@ func (p *plan) installScript(errorPrefix string) string {
 	return b.String()
 }
 
+// secretShell is how an engine's deploy job handles secrets in shell.
+type secretShell struct {
+	errorPrefix string // starts every error message: "::error::" on GitHub
+	write       string // puts a secret into a file: %[1]s is the variable, %[2]s the file
+	where       string // where a secret of the environment %s is set, for the messages
+	sshWhere    string // where the SSH key and known_hosts are set; "": where
+	files       bool   // the SSH secrets arrive as paths of files (GitLab's File variables)
+}
+
+// require is a shell line that fails, naming the secret and the environment, when the
+// variable name is unset or empty (where says how to set it). It never prints the value.
+func (sh secretShell) require(name, where, environment string) string {
+	return fmt.Sprintf("[ -n \"${%s:-}\" ] || { echo \"%sthe secret %s is empty: %s\" >&2; exit 1; }\n",
+		name, sh.errorPrefix, name, fmt.Sprintf(where, environment))
+}
+
+// requireFile is a shell line that fails when the variable name does not hold the path of a
+// file, such as a GitLab variable of type Variable holding the key itself. It never prints
+// the value (which would put the key in the job log).
+func (sh secretShell) requireFile(name, environment string) string {
+	return fmt.Sprintf("[ -f \"$%s\" ] || { echo \"%sthe secret %s must be a CI/CD variable of type File (it holds the value itself, "+
+		"which is not printed): change its type for the environment %s (see docs/ci.md)\" >&2; exit 1; }\n",
+		name, sh.errorPrefix, name, environment)
+}
+
 // sshScript writes the key and known_hosts of a deploy from the two secrets, readable by
-// the owner only, failing with what to set when one is empty (where says it). write is how the shell puts a secret into a file: a command with %[1]s for the
-// variable and %[2]s for the file.
-func sshScript(t config.Target, errorPrefix, write, where string) string {
+// the owner only, failing with what to set when one is missing.
+func (sh secretShell) sshScript(t config.Target) string {
 	key := keyFile(t)
 	var b strings.Builder
+	where := cmp.Or(sh.sshWhere, sh.where)
 	for _, name := range []string{SSHKeySecret, KnownHostsSecret} {
-		fmt.Fprintf(&b, "[ -n \"${%s:-}\" ] || { echo \"%sthe secret %s is empty: %s\" >&2; exit 1; }\n", name, errorPrefix, name, where)
+		b.WriteString(sh.require(name, where, t.Name))
+		if sh.files {
+			b.WriteString(sh.requireFile(name, t.Name))
+		}
 	}
 	b.WriteString("install -d -m 700 \"$HOME/.ssh\"\n")
 	if dir := path.Dir(key); dir != "$HOME/.ssh" {
 		fmt.Fprintf(&b, "mkdir -p \"%s\"\n", dir)
 	}
-	fmt.Fprintf(&b, write+"\n", SSHKeySecret, key)
-	fmt.Fprintf(&b, write+"\n", KnownHostsSecret, "$HOME/.ssh/known_hosts")
+	fmt.Fprintf(&b, sh.write+"\n", SSHKeySecret, key)
+	fmt.Fprintf(&b, sh.write+"\n", KnownHostsSecret, "$HOME/.ssh/known_hosts")
 	fmt.Fprintf(&b, "chmod 600 \"%s\" \"$HOME/.ssh/known_hosts\"\n", key)
 	return b.String()
 }

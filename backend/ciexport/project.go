@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5"
+	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
@@ -38,8 +39,9 @@ type facts struct {
 	defaultBranch string
 }
 
-// readFacts reads the facts of the repository at dir.
-func readFacts(dir string) (facts, error) {
+// readFacts reads the facts of the repository at dir; branch is the ci.branch of its config
+// ("": the repository's default branch).
+func readFacts(dir, branch string) (facts, error) {
 	var f facts
 	var err error
 	if f.goVersion, err = goVersion(dir); err != nil {
@@ -50,7 +52,10 @@ func readFacts(dir string) (facts, error) {
 		return f, err
 	}
 	f.readPython(dir)
-	f.defaultBranch = defaultBranch(dir)
+	f.defaultBranch = branch
+	if branch == "" {
+		f.defaultBranch = defaultBranch(dir)
+	}
 	return f, nil
 }
 
@@ -135,20 +140,39 @@ func (f *facts) readPython(dir string) {
 	}
 }
 
-// defaultBranch is the branch that deploys: the one origin/HEAD names, else the current
-// branch, else main.
+// defaultBranch is the branch that deploys: the one origin/HEAD names, else main or master
+// when the repository has it, else git's init.defaultBranch, else main. Never the branch
+// that happens to be checked out: the export must not depend on it.
 func defaultBranch(dir string) string {
 	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
 	if err != nil {
-		return "main"
+		return initBranch(nil)
 	}
 	if ref, err := repo.Reference(plumbing.NewRemoteHEADReferenceName("origin"), false); err == nil && ref.Type() == plumbing.SymbolicReference {
 		if name, ok := strings.CutPrefix(ref.Target().String(), "refs/remotes/origin/"); ok {
 			return name
 		}
 	}
-	if ref, err := repo.Reference(plumbing.HEAD, false); err == nil && ref.Type() == plumbing.SymbolicReference && ref.Target().IsBranch() {
-		return ref.Target().Short()
+	for _, name := range []string{"main", "master"} {
+		if _, err := repo.Reference(plumbing.NewBranchReferenceName(name), false); err == nil {
+			return name
+		}
 	}
-	return "main"
+	return initBranch(repo)
+}
+
+// initBranch is git's init.defaultBranch (the repository's, else the user's or system's
+// setting), else main.
+func initBranch(repo *git.Repository) string {
+	var cfg *gitconfig.Config
+	var err error
+	if repo != nil {
+		cfg, err = repo.ConfigScoped(gitconfig.SystemScope)
+	} else {
+		cfg, err = gitconfig.LoadConfig(gitconfig.GlobalScope)
+	}
+	if err != nil || cfg.Init.DefaultBranch == "" {
+		return "main"
+	}
+	return cfg.Init.DefaultBranch
 }

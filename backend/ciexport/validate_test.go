@@ -2,6 +2,7 @@ package ciexport
 
 import (
 	"bytes"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,25 +94,52 @@ func TestSchemasRejectBrokenFiles(t *testing.T) {
 	}
 }
 
-// TestGitHubWorkflowsLint parses and lints each GitHub workflow with actionlint.
+// lint runs actionlint, with shellcheck on the run: scripts, over a workflow.
+func lint(t *testing.T, path, src string) []*actionlint.Error {
+	t.Helper()
+	shellcheck, err := exec.LookPath("shellcheck")
+	if err != nil {
+		t.Fatalf("shellcheck is not on PATH: install it (Debian: apt-get install shellcheck; build/scripts/deps.sh test does): %v", err)
+	}
+	var out bytes.Buffer
+	l, err := actionlint.NewLinter(&out, &actionlint.LinterOptions{Shellcheck: shellcheck})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, err := l.Lint(path, []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return errs
+}
+
+// TestGitHubWorkflowsLint parses and lints each GitHub workflow with actionlint and
+// shellcheck.
 func TestGitHubWorkflowsLint(t *testing.T) {
 	for name, f := range exported(t) {
 		if !strings.HasSuffix(name, string(GitHubActions)) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			var out bytes.Buffer
-			l, err := actionlint.NewLinter(&out, &actionlint.LinterOptions{Shellcheck: "", Pyflakes: ""})
-			if err != nil {
-				t.Fatal(err)
-			}
-			errs, err := l.Lint(f.Path, []byte(f.Content), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range errs {
+			for _, e := range lint(t, f.Path, f.Content) {
 				t.Errorf("%s:%d:%d: %s [%s]", f.Path, e.Line, e.Column, e.Message, e.Kind)
 			}
 		})
+	}
+}
+
+// TestLintRejectsBrokenWorkflows checks that the linting can fail: a workflow with an
+// unknown job key, an undefined expression, and a script shellcheck warns about.
+func TestLintRejectsBrokenWorkflows(t *testing.T) {
+	broken := "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout: 5\n    steps:\n" +
+		"      - run: echo ${{ github.nope }}\n      - run: cd $HOME/app && ls\n"
+	kinds := map[string]bool{}
+	for _, e := range lint(t, ".github/workflows/broken.yml", broken) {
+		kinds[e.Kind] = true
+	}
+	for _, want := range []string{"syntax-check", "expression", "shellcheck"} {
+		if !kinds[want] {
+			t.Errorf("actionlint found no %s error in a broken workflow (found %v):\n%s", want, kinds, broken)
+		}
 	}
 }

@@ -43,6 +43,9 @@ func cmdDeploy(e *env) error {
 	if len(pos) != 1 {
 		return &usageError{"deploy needs one target, as named under targets: in eightfold.yaml: eightfold deploy staging"}
 	}
+	if *fromTree && *release != "" {
+		return &usageError{"--release and --from-tree do not go together: --from-tree deploys the work tree's build of HEAD (in CI), --release a recorded release"}
+	}
 	return f.run(e, c, pos[0], func(ctx context.Context, p *workbench.Project) (workbench.DeployInfo, error) {
 		opts := workbench.DeployOptions{Target: pos[0], Release: *release, ForceUnlock: f.forceUnlock, Confirm: f.yes}
 		if *fromTree {
@@ -140,11 +143,12 @@ var stepMarks = map[string]string{deploy.StepPassed: "✓", deploy.StepFailed: "
 func (v *deployView) update(d workbench.DeployInfo) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	var uploads []deploy.StepEvent
 	for _, s := range d.Steps {
 		mark, done := stepMarks[s.Status]
 		if !done {
 			if s.Name == deploy.StepUpload && s.Total > 0 && v.term {
-				v.progress(s.Done, s.Total)
+				uploads = append(uploads, s)
 			}
 			continue
 		}
@@ -162,14 +166,22 @@ func (v *deployView) update(d workbench.DeployInfo) {
 		}
 		fmt.Fprintf(v.w, "%s %-13s %s\n", mark, s.Name, s.Detail)
 	}
+	if len(uploads) > 0 {
+		v.progress(uploads)
+	}
 }
 
-// progress draws the upload's bar: [#####-----] 12 MiB / 50 MiB.
-func (v *deployView) progress(done, total int64) {
-	const width = 30
-	n := int(done * width / total)
-	fmt.Fprintf(v.w, "\r\033[K  upload [%s%s] %s / %s", strings.Repeat("#", n), strings.Repeat("-", width-n),
-		humanize.IBytes(uint64(done)), humanize.IBytes(uint64(total)))
+// progress draws the uploads under way on one line: [#####-----] 12 MiB / 50 MiB, and for
+// the hosts of a target uploading at once a shorter bar each, after its host's name.
+func (v *deployView) progress(uploads []deploy.StepEvent) {
+	width := max(30/len(uploads), 10)
+	bars := make([]string, len(uploads))
+	for i, s := range uploads {
+		n := int(s.Done * int64(width) / s.Total)
+		bars[i] = strings.TrimPrefix(fmt.Sprintf("%s [%s%s] %s / %s", s.Host, strings.Repeat("#", n), strings.Repeat("-", width-n),
+			humanize.IBytes(uint64(s.Done)), humanize.IBytes(uint64(s.Total))), " ")
+	}
+	fmt.Fprintf(v.w, "\r\033[K  upload %s", strings.Join(bars, "  "))
 	v.bar = true
 }
 

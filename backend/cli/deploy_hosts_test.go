@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"eightfold/backend/deploy"
 	"eightfold/backend/internal/sshdtest"
+	"eightfold/backend/workbench"
 )
 
 // A target with three hosts (one real sshd, three deploy roots): `deploy` prints a line per
@@ -98,5 +100,24 @@ targets:
 		if b, _ := os.ReadFile(filepath.Join(roots[i], "served.txt")); string(b) != want {
 			t.Errorf("host %d serves %q", i+1, b)
 		}
+	}
+}
+
+// Hosts uploading at once each get their bar, named, on the progress line.
+func TestDeployProgressPerHost(t *testing.T) {
+	var out strings.Builder
+	v := &deployView{w: &out, term: true, shown: map[string]bool{}}
+	v.update(workbench.DeployInfo{Steps: []deploy.StepEvent{
+		{Host: "deploy@a:22", Name: deploy.StepUpload, Status: deploy.StepRunning, Done: 1 << 20, Total: 4 << 20},
+		{Host: "deploy@b:22", Name: deploy.StepUpload, Status: deploy.StepRunning, Done: 3 << 20, Total: 4 << 20},
+	}})
+	want := "\r\033[K  upload deploy@a:22 [###------------] 1.0 MiB / 4.0 MiB  deploy@b:22 [###########----] 3.0 MiB / 4.0 MiB"
+	if out.String() != want {
+		t.Errorf("progress %q, want %q", out.String(), want)
+	}
+	out.Reset()
+	v.update(workbench.DeployInfo{Steps: []deploy.StepEvent{{Name: deploy.StepUpload, Status: deploy.StepRunning, Done: 1, Total: 2}}})
+	if want := "\r\033[K  upload [###############---------------] 1 B / 2 B"; out.String() != want {
+		t.Errorf("one host's progress %q, want %q", out.String(), want)
 	}
 }

@@ -66,7 +66,8 @@ func TestExportCommand(t *testing.T) {
 }
 
 // TestDeployFromTree deploys the artifacts of the work tree as CI does: HEAD's build to
-// staging, refused for production until HEAD has a tag, then the tag to production.
+// staging, refused for production until HEAD has a tag, then the tag to production, twice
+// (the same build is the same release); --release does not go with it.
 func TestDeployFromTree(t *testing.T) {
 	staging, live := t.TempDir(), t.TempDir()
 	dir := repo(t, map[string]string{
@@ -101,7 +102,10 @@ func TestDeployFromTree(t *testing.T) {
 	if out := run(0, "deploy", "live", "--from-tree", "--yes"); !strings.Contains(out, "of 1.2.0 to live (local) succeeded") {
 		t.Errorf("deploy of the tag: %q", out)
 	}
-	if out := run(1, "deploy", "live", "--from-tree", "--yes"); !strings.Contains(out, "the release v1.2.0 is recorded already") {
-		t.Errorf("a second tree release of the tag: %q", out)
+	if out := run(0, "deploy", "live", "--from-tree", "--yes"); !strings.Contains(out, "of 1.2.0 to live (local) succeeded") {
+		t.Errorf("a second deploy of the same build of the tag: %q", out)
+	}
+	if out := run(2, "deploy", "live", "--from-tree", "--release", "1.2.0", "--yes"); !strings.Contains(out, "--release and --from-tree do not go together") {
+		t.Errorf("--release with --from-tree: %q", out)
 	}
 }

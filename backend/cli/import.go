@@ -1,17 +1,20 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
+	"eightfold/backend/store"
 	"eightfold/backend/workbench"
 )
 
 // cmdImport records a run that a CI engine made, from its test reports.
 func cmdImport(e *env) error {
-	fs, c := e.flags("import", "import junit|go-test-json FILE... [--run-name NAME] [--commit SHA] [--dir D] [--json] [--home DIR]", true)
+	fs, c := e.flags("import", "import junit|go-test-json FILE... [--run-name NAME] [--commit SHA] [--again] [--dir D] [--json] [--home DIR]", true)
 	name := fs.String("run-name", "", `the run's name in the history (default "CI: junit (3 files)", or the one file's name)`)
 	commit := fs.String("commit", "", "the commit the CI run tested: a SHA, short or full, or a ref (default HEAD)")
+	again := fs.Bool("again", false, "record the run even when the same reports of the same commit were imported already")
 	asJSON := fs.Bool("json", false, "print only the recorded run as one JSON object, as `run --json` does")
 	pos, err := parse(fs, e.args)
 	if err != nil {
@@ -28,11 +31,17 @@ func cmdImport(e *env) error {
 		return &usageError{fmt.Sprintf("import %s needs the report files a CI job wrote, e.g. `eightfold import %s reports/*.xml`", format, format)}
 	}
 	p, err := c.openWriter(nil)
+	if locked := (*store.LockedError)(nil); errors.As(err, &locked) {
+		return fmt.Errorf("%w. The open window (or the page of `eightfold serve`) can import them: Build & Test → Run on CI → Bring CI results back", err)
+	}
 	if err != nil {
 		return err
 	}
 	defer p.Close()
-	r, err := p.ImportCI(workbench.CIImport{Format: format, Files: pos[1:], Name: *name, Commit: *commit})
+	r, err := p.ImportCI(workbench.CIImport{Format: format, Files: pos[1:], Name: *name, Commit: *commit, Again: *again})
+	if dup := (*workbench.DuplicateImportError)(nil); errors.As(err, &dup) {
+		return fmt.Errorf("%w; if the CI job really ran twice with the same output, pass --again to record it once more", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"eightfold/backend/store"
 )
 
 // The parsers' own fixtures, as a CI job would have written them.
@@ -138,6 +140,39 @@ func TestImportGoTestJSON(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, wantResults) {
 		t.Errorf("results %v, want %v", got, wantResults)
+	}
+}
+
+// The same reports imported twice make one run: the second import is refused naming the
+// first run, and --again records a second one.
+func TestImportTwice(t *testing.T) {
+	dir := repo(t, map[string]string{"README": "shop\n"})
+	home := t.TempDir()
+	run := runIn(t, home, dir)
+	run(0, "import", "go-test-json", goTestFixture)
+	code, _, errOut := eightfold(t, home, "import", "go-test-json", goTestFixture, "--dir", dir)
+	if want := `gotest.json of ` + headSHA(t, dir)[:7] + ` was imported already as run #1 ("CI: go-test-json (gotest.json)"): importing it again would count its tests twice; ` +
+		"if the CI job really ran twice with the same output, pass --again to record it once more"; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, want 1; stderr lacks %q:\n%s", code, want, errOut)
+	}
+	if out := run(0, "import", "go-test-json", goTestFixture, "--again"); !strings.Contains(out, "as run #2.") {
+		t.Errorf("--again printed:\n%s", out)
+	}
+}
+
+// While the window holds the data dir, import is refused and says that the window can do it.
+func TestImportWhileTheDataDirIsHeld(t *testing.T) {
+	dir := repo(t, map[string]string{"README": "shop\n"})
+	home := t.TempDir()
+	holder, err := store.Open(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	code, _, errOut := eightfold(t, home, "import", "go-test-json", goTestFixture, "--dir", dir)
+	if want := "The open window (or the page of `eightfold serve`) can import them: Build & Test → Run on CI → Bring CI results back"; code != 1 ||
+		!strings.Contains(errOut, fmt.Sprintf("is in use by another Eightfold process (PID %d", os.Getpid())) || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, want 1; stderr lacks %q:\n%s", code, want, errOut)
 	}
 }
 

@@ -85,18 +85,20 @@ func (d *run) candidate(ctx context.Context, name string) bool {
 	return true
 }
 
-// stopRelease runs the stop command with a release's env file.
-func (d *run) stopRelease(ctx context.Context, name, what string) {
+// stopRelease runs the stop command with a release's env file; why says why the release
+// may still run ("" once the command stopped it).
+func (d *run) stopRelease(ctx context.Context, name, what string) (why string) {
 	if d.spec.Stop == "" {
 		d.step(StepStop, StepSkipped, fmt.Sprintf("no stop command: %s (releases/%s) keeps running", what, name))
-		return
+		return "the target has no stop command"
 	}
 	d.step(StepStop, StepRunning, what)
 	if ok, why := d.command(context.WithoutCancel(ctx), StepStop, name, d.spec.Stop); !ok {
 		d.step(StepStop, StepFailed, fmt.Sprintf("stopping %s: %s", what, why))
-		return
+		return why
 	}
 	d.step(StepStop, StepPassed, what+" stopped")
+	return ""
 }
 
 // withPort replaces the port of rawURL.

@@ -54,7 +54,8 @@ type HostResult struct {
 	PreviousVersion string        // the version of Previous
 	Current         string        // what current points to now; "" when nothing does
 	Failure         string        // why it failed, or why it could not be switched back
-	Took            time.Duration // its deploy (and rollback), from its start
+	Started         time.Time     // when its own deploy (or rollback) started; zero while untouched
+	Took            time.Duration // its deploy from Started, plus its switch back (not the wait between them)
 	Result          Result        // its own deploy's (or rollback's) result
 }
 
@@ -156,23 +157,27 @@ func (ro *rollout) run(ctx context.Context, action string, op func(context.Conte
 	if len(ro.plan.Sites) == 0 {
 		return ro.res, errNoSites
 	}
-	ro.report()
-	err := ro.lockAll(ctx, action)
-	if err == nil {
-		if err = choose(); err != nil {
-			ro.res.Failure = err.Error()
-			err = &RolloutFailed{Result: ro.res}
-		}
-	}
-	if err == nil {
-		ro.roll(ctx, action, op)
-	}
-	ro.release()
-	if err != nil {
+	if err := ro.locked(ctx, action, op, choose); err != nil {
 		ro.res.Failure = err.Error()
 		return ro.res, err
 	}
 	return ro.outcome()
+}
+
+// locked is run's work under the hosts' locks: they are released when it returns, even
+// by a panic.
+func (ro *rollout) locked(ctx context.Context, action string, op func(context.Context, int, *run), choose func() error) error {
+	ro.report()
+	defer ro.release()
+	if err := ro.lockAll(ctx, action); err != nil {
+		return err
+	}
+	if err := choose(); err != nil {
+		ro.res.Failure = err.Error()
+		return &RolloutFailed{Result: ro.res}
+	}
+	ro.roll(ctx, action, op)
+	return nil
 }
 
 // hostReporter tags a host's events with its name.
@@ -214,7 +219,7 @@ func (ro *rollout) lockAll(ctx context.Context, action string) error {
 			return ro.refused(i, err)
 		}
 		d := newRun(h, s.Spec, ro.reporter(s.Name))
-		d.started = ro.started // one release name on every host
+		d.named = ro.started // one release name on every host
 		ro.runs[i] = d
 		if err := d.lock(action); err != nil {
 			return ro.refused(i, err)
@@ -278,7 +283,8 @@ func (ro *rollout) roll(ctx context.Context, action string, op func(context.Cont
 // step runs op on host i and records how it ended, with the host's audit line.
 func (ro *rollout) step(ctx context.Context, i int, action string, op func(context.Context, int, *run)) {
 	d := ro.runs[i]
-	ro.setHost(i, func(h *HostResult) { h.State = HostRunning })
+	d.started = d.now() // its Took is its own, not the wait for the hosts before it
+	ro.setHost(i, func(h *HostResult) { h.State, h.Started = HostRunning, d.started })
 	op(ctx, i, d)
 	result := "ok"
 	if d.res.Failure != "" {
@@ -330,11 +336,7 @@ func (ro *rollout) revertAll(ctx context.Context) {
 		case h.State == HostDeployed:
 			switched = append(switched, i)
 		case h.State == HostFailed && d.res.Previous == "" && !d.res.SwitchedAt.IsZero():
-			// Its own first deploy failed after its release started: its deploy removed
-			// current, and its app is stopped too, so that no host runs the release.
-			back := ro.again(i)
-			back.withdraw(ctx, d.res.Release)
-			back.step(StepRollback, StepPassed, "it ran nothing before this rollout: its app was stopped and current removed")
+			ro.withdrawFailed(ctx, i)
 		}
 	}
 	size := max(ro.plan.Parallel, 1)
@@ -351,10 +353,47 @@ func (ro *rollout) revertAll(ctx context.Context) {
 	}
 }
 
+// withdrawFailed stops the app of host i, whose own first deploy failed after its release
+// started (its deploy removed current), so that no host runs the release; a stop that fails
+// is added to the host's failure: its app may still be running.
+func (ro *rollout) withdrawFailed(ctx context.Context, i int) {
+	ro.reconnect(ctx, i)
+	d, back := ro.runs[i], ro.again(i)
+	back.withdraw(ctx, d.res.Release)
+	if back.res.Failure == "" {
+		back.audit("rollback", "ok", "its first deploy failed: its app was stopped")
+		back.step(StepRollback, StepPassed, withdrawn)
+		return
+	}
+	back.audit("rollback", "failed", back.res.Failure)
+	ro.setHost(i, func(h *HostResult) { h.Failure += "; " + back.res.Failure })
+}
+
+// reconnect opens host i again when its connection died while the other hosts deployed
+// (its deploy root cannot be read over it), so that its switch back, and the release of its
+// lock, run over a live one. When it cannot connect, the switch back fails saying why.
+func (ro *rollout) reconnect(ctx context.Context, i int) {
+	d := ro.runs[i]
+	if _, err := d.h.Stat(d.spec.Root); err == nil {
+		return
+	}
+	h, err := ro.plan.Sites[i].Connect(ctx)
+	if err != nil {
+		return
+	}
+	d.h.Close()
+	d.h = h
+}
+
+// withdrawn says how a host that ran nothing before the rollout was put back.
+const withdrawn = "it ran nothing before this rollout: its app was stopped and current removed"
+
 // revert switches host i back to the release it ran before the rollout, started and gated
 // again as a rollback is; a host that ran nothing before (a first deploy) is withdrawn.
 func (ro *rollout) revert(ctx context.Context, i int) {
+	ro.reconnect(ctx, i)
 	d := ro.runs[i]
+	begun := d.now()
 	back := ro.again(i)
 	back.step(StepRollback, StepRunning, "another host failed: back to what ran before")
 	why := "another host of the rollout failed"
@@ -375,12 +414,13 @@ func (ro *rollout) revert(ctx context.Context, i int) {
 		state, failure, current = HostFailed, "it was deployed, but switching it back failed: "+back.res.Failure, back.currentOr(d.res.Current)
 		back.step(StepRollback, StepFailed, back.res.Failure)
 	case d.res.Previous == "":
-		back.step(StepRollback, StepPassed, "it ran nothing before this rollout: its app was stopped and current removed")
+		back.step(StepRollback, StepPassed, withdrawn)
 	default:
 		back.step(StepRollback, StepPassed, "releases/"+d.res.Previous+" is current again, started and healthy")
 	}
 	ro.setHost(i, func(h *HostResult) {
-		h.State, h.Failure, h.Current, h.Took = state, failure, current, d.now().Sub(d.started)
+		h.State, h.Failure, h.Current = state, failure, current
+		h.Took += d.now().Sub(begun) // its deploy and its switch back, not the wait between them
 	})
 }
 
@@ -425,14 +465,18 @@ func (r revertReporter) Output(step, line string) {
 
 // withdraw takes the release this rollout made current off a host that ran nothing before
 // (a first deploy): there is nothing to go back to, so its app is stopped (the stop command)
-// and current removed: the host runs nothing, like the hosts the rollout did not reach.
+// and current removed: the host runs nothing, like the hosts the rollout did not reach. A
+// stop that fails (or no stop command) fails the withdrawal: its app may still be running.
 func (d *run) withdraw(ctx context.Context, name string) {
-	d.stopRelease(ctx, name, "the release of this rollout")
+	stopped := d.stopRelease(ctx, name, "the release of this rollout")
 	if err := d.h.RemoveAll(d.l.current()); err != nil {
 		d.fail(StepRollback, "current still points at releases/%s and could not be removed on %s: %v", name, d.h, err)
 		return
 	}
-	d.res.Current = ""
+	d.res.Current, d.res.SwitchedAt = "", d.now()
+	if stopped != "" {
+		d.fail(StepRollback, "current was removed on %s, but its app may still be running: %s", d.h, stopped)
+	}
 }
 
 // chooseRollback finds the release each host goes back to: the newest version that is

@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"eightfold/backend/sshx"
 )
 
 // fleet is a target on several hosts: each a real sshd on loopback with its own deploy root
@@ -204,6 +207,11 @@ func TestRolloutInWavesOverSSH(t *testing.T) {
 		if pruned < 0 || thirdUpload < pruned {
 			t.Errorf("host 3 uploaded (event %d) before host %d ended (event %d)", thirdUpload, host+1, pruned)
 		}
+		// Each host's time is its own: the third's starts once the first wave ended, and the
+		// release keeps one name on every host (checked above).
+		if h, third := res.Hosts[host], res.Hosts[2]; h.Started.IsZero() || third.Started.Before(h.Started.Add(h.Took)) {
+			t.Errorf("host 3 started at %v, before host %d ended (%v + %v)", third.Started, host+1, h.Started, h.Took)
+		}
 	}
 	f.noLocks()
 }
@@ -332,6 +340,41 @@ func TestRolloutFirstDeployFailsOverSSH(t *testing.T) {
 	f.noLocks()
 }
 
+// A first deploy that fails on the second host, where no stop command works, does not
+// claim the hosts were withdrawn: both are failed, saying their app may still be running,
+// with a failed rollback in their audit logs.
+func TestRolloutFirstDeployWithdrawStopFailsOverSSH(t *testing.T) {
+	f := newFleet(t, 3)
+	rec := &recorder{}
+	res, err := DeployAll(context.Background(), f.rollout("1.0.0", 1, func(i int, s *Spec) {
+		s.Stop = "echo cannot stop; exit 1"
+		if i == 1 {
+			s.Env["APP_HEALTH"] = "fail"
+			s.Health.Deadline = 2 * time.Second
+		}
+	}), rec)
+	if err == nil || !slices.Equal(states(res), []string{HostFailed, HostFailed, HostUntouched}) {
+		t.Fatalf("%+v, %v\n%s", res, err, rec.text())
+	}
+	for i := range 2 {
+		h := res.Hosts[i]
+		if !strings.Contains(h.Failure, "its app may still be running: stop exited with status 1") || h.Current != "" {
+			t.Errorf("host %d: %+v", i+1, h)
+		}
+		if !strings.Contains(res.Failure, h.Host+": ") {
+			t.Errorf("the failure %q does not name host %d", res.Failure, i+1)
+		}
+		audit, _ := os.ReadFile(filepath.Join(f.hosts[i].root, ".eightfold", "audit.log"))
+		if !strings.Contains(string(audit), `"action":"rollback"`) || !strings.Contains(string(audit), `"result":"failed","reason":"current was removed on`) {
+			t.Errorf("host %d's audit log:\n%s", i+1, audit)
+		}
+	}
+	if strings.Contains(rec.text(), "its app was stopped") {
+		t.Errorf("a withdrawal claims the app was stopped:\n%s", rec.text())
+	}
+	f.noLocks()
+}
+
 // A rollout cancelled on its second host switches the first back and releases every lock.
 func TestRolloutCancelledOverSSH(t *testing.T) {
 	f := newFleet(t, 3)
@@ -343,7 +386,7 @@ func TestRolloutCancelledOverSSH(t *testing.T) {
 		if i == 1 {
 			s.BeforeSwitch = "sleep 30"
 		}
-	}), &cancelOn{recorder: rec, host: f.name(1), step: StepBeforeSwitch, cancel: cancel})
+	}), &onStep{recorder: rec, host: f.name(1), step: StepBeforeSwitch, do: cancel})
 	if err == nil || !slices.Equal(states(res), []string{HostRolledBack, HostFailed, HostUntouched}) {
 		t.Fatalf("%+v, %v\n%s", res, err, rec.text())
 	}
@@ -358,16 +401,64 @@ func TestRolloutCancelledOverSSH(t *testing.T) {
 	f.noLocks()
 }
 
-// cancelOn is a recorder that cancels once a host's step starts.
-type cancelOn struct {
-	*recorder
-	host, step string
-	cancel     func()
+// A panic while the hosts are locked (here: connecting to the third) still releases the
+// locks taken on the first two.
+func TestRolloutReleasesTheLocksOnAPanicOverSSH(t *testing.T) {
+	f := newFleet(t, 3)
+	r := f.rollout("1.0.0", 1, nil)
+	r.Sites[2].Connect = func(context.Context) (Host, error) { panic("a bug while connecting") }
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not reach the caller")
+			}
+		}()
+		DeployAll(context.Background(), r, &recorder{})
+	}()
+	f.noLocks()
 }
 
-func (c *cancelOn) Step(e StepEvent) {
-	c.recorder.Step(e)
-	if e.Host == c.host && e.Name == c.step && e.Status == StepRunning {
-		c.cancel()
+// A host whose connection died while a later host deployed is connected again for its
+// switch back: it ends on the release it ran before, its lock released.
+func TestRolloutRevertsOverANewConnectionOverSSH(t *testing.T) {
+	f := newFleet(t, 3)
+	old := f.deployAll("1.0.0")
+	r := f.rollout("2.0.0", 1, func(i int, s *Spec) {
+		if i == 1 {
+			s.Env["APP_HEALTH"] = "fail"
+			s.Health.Deadline = 2 * time.Second
+		}
+	})
+	for i := range r.Sites {
+		h := f.hosts[i]
+		r.Sites[i].Connect = func(ctx context.Context) (Host, error) { return sshx.Dial(ctx, h.srv.Target(), h.trust) }
+	}
+	rec := &recorder{}
+	kill := &onStep{recorder: rec, host: f.name(1), step: StepHealth, do: f.hosts[0].srv.KillConnections}
+	res, err := DeployAll(context.Background(), r, kill)
+	if err == nil || !slices.Equal(states(res), []string{HostRolledBack, HostFailed, HostUntouched}) {
+		t.Fatalf("%+v, %v\n%s", res, err, rec.text())
+	}
+	if cur := f.hosts[0].current(); cur != "releases/"+old.Release {
+		t.Errorf("host 1: current %s, want %s", cur, old.Release)
+	}
+	if got := f.serving(); !slices.Equal(got, []string{"1.0.0", "1.0.0", "1.0.0"}) {
+		t.Errorf("serving %q", got)
+	}
+	f.noLocks()
+}
+
+// onStep is a recorder that calls do once, when a host's step starts.
+type onStep struct {
+	*recorder
+	host, step string
+	do         func()
+	once       sync.Once
+}
+
+func (o *onStep) Step(e StepEvent) {
+	o.recorder.Step(e)
+	if e.Host == o.host && e.Name == o.step && e.Status == StepRunning {
+		o.once.Do(o.do)
 	}
 }

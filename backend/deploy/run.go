@@ -20,7 +20,8 @@ type run struct {
 	rep     Reporter
 	scrub   *Scrubber
 	now     func() time.Time
-	started time.Time
+	started time.Time // when it started: its lock's time, and what its Took counts from
+	named   time.Time // the time its release is named after: started, or a rollout's start on every host
 	st      targetState
 	locked  bool
 	port    int // the port the release being deployed listens on (EIGHTFOLD_PORT); 0: none known
@@ -33,8 +34,9 @@ func newRun(h Host, spec Spec, rep Reporter) *run {
 	if now == nil {
 		now = time.Now
 	}
+	started := now()
 	return &run{h: h, l: layout{root: spec.Root}, spec: spec, rep: rep, scrub: NewScrubber(slices.Collect(maps.Values(spec.Secrets))),
-		now: now, started: now()}
+		now: now, started: started, named: started}
 }
 
 // step reports a step's state.
@@ -128,7 +130,7 @@ func (d *run) prepare() bool {
 	if d.res.Previous, err = currentRelease(d.h, d.l); err != nil {
 		return d.fail(StepUpload, "%v", err)
 	}
-	d.res.Release = releaseName(d.started, d.spec.Version)
+	d.res.Release = releaseName(d.named, d.spec.Version)
 	d.port = d.releasePort()
 	for _, dir := range []string{d.l.releases(), d.l.shared(), d.l.envDir(), d.l.uploadingDir()} {
 		if err := d.h.MkdirAll(dir, 0o755); err != nil {

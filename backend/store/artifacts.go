@@ -68,9 +68,21 @@ func (s *Store) RunArtifacts(ctx context.Context, runID int64) ([]RunArtifact, e
 // CI run is no verdict here: a release ships the artifacts of a run of this machine. ok is
 // false when there is none.
 func (s *Store) LastVerdict(ctx context.Context, projectID int64, commit, tree string) (r Run, ok bool, err error) {
+	return s.lastVerdict(ctx, "trigger != ?", projectID, commit, tree)
+}
+
+// LastCIVerdict is LastVerdict among the imported CI runs: the one of commit on tree that
+// finished last. ok is false when CI has not run that code (or it was not imported).
+func (s *Store) LastCIVerdict(ctx context.Context, projectID int64, commit, tree string) (r Run, ok bool, err error) {
+	return s.lastVerdict(ctx, "trigger = ?", projectID, commit, tree)
+}
+
+// lastVerdict is the verdict on commit and tree of the runs whose trigger matches onCI
+// (a condition on TriggerCI) that finished last.
+func (s *Store) lastVerdict(ctx context.Context, onCI string, projectID int64, commit, tree string) (r Run, ok bool, err error) {
 	var id int64
 	err = s.db.QueryRowContext(ctx, `SELECT id FROM runs WHERE project_id = ? AND tree_sha = ? AND commit_sha = ?
-		AND finished_ms > 0 AND scope = '' AND trigger != ? AND status IN (?, ?, ?) ORDER BY id DESC LIMIT 1`,
+		AND finished_ms > 0 AND scope = '' AND `+onCI+` AND status IN (?, ?, ?) ORDER BY finished_ms DESC, id DESC LIMIT 1`,
 		projectID, tree, commit, TriggerCI, StatusPassed, StatusFailed, StatusTimeout).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Run{}, false, nil

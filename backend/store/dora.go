@@ -170,7 +170,8 @@ type DoraIncident struct {
 }
 
 // IncidentsOf lists the incidents detected (started) in [fromMs, toMs) that concern one of
-// targets: their check is the target's ("target:NAME") or their deploy is to it. A failed
+// targets: their check is the target's ("target:NAME", or "target:NAME@HOST" for one of its
+// hosts) or their deploy is to it. A failed
 // deploy that never switched (a blue-green candidate) did not touch the target: left out.
 func (s *Store) IncidentsOf(ctx context.Context, projectID int64, targets []string, fromMs, toMs int64) ([]DoraIncident, error) {
 	if len(targets) == 0 {
@@ -182,7 +183,7 @@ func (s *Store) IncidentsOf(ctx context.Context, projectID int64, targets []stri
 	args = stringArgs(args, targets)
 	rows, err := s.db.QueryContext(ctx, `SELECT * FROM (SELECT i.id, i.project_id, coalesce(i.check_id, 0), coalesce(i.deploy_id, 0),
 		coalesce(i.card_id, 0), i.kind, i.title, i.started_ms, i.resolved_ms, i.note, i.root_cause,
-		coalesce(CASE WHEN c.name LIKE 'target:%' THEN substr(c.name, 8) END, d.target, '') AS target,
+		coalesce(`+checkTargetSQL("c.name")+`, d.target, '') AS target,
 		CASE WHEN i.root_cause = '' THEN 0 ELSE coalesce((SELECT min(cd.finished_ms) FROM deploy_commits dc
 			JOIN deploys cd ON cd.id = dc.deploy_id WHERE dc.sha >= i.root_cause AND dc.sha < i.root_cause || 'g' AND cd.project_id = i.project_id
 			AND cd.status = 'succeeded' AND cd.target IN `+in+`), 0) END

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -23,6 +25,7 @@ type FinishedRun struct {
 	ExitCode   int
 	Log        string // the step's output
 	Results    []TestResult
+	ImportHash string // what it was imported from (ImportedRun finds it by this); "" for none
 }
 
 // RecordFinishedRun records a finished run, its step, the step's output and its test results
@@ -34,9 +37,9 @@ func (s *Store) RecordFinishedRun(ctx context.Context, fr FinishedRun) (Run, err
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx,
-		`INSERT INTO runs(project_id, trigger, name, commit_sha, branch, dirty, tree_sha, status, started_ms, finished_ms)
-		 VALUES(?,?,?,?,?,?,?,?,?,?)`,
-		fr.ProjectID, fr.Trigger, fr.Name, fr.Git.Commit, fr.Git.Branch, fr.Git.Dirty, fr.Git.Tree, fr.Status, fr.StartedMs, fr.FinishedMs)
+		`INSERT INTO runs(project_id, trigger, name, commit_sha, branch, dirty, tree_sha, status, started_ms, finished_ms, import_hash)
+		 VALUES(?,?,?,?,?,?,?,?,?,?,?)`,
+		fr.ProjectID, fr.Trigger, fr.Name, fr.Git.Commit, fr.Git.Branch, fr.Git.Dirty, fr.Git.Tree, fr.Status, fr.StartedMs, fr.FinishedMs, fr.ImportHash)
 	if err != nil {
 		return Run{}, fmt.Errorf("record run: %w", err)
 	}
@@ -69,4 +72,57 @@ func (s *Store) RecordFinishedRun(ctx context.Context, fr FinishedRun) (Run, err
 	}
 	s.tests.addAll(added)
 	return s.Run(ctx, runID)
+}
+
+// ImportedRun returns the project's newest run recorded with the import hash hash: the run
+// those reports were imported as already. ok is false when there is none.
+func (s *Store) ImportedRun(ctx context.Context, projectID int64, hash string) (r Run, ok bool, err error) {
+	var id int64
+	err = s.db.QueryRowContext(ctx, `SELECT id FROM runs WHERE project_id = ? AND import_hash = ? AND import_hash != ''
+		ORDER BY id DESC LIMIT 1`, projectID, hash).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Run{}, false, nil
+	}
+	if err != nil {
+		return Run{}, false, fmt.Errorf("find the run imported as %s: %w", hash, err)
+	}
+	r, err = s.Run(ctx, id)
+	return r, err == nil, err
+}
+
+// LatestRun returns the project's newest run by time: the run of this machine with the
+// highest id (they run one after another), unless an imported CI run finished after it did
+// (a CI run is imported late, and of any commit; its reports say when it ran). A run that
+// is going is the newest. ok is false before the first run.
+func (s *Store) LatestRun(ctx context.Context, projectID int64) (r Run, ok bool, err error) {
+	local, localEnd, err := s.firstRun(ctx, `trigger != '`+TriggerCI+`' ORDER BY id DESC`, projectID)
+	if err != nil {
+		return Run{}, false, err
+	}
+	ci, ciEnd, err := s.firstRun(ctx, `trigger = '`+TriggerCI+`' ORDER BY finished_ms DESC, id DESC`, projectID)
+	if err != nil {
+		return Run{}, false, err
+	}
+	id := local
+	if ci != 0 && (local == 0 || localEnd != 0 && ciEnd > localEnd) {
+		id = ci
+	}
+	if id == 0 {
+		return Run{}, false, nil
+	}
+	r, err = s.Run(ctx, id)
+	return r, err == nil, err
+}
+
+// firstRun is the id and finish time of the project's first run in the order of where
+// (a condition, then ORDER BY); 0 when there is none.
+func (s *Store) firstRun(ctx context.Context, where string, projectID int64) (id, finishedMs int64, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT id, finished_ms FROM runs WHERE project_id = ? AND `+where+` LIMIT 1`, projectID).Scan(&id, &finishedMs)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("find the latest run: %w", err)
+	}
+	return id, finishedMs, nil
 }

@@ -17,6 +17,19 @@ func ciRun(project int64, statuses ...string) FinishedRun {
 	return fr
 }
 
+// localRun is a run of the pipeline of commit c1 on tree t1 that ended with status at finishedMs.
+func localRun(t *testing.T, s *Store, project int64, status string, finishedMs int64) Run {
+	t.Helper()
+	ctx := context.Background()
+	r, err := s.CreateRun(ctx, NewRun{ProjectID: project, Trigger: "manual", StartedMs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetRunGit(ctx, r.ID, GitState{Commit: "c1", Branch: "main", Tree: "t1"})
+	s.FinishRun(ctx, r.ID, RunEnd{Status: status, FinishedMs: finishedMs})
+	return r
+}
+
 // A finished run is recorded whole: the run, its step and log, its results, its name.
 func TestRecordFinishedRun(t *testing.T) {
 	s := openT(t, t.TempDir())
@@ -69,12 +82,7 @@ func TestLastVerdictLeavesCIRunsOut(t *testing.T) {
 	s := openT(t, t.TempDir())
 	ctx := context.Background()
 	p, _ := s.EnsureProject(ctx, "/repo", "repo", 1)
-	local, err := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "manual", StartedMs: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.SetRunGit(ctx, local.ID, GitState{Commit: "c1", Branch: "main", Tree: "t1"})
-	s.FinishRun(ctx, local.ID, RunEnd{Status: StatusPassed, FinishedMs: 2})
+	local := localRun(t, s, p.ID, StatusPassed, 2)
 	fr := ciRun(p.ID, TestFailed)
 	fr.Status = StatusFailed
 	if _, err := s.RecordFinishedRun(ctx, fr); err != nil {
@@ -82,5 +90,109 @@ func TestLastVerdictLeavesCIRunsOut(t *testing.T) {
 	}
 	if r, ok, err := s.LastVerdict(ctx, p.ID, "c1", "t1"); err != nil || !ok || r.ID != local.ID {
 		t.Errorf("verdict %+v %v %v, want the local run #%d", r.ID, ok, err, local.ID)
+	}
+}
+
+// The CI verdict on a commit is the CI run that finished last, whatever order the runs
+// were imported in; local runs and other trees are no CI verdict.
+func TestLastCIVerdict(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	p, _ := s.EnsureProject(ctx, "/repo", "repo", 1)
+	if _, ok, err := s.LastCIVerdict(ctx, p.ID, "c1", "t1"); ok || err != nil {
+		t.Errorf("a CI verdict before any CI run: %v %v", ok, err)
+	}
+	localRun(t, s, p.ID, StatusFailed, 500)
+	newer := ciRun(p.ID, TestFailed)
+	newer.Status, newer.StartedMs, newer.FinishedMs = StatusFailed, 200, 300
+	failed, err := s.RecordFinishedRun(ctx, newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := ciRun(p.ID, TestPassed) // imported after, but it ran before
+	if _, err := s.RecordFinishedRun(ctx, older); err != nil {
+		t.Fatal(err)
+	}
+	other := ciRun(p.ID, TestPassed)
+	other.Git.Tree, other.FinishedMs = "t2", 900
+	if _, err := s.RecordFinishedRun(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if r, ok, err := s.LastCIVerdict(ctx, p.ID, "c1", "t1"); err != nil || !ok || r.ID != failed.ID {
+		t.Errorf("CI verdict #%d %v %v, want the CI run that finished last, #%d", r.ID, ok, err, failed.ID)
+	}
+}
+
+// An imported run is found by its import hash; a run of the pipeline, whose hash is empty, never is.
+func TestImportedRun(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	p, _ := s.EnsureProject(ctx, "/repo", "repo", 1)
+	other, _ := s.EnsureProject(ctx, "/other", "other", 1)
+	if _, err := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "manual", StartedMs: 1}); err != nil {
+		t.Fatal(err)
+	}
+	fr := ciRun(p.ID, TestPassed)
+	fr.ImportHash = "h1"
+	first, err := s.RecordFinishedRun(ctx, fr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		project int64
+		hash    string
+		want    int64
+	}{{p.ID, "h1", first.ID}, {p.ID, "h2", 0}, {p.ID, "", 0}, {other.ID, "h1", 0}} {
+		r, ok, err := s.ImportedRun(ctx, c.project, c.hash)
+		if err != nil || ok != (c.want != 0) || r.ID != c.want {
+			t.Errorf("ImportedRun(%d, %q) = #%d %v %v, want #%d", c.project, c.hash, r.ID, ok, err, c.want)
+		}
+	}
+}
+
+// The latest run is the newest by time: a CI run imported after the local run but finished
+// before it is not; one that finished after it is, unless a local run is going.
+func TestLatestRun(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	p, _ := s.EnsureProject(ctx, "/repo", "repo", 1)
+	latest := func() int64 {
+		t.Helper()
+		r, ok, err := s.LatestRun(ctx, p.ID)
+		if err != nil || ok != (r.ID != 0) {
+			t.Fatalf("LatestRun: #%d %v %v", r.ID, ok, err)
+		}
+		return r.ID
+	}
+	if id := latest(); id != 0 {
+		t.Errorf("before any run: #%d", id)
+	}
+	older := ciRun(p.ID, TestPassed) // StartedMs 10, FinishedMs 25
+	first, _ := s.RecordFinishedRun(ctx, older)
+	if id := latest(); id != first.ID {
+		t.Errorf("only a CI run: #%d, want #%d", id, first.ID)
+	}
+	local, _ := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "manual", StartedMs: 100})
+	if id := latest(); id != local.ID {
+		t.Errorf("a local run going: #%d, want #%d", id, local.ID)
+	}
+	s.FinishRun(ctx, local.ID, RunEnd{Status: StatusPassed, FinishedMs: 200})
+	late := ciRun(p.ID, TestFailed)
+	late.StartedMs, late.FinishedMs = 50, 150
+	if _, err := s.RecordFinishedRun(ctx, late); err != nil {
+		t.Fatal(err)
+	}
+	if id := latest(); id != local.ID {
+		t.Errorf("a CI run imported last that finished before the local run: #%d, want the local #%d", id, local.ID)
+	}
+	newer := ciRun(p.ID, TestPassed)
+	newer.StartedMs, newer.FinishedMs = 190, 300
+	ci, _ := s.RecordFinishedRun(ctx, newer)
+	if id := latest(); id != ci.ID {
+		t.Errorf("a CI run that finished after the local run: #%d, want #%d", id, ci.ID)
+	}
+	going, _ := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "change", StartedMs: 250})
+	if id := latest(); id != going.ID {
+		t.Errorf("a local run going: #%d, want #%d", id, going.ID)
 	}
 }

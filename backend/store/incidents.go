@@ -191,9 +191,9 @@ type IncidentRow struct {
 	CardNumber    int64 // 0 when no card was made from it (or the card is gone)
 }
 
-const incidentRowSelect = `SELECT i.id, i.project_id, coalesce(i.check_id, 0), coalesce(i.deploy_id, 0), coalesce(c.id, 0),
+var incidentRowSelect = `SELECT i.id, i.project_id, coalesce(i.check_id, 0), coalesce(i.deploy_id, 0), coalesce(c.id, 0),
  i.kind, i.title, i.started_ms, i.resolved_ms, i.note, i.root_cause, coalesce(ch.name, ''),
- coalesce(CASE WHEN ch.name LIKE 'target:%' THEN substr(ch.name, 8) END, d.target, ''), coalesce(d.version, ''), coalesce(c.number, 0)
+ coalesce(` + checkTargetSQL("ch.name") + `, d.target, ''), coalesce(d.version, ''), coalesce(c.number, 0)
  FROM incidents i LEFT JOIN checks ch ON ch.id = i.check_id LEFT JOIN deploys d ON d.id = i.deploy_id
  LEFT JOIN cards c ON c.id = i.card_id`
 
@@ -264,4 +264,11 @@ func (s *Store) DeployBefore(ctx context.Context, projectID int64, target string
 		return d, false, nil
 	}
 	return d, err == nil, err
+}
+
+// checkTargetSQL is the SQL for the target whose check is named by the column name:
+// "target:NAME" and each host's "target:NAME@HOST" are NAME's; NULL for a check of checks:.
+func checkTargetSQL(name string) string {
+	return `CASE WHEN ` + name + ` LIKE 'target:%@%' THEN substr(` + name + `, 8, instr(` + name + `, '@') - 8)
+		WHEN ` + name + ` LIKE 'target:%' THEN substr(` + name + `, 8) END`
 }

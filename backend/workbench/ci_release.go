@@ -3,11 +3,16 @@ package workbench
 import (
 	"context"
 	"errors"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"eightfold/backend/artifact"
+	"eightfold/backend/release"
 	"eightfold/backend/store"
 	"eightfold/backend/vcs"
 )
@@ -36,6 +41,9 @@ func (p *Project) DeployTree(ctx context.Context, opts DeployOptions) (DeployInf
 	if head == "" {
 		return DeployInfo{}, errorf(CodeConflict, "%s has no commit to deploy", p.dir)
 	}
+	if err := p.requireCommitted(head); err != nil {
+		return DeployInfo{}, err
+	}
 	if t.Production && tag == "" {
 		return DeployInfo{}, errorf(CodeConflict, "%s is production: it takes releases only, and HEAD (%s) has no tag; "+
 			"make a release (eightfold release) and run the deploy on its tag", t.Name, short(head))
@@ -57,16 +65,47 @@ func (p *Project) DeployTree(ctx context.Context, opts DeployOptions) (DeployInf
 	if len(patterns) == 0 {
 		return DeployInfo{}, errorf(CodeConflict, "no step of eightfold.yaml has artifacts: there is nothing to deploy; list the files a step builds under its artifacts:")
 	}
-	if rel.ID, err = p.store.CreateRelease(ctx, rel); errors.Is(err, store.ErrExists) {
-		return DeployInfo{}, errorf(CodeConflict, "the release %s is recorded already in %s: deploy it with eightfold deploy %s --release %s", rel.Tag, p.store.Path(), t.Name, rel.Version)
-	} else if err != nil {
+	if rel.ID, err = p.recordTreeRelease(ctx, rel, t.Name); err != nil {
 		return DeployInfo{}, err
 	}
 	opts.Release, opts.releaseID = "", rel.ID
 	return p.Deploy(ctx, opts, "deploy")
 }
 
-// headTag is HEAD's commit and a tag on it ("" when none; the greatest name when several).
+// recordTreeRelease records rel, or finds the release of its tag recorded already (by an
+// earlier deploy of the same build to another target): the same commit with the same
+// artifacts is that release again; anything else is refused.
+func (p *Project) recordTreeRelease(ctx context.Context, rel store.Release, target string) (int64, error) {
+	id, err := p.store.CreateRelease(ctx, rel)
+	if !errors.Is(err, store.ErrExists) {
+		return id, err
+	}
+	old, err := p.store.ReleaseByVersion(ctx, p.id, rel.Tag)
+	if err != nil {
+		return 0, err
+	}
+	if old.Commit == rel.Commit && sameArtifacts(old.Artifacts, rel.Artifacts) {
+		return old.ID, nil
+	}
+	return 0, errorf(CodeConflict, "the release %s is recorded already in %s, of commit %s with other artifacts than the work tree's: "+
+		"deploy it with eightfold deploy %s --release %s, or use a fresh EIGHTFOLD_HOME for the build of %s", rel.Tag, p.store.Path(), short(old.Commit), target, rel.Version, short(rel.Commit))
+}
+
+// sameArtifacts reports whether two releases ship the same files with the same content.
+func sameArtifacts(a, b []store.ReleaseArtifact) bool {
+	key := func(arts []store.ReleaseArtifact) []string {
+		out := make([]string, len(arts))
+		for i, x := range arts {
+			out[i] = x.Path + "\x00" + x.SHA256
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(key(a), key(b))
+}
+
+// headTag is HEAD's commit and its release tag: of the tags on HEAD in the format releases
+// are tagged in (v and a semantic version, as v1.4.0), the highest version ("" when none).
 func headTag(repo *vcs.Repo) (string, string, error) {
 	head, err := repo.HeadCommit()
 	if err != nil || head == "" {
@@ -78,14 +117,45 @@ func headTag(repo *vcs.Repo) (string, string, error) {
 	}
 	var names []string
 	for _, t := range tags {
-		if t.Commit == head {
+		if t.Commit == head && strings.HasPrefix(t.Name, "v") {
 			names = append(names, t.Name)
 		}
 	}
-	if len(names) == 0 {
-		return head, "", nil
+	_, tag, _ := release.LastVersion(names)
+	return head, tag, nil
+}
+
+// requireCommitted refuses a work tree whose tracked files differ from HEAD: the release
+// would claim to be HEAD's build while its files are not HEAD's. Untracked files (the
+// unpacked artifacts, caches, the data dir) do not count.
+func (p *Project) requireCommitted(head string) error {
+	st, err := vcs.Read(p.dir)
+	if err != nil || len(st.Uncommitted) == 0 {
+		return err
 	}
-	return head, slices.Max(names), nil
+	repo, err := git.PlainOpenWithOptions(p.dir, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return err
+	}
+	commit, err := repo.CommitObject(plumbing.NewHash(head))
+	if err != nil {
+		return err
+	}
+	tree, err := commit.Tree()
+	if err != nil {
+		return err
+	}
+	var modified []string
+	for _, path := range slices.Sorted(maps.Keys(st.Uncommitted)) {
+		if _, err := tree.FindEntry(path); err == nil {
+			modified = append(modified, path)
+		}
+	}
+	if len(modified) > 0 {
+		return errorf(CodeConflict, "the work tree of %s has changes to tracked files (%s): --from-tree deploys HEAD (%s) as it was committed; "+
+			"commit the changes, or make the build write only untracked or ignored files", p.dir, strings.Join(modified, ", "), short(head))
+	}
+	return nil
 }
 
 // treeArtifacts stores the files pattern matches in the artifact store and adds them to arts;

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +39,28 @@ type CIImport struct {
 	Files  []string // the reports; several make one run
 	Name   string   // the run's name; "" names it after the format and the files
 	Commit string   // what the CI run tested: a SHA (short or full) or a ref; "" for HEAD
+	Again  bool     // record a run even when the same reports of the same commit were imported already
 }
+
+// DuplicateImportError refuses reports imported already: the same format, commit and file
+// contents as the run Earlier. Recording them again would count their tests twice.
+type DuplicateImportError struct {
+	Files   []string
+	Earlier RunInfo
+}
+
+// Error names the earlier run.
+func (e *DuplicateImportError) Error() string {
+	what := fmt.Sprintf("%d reports", len(e.Files))
+	if len(e.Files) == 1 {
+		what = e.Files[0]
+	}
+	return fmt.Sprintf("%s of %s was imported already as run #%d (%q): importing it again would count its tests twice",
+		what, short(e.Earlier.Commit), e.Earlier.ID, e.Earlier.Name)
+}
+
+// Code is CodeConflict.
+func (e *DuplicateImportError) Code() string { return CodeConflict }
 
 // ciStepName is the one step of an imported run.
 const ciStepName = "import"
@@ -61,6 +85,12 @@ func (p *Project) ImportCI(in CIImport) (RunInfo, error) {
 	if err != nil {
 		return RunInfo{}, err
 	}
+	hash := rep.hash(in.Format, git.Commit)
+	if !in.Again {
+		if err := p.notImported(hash, in.Files); err != nil {
+			return RunInfo{}, err
+		}
+	}
 	now := p.now()
 	start, end := rep.times(now)
 	status, exit := store.StatusPassed, 0
@@ -71,7 +101,7 @@ func (p *Project) ImportCI(in CIImport) (RunInfo, error) {
 		ProjectID: p.id, Trigger: TriggerCI, Name: cmp.Or(in.Name, ciRunName(in)), Git: git, Status: status,
 		StartedMs: start.UnixMilli(), FinishedMs: end.UnixMilli(), ExitCode: exit,
 		Step: store.NewStep{Name: ciStepName, Command: "eightfold import " + in.Format + " " + strings.Join(in.Files, " ")},
-		Log:  rep.summary(format, in.Files, git), Results: rep.results,
+		Log:  rep.summary(format, in.Files, git), Results: rep.results, ImportHash: hash,
 	})
 	if err != nil {
 		return RunInfo{}, fmt.Errorf("record the CI run: %w", err)
@@ -81,6 +111,54 @@ func (p *Project) ImportCI(in CIImport) (RunInfo, error) {
 	p.afterRun(ri)
 	p.announceProject()
 	return ri, nil
+}
+
+// notImported refuses reports whose import hash an earlier run has.
+func (p *Project) notImported(hash string, files []string) error {
+	r, ok, err := p.store.ImportedRun(context.Background(), p.id, hash)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return &DuplicateImportError{Files: files, Earlier: runInfo(r, p.now())}
+	}
+	return nil
+}
+
+// LastRun is the project's newest run by time, nil before the first: the run going, else
+// the one that finished last, an imported CI run included (of whatever commit, imported
+// whenever).
+func (p *Project) LastRun() (*RunInfo, error) {
+	r, ok, err := p.store.LatestRun(context.Background(), p.id)
+	if err != nil || !ok {
+		return nil, err
+	}
+	ri := runInfo(r, p.now())
+	return &ri, nil
+}
+
+// ReportPaths are the report files a face named, for ImportCI: blank entries dropped, "~/…"
+// under the home directory, a relative path in the project's folder (the face's working
+// directory means nothing to the person asking).
+func (p *Project) ReportPaths(paths []string) ([]string, error) {
+	var out []string
+	for _, path := range paths {
+		path = strings.TrimSpace(path)
+		switch {
+		case path == "":
+			continue
+		case path == "~" || strings.HasPrefix(path, "~/"):
+			abs, err := FolderPath(path)
+			if err != nil {
+				return nil, err
+			}
+			path = abs
+		case !filepath.IsAbs(path):
+			path = filepath.Join(p.dir, path)
+		}
+		out = append(out, path)
+	}
+	return out, nil
 }
 
 // ciRunName is an imported run's default name: "CI: junit (3 files)", or the file's name.
@@ -172,6 +250,15 @@ type ciReport struct {
 	notes       []string      // the parsers' warnings, each naming its file
 	first, last time.Time     // when the tests ran, as far as the reports say (zero: they do not)
 	total       time.Duration // the cases' durations summed
+	sums        []string      // each file's SHA-256
+}
+
+// hash is what the import is made of: the format, the commit and the files' contents, in
+// whatever order the files were named. The same reports of the same commit hash the same.
+func (r *ciReport) hash(format, commit string) string {
+	sums := slices.Sorted(slices.Values(r.sums))
+	h := sha256.Sum256([]byte(format + "\n" + commit + "\n" + strings.Join(sums, "\n")))
+	return hex.EncodeToString(h[:])
 }
 
 // readAll reads every file; a file that cannot be read, or that holds no test, is an error
@@ -216,6 +303,8 @@ func (f ciFormat) read(rep *ciReport, file string) error {
 		rep.notes = append(rep.notes, "test report: "+file+": "+w.String())
 	}
 	f.span(data, rep.addSpan)
+	sum := sha256.Sum256(data)
+	rep.sums = append(rep.sums, hex.EncodeToString(sum[:]))
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package workbench
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -49,7 +50,7 @@ func TestCIRunMakesALocalFailureFlaky(t *testing.T) {
 	if err != nil || mine.Tests.Failed != 1 || mine.Dirty {
 		t.Fatalf("local run %+v, %v", mine, err)
 	}
-	ci := importCI(t, p, CIImport{Format: CIGoTestJSON, Files: []string{goTestReport}})
+	ci := importCI(t, p, CIImport{Format: CIGoTestJSON, Files: []string{laterReport(t)}})
 	flaky, err := p.FlakyTests(0)
 	if err != nil {
 		t.Fatal(err)
@@ -58,17 +59,30 @@ func TestCIRunMakesALocalFailureFlaky(t *testing.T) {
 		!slices.Equal(flaky[0].Evidence, []int64{mine.ID, ci.ID}) {
 		t.Errorf("flaky %+v, want TestCharge on runs #%d and #%d", flaky, mine.ID, ci.ID)
 	}
-	// The loop ring's Build and Test stages read the newest run: the CI run now.
+	// The loop ring's Build and Test stages read the newest run: the CI run, which finished
+	// after the local one.
 	st, err := p.Status()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"build": fmt.Sprintf("#%d failed", ci.ID), "test": "3 passed · 2 failed"}
+	want := map[string][2]string{
+		"build": {fmt.Sprintf("CI #%d failed", ci.ID), fmt.Sprintf("CI run #%d (%s) failed: 2 tests failed", ci.ID, ci.Name)},
+		"test":  {"3 passed · 2 failed", fmt.Sprintf("2 tests failed in run #%d", ci.ID)},
+	}
 	for _, stage := range st.Stages {
-		if w, ok := want[stage.ID]; ok && (stage.Summary != w || !stage.Attention) {
-			t.Errorf("stage %s: %q (attention %v), want %q", stage.ID, stage.Summary, stage.Attention, w)
+		if w, ok := want[stage.ID]; ok && (stage.Summary != w[0] || stage.Reason != w[1] || !stage.Attention) {
+			t.Errorf("stage %s: %q, %q (attention %v), want %q", stage.ID, stage.Summary, stage.Reason, stage.Attention, w)
 		}
 	}
+}
+
+// laterReport is goTestReport as a CI job wrote it in 2099: after any local run.
+func laterReport(t *testing.T) string {
+	body, err := os.ReadFile(goTestReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeReport(t, "gotest.json", strings.ReplaceAll(string(body), `"Time":"2026-`, `"Time":"2099-`))
 }
 
 // passingJUnit is a JUnit report without timestamps whose one test passed in 1.5 s.
@@ -124,6 +138,111 @@ func TestCIImportIsNoChange(t *testing.T) {
 	}
 }
 
+// The same reports of the same commit, named in any order, are imported once: a second
+// import is refused naming the first run, unless Again; another commit is another run.
+func TestCIImportTwiceIsRefused(t *testing.T) {
+	p, _ := newProject(t, "steps: [{name: a, run: 'true'}]\n")
+	first := gitInit(t, p.Dir())
+	ok := writeReport(t, "ok.xml", passingJUnit)
+	ci := importCI(t, p, CIImport{Format: CIGoTestJSON, Files: []string{goTestReport}})
+	body, err := os.ReadFile(goTestReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.ImportCI(CIImport{Format: CIGoTestJSON, Files: []string{writeReport(t, "copy.json", string(body))}, Name: "copy"})
+	var dup *DuplicateImportError
+	want := fmt.Sprintf("of %s was imported already as run #%d (%q): importing it again would count its tests twice", short(first), ci.ID, ci.Name)
+	if !errors.As(err, &dup) || dup.Earlier.ID != ci.ID || !strings.Contains(err.Error(), want) || dup.Code() != CodeConflict {
+		t.Errorf("second import: %v, want a conflict naming run #%d", err, ci.ID)
+	}
+	two := CIImport{Format: CIJUnit, Files: []string{ok, writeReport(t, "two.xml", junitCases(3))}}
+	both := importCI(t, p, two)
+	slices.Reverse(two.Files)
+	if _, err := p.ImportCI(two); !errors.As(err, &dup) || dup.Earlier.ID != both.ID || !strings.HasPrefix(err.Error(), "2 reports of ") {
+		t.Errorf("the same files in another order: %v, want run #%d named", err, both.ID)
+	}
+	two.Again = true
+	again := importCI(t, p, two)
+	gitRun(t, p.Dir(), "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "second")
+	second := gitRun(t, p.Dir(), "rev-parse", "HEAD")
+	other := importCI(t, p, CIImport{Format: CIGoTestJSON, Files: []string{goTestReport}, Commit: second})
+	runs, err := p.Runs(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, r := range runs {
+		ids = append(ids, r.ID)
+	}
+	if want := []int64{other.ID, again.ID, both.ID, ci.ID}; !slices.Equal(ids, want) {
+		t.Errorf("runs %v, want %v", ids, want)
+	}
+}
+
+// junitAt is a JUnit report of one test that ran at stamp, failing or passing.
+func junitAt(t *testing.T, stamp string, pass bool) string {
+	failure := `<failure message="declined">pay_test.go:9: card declined</failure>`
+	if pass {
+		failure = ""
+	}
+	return writeReport(t, "at.xml", fmt.Sprintf(`<testsuite name="shop" timestamp="%s" time="1"><testcase classname="shop" name="pays" time="1">%s</testcase></testsuite>`, stamp, failure))
+}
+
+// A CI run of the commit that failed after its green local run blocks the release, naming
+// it; one that failed before the local run does not, and a passing CI run after it clears it.
+func TestReleaseIsBlockedByANewerFailedCIRun(t *testing.T) {
+	r := newReleaseT(t, releaseYAML, 0)
+	r.commit("feat: one")
+	local := r.run(true)
+	importCI(t, r.p, CIImport{Format: CIJUnit, Files: []string{junitAt(t, "2001-01-01T00:00:00Z", false)}})
+	if got := r.blockers(); len(got) != 0 {
+		t.Fatalf("an older failed CI run blocks: %v", got)
+	}
+	failed := importCI(t, r.p, CIImport{Format: CIJUnit, Files: []string{junitAt(t, "2099-01-01T00:00:00Z", false)}, Name: "GitHub: main"})
+	if got := r.blockers(); !slices.Equal(got, []string{BlockCIFailed}) {
+		t.Fatalf("blockers %v, want %s", got, BlockCIFailed)
+	}
+	r.refused(ReleaseOptions{}, fmt.Sprintf("the CI run #%d (GitHub: main) of this code failed after run #%d passed: see why (eightfold tests --run %d)", failed.ID, local.ID, failed.ID))
+	importCI(t, r.p, CIImport{Format: CIJUnit, Files: []string{junitAt(t, "2099-01-01T01:00:00Z", true)}})
+	if rel, err := r.p.Release(ReleaseOptions{}); err != nil || rel.Version != "0.1.0" {
+		t.Errorf("after a passing CI run: %+v, %v", rel, err)
+	}
+}
+
+// A CI run of an older commit, imported after the newest local run but finished before it,
+// is not the last run: the ring and the project switcher keep the local run. One that
+// finished later is.
+func TestLastRunIsTheNewestByTime(t *testing.T) {
+	p, _ := newProject(t, "steps: [{name: a, run: 'true'}]\n")
+	old := gitInit(t, p.Dir())
+	gitRun(t, p.Dir(), "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "second")
+	local, err := p.RunNow(t.Context(), TriggerManual, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	importCI(t, p, CIImport{Format: CIJUnit, Files: []string{junitAt(t, "2001-01-01T00:00:00Z", false)}, Commit: old})
+	lastRun := func() (int64, string) {
+		t.Helper()
+		st, err := p.Status()
+		if err != nil {
+			t.Fatal(err)
+		}
+		op, err := (&opened{p: p}).describe(true)
+		if err != nil || st.LastRun == nil || op.LastRun == nil || op.LastRun.ID != st.LastRun.ID {
+			t.Fatalf("last run: status %+v, switcher %+v, %v", st.LastRun, op.LastRun, err)
+		}
+		i := slices.IndexFunc(st.Stages, func(s Stage) bool { return s.ID == "build" })
+		return st.LastRun.ID, st.Stages[i].Summary
+	}
+	if id, build := lastRun(); id != local.ID || build != fmt.Sprintf("#%d passed", local.ID) {
+		t.Errorf("last run #%d, Build %q: want the local run #%d", id, build, local.ID)
+	}
+	later := importCI(t, p, CIImport{Format: CIJUnit, Files: []string{junitAt(t, "2099-01-01T00:00:00Z", false)}, Commit: old})
+	if id, build := lastRun(); id != later.ID || build != fmt.Sprintf("CI #%d failed", later.ID) {
+		t.Errorf("last run #%d, Build %q: want the CI run #%d that finished after the local run", id, build, later.ID)
+	}
+}
+
 // junitCases is a JUnit report of n cases in suites of 100, one in 50 failing.
 func junitCases(n int) string {
 	var b strings.Builder
@@ -155,7 +274,7 @@ func BenchmarkImportJUnit10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		r, err := p.ImportCI(CIImport{Format: CIJUnit, Files: []string{report}})
+		r, err := p.ImportCI(CIImport{Format: CIJUnit, Files: []string{report}, Again: true})
 		if err != nil || r.Tests.Total != 10_000 || r.Tests.Failed != 200 {
 			b.Fatalf("run %+v, %v", r.Tests, err)
 		}

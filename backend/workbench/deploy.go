@@ -44,7 +44,8 @@ type DeployInfo struct {
 	Host          string             `json:"host"`
 	Status        string             `json:"status"` // running, succeeded, failed
 	Failure       string             `json:"failure"`
-	HostKey       string             `json:"host_key"` // "SHA256:…": the server's key is unknown; trust it with TrustHostKey
+	HostKey       string             `json:"host_key"`      // "SHA256:…": the server's key is unknown; trust it with TrustHostKey
+	HostKeyHost   string             `json:"host_key_host"` // the host of several that presented HostKey; "" for a target with one host
 	ReleaseDir    string             `json:"release_dir"`
 	RolledBack    bool               `json:"rolled_back"`
 	Uploaded      int                `json:"uploaded"`
@@ -151,6 +152,7 @@ func deployInfo(d store.Deploy) DeployInfo {
 		StartedAt: rfc3339(d.StartedMs), FinishedAt: rfc3339(d.FinishedMs), Steps: []deploy.StepEvent{}, Warnings: []string{}, Hosts: hostsInfo(d)}
 	_ = json.Unmarshal([]byte(d.Steps), &out.Steps)
 	_ = json.Unmarshal([]byte(d.Warnings), &out.Warnings)
+	out.HostKeyHost = hostKeyHost(out.Hosts)
 	return out
 }
 

@@ -3,12 +3,15 @@ package workbench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"eightfold/backend/config"
 	"eightfold/backend/deploy"
+	"eightfold/backend/sshx"
 	"eightfold/backend/store"
 )
 
@@ -22,7 +25,9 @@ type HostInfo struct {
 	PreviousVersion string `json:"previous_version"` // its version
 	Current         string `json:"current"`          // what current points to after; "" when nothing does
 	Failure         string `json:"failure"`          // why it failed on this host
-	TookMs          int64  `json:"took_ms"`
+	HostKey         string `json:"host_key"`         // "SHA256:…": this host's key is unknown and stopped the rollout; trust it with TrustHostKey
+	StartedAt       string `json:"started_at"`       // RFC 3339: when its own deploy (or rollback) started; "" while untouched
+	TookMs          int64  `json:"took_ms"`          // its deploy from StartedAt, plus its switch back (not the wait between them)
 }
 
 // TargetHostInfo is one host of a target with what it runs, as far as Eightfold's records
@@ -35,12 +40,23 @@ type TargetHostInfo struct {
 }
 
 // Hosts records the hosts' states of a rollout and announces them.
-func (j *deployJob) Hosts(hosts []deploy.HostResult) {
+func (j *deployJob) Hosts(hosts []deploy.HostResult) { j.saveHosts(j.hostInfos(hosts)) }
+
+// hostInfos are the API's view of a rollout's hosts.
+func (j *deployJob) hostInfos(hosts []deploy.HostResult) []HostInfo {
 	out := make([]HostInfo, len(hosts))
 	for i, h := range hosts {
 		out[i] = HostInfo{Host: h.Host, State: h.State, Release: h.Release, Version: h.Version, Previous: h.Previous,
 			PreviousVersion: h.PreviousVersion, Current: h.Current, Failure: j.scrub.Scrub(h.Failure), TookMs: h.Took.Milliseconds()}
+		if !h.Started.IsZero() {
+			out[i].StartedAt = rfc3339(h.Started.UnixMilli())
+		}
 	}
+	return out
+}
+
+// saveHosts records the hosts of a rollout and announces them.
+func (j *deployJob) saveHosts(out []HostInfo) {
 	b, _ := json.Marshal(out)
 	j.mu.Lock()
 	j.rec.Hosts = string(b)
@@ -51,7 +67,17 @@ func (j *deployJob) Hosts(hosts []deploy.HostResult) {
 // finishRollout records a rollout's result: each host's outcome, and the sums of the hosts'
 // uploads and warnings on the deploy.
 func (j *deployJob) finishRollout(res deploy.RolloutResult, err error, now time.Time) DeployInfo {
-	j.Hosts(res.Hosts)
+	hosts := j.hostInfos(res.Hosts)
+	var refused *deploy.HostError
+	var unknown *sshx.UnknownHostError
+	if errors.As(err, &refused) && errors.As(err, &unknown) {
+		for i := range hosts {
+			if hosts[i].Host == refused.Host {
+				hosts[i].HostKey = unknown.Fingerprint
+			}
+		}
+	}
+	j.saveHosts(hosts)
 	sum := deploy.Result{}
 	if reached(res) {
 		sum.Release = res.Release
@@ -187,4 +213,37 @@ func hostsInfo(d store.Deploy) []HostInfo {
 	out := []HostInfo{}
 	_ = json.Unmarshal([]byte(d.Hosts), &out)
 	return out
+}
+
+// hostKeyHost is the host of a deploy record whose unknown key stopped it; "" when none did.
+func hostKeyHost(hosts []HostInfo) string {
+	for _, h := range hosts {
+		if h.HostKey != "" {
+			return h.Host
+		}
+	}
+	return ""
+}
+
+// keyHost is the host of a target with several hosts whose unknown key has fingerprint: the
+// one the newest deploy it stopped names, matched among the target's hosts.
+func (p *Project) keyHost(t config.Target, fingerprint string) (config.Target, error) {
+	ds, err := p.store.Deploys(context.Background(), p.id, t.Name, 0)
+	if err != nil {
+		return config.Target{}, err
+	}
+	fingerprint = strings.TrimSpace(fingerprint)
+	names := t.HostNames()
+	for _, d := range ds {
+		for _, h := range hostsInfo(d) {
+			if h.HostKey != fingerprint {
+				continue
+			}
+			if i := slices.Index(names, h.Host); i >= 0 {
+				return t.PerHost()[i], nil
+			}
+		}
+	}
+	return config.Target{}, errorf(CodeConflict, "no deploy of %s was stopped by a host presenting the key %s, so Eightfold does not know which of its hosts (%s) to trust it for: deploy first, then trust the key the refusal names",
+		t.Name, fingerprint, strings.Join(names, ", "))
 }

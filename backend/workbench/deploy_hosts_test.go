@@ -115,7 +115,8 @@ func TestDeployToSeveralHostsRecordsEachHost(t *testing.T) {
 	}
 	first := d.Hosts[0].Release
 	for i, h := range d.Hosts {
-		if h.Host != fmt.Sprintf("%s@127.0.0.1:%d", s.srvs[i].User, s.srvs[i].Port) || h.Version != "0.1.0" || h.Current != first || h.Release != first {
+		if h.Host != fmt.Sprintf("%s@127.0.0.1:%d", s.srvs[i].User, s.srvs[i].Port) || h.Version != "0.1.0" || h.Current != first || h.Release != first ||
+			h.StartedAt == "" || i > 0 && h.StartedAt < d.Hosts[i-1].StartedAt {
 			t.Errorf("host %d: %+v", i+1, h)
 		}
 	}
@@ -190,5 +191,36 @@ func TestDeployToSeveralHostsRecordsEachHost(t *testing.T) {
 	targets, _ = s.p.Targets()
 	if h := targets[0].Hosts[2]; h.Version != "0.1.0" {
 		t.Errorf("after the rollback, host 3 runs %+v", h)
+	}
+}
+
+// A deploy to three hosts whose second presents an unknown key is refused naming that host,
+// with its key on the record; trusting the key trusts that host's, and the deploy goes on.
+func TestDeployToSeveralHostsTrustsTheHostWithTheUnknownKey(t *testing.T) {
+	s := newHostsSite(t, -1)
+	known := s.srvs[0].KnownHostsLine() + "\n" + s.srvs[2].KnownHostsLine() + "\n"
+	if err := os.WriteFile(filepath.Join(filepath.Dir(s.p.store.Path()), "known_hosts"), []byte(known), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s.release("feat: one")
+	d, err := s.p.Deploy(ctx, DeployOptions{Target: "staging"}, "deploy")
+	second := fmt.Sprintf("%s@127.0.0.1:%d", s.srvs[1].User, s.srvs[1].Port)
+	if err == nil || d.HostKey != s.srvs[1].HostKeyFingerprint || d.HostKeyHost != second || !strings.HasPrefix(d.Failure, second+": ") ||
+		!slices.Equal(hostStates(d), []string{"untouched", "untouched", "untouched"}) {
+		t.Fatalf("%+v, %v", d, err)
+	}
+	if stored, _ := s.p.GetDeploy(d.ID); stored.HostKeyHost != second || stored.Hosts[1].HostKey != d.HostKey {
+		t.Errorf("the stored deploy: %+v", stored)
+	}
+	if err := s.p.TrustHostKey("staging", s.srvs[0].HostKeyFingerprint); err == nil {
+		t.Error("a fingerprint no refusal named was trusted")
+	}
+	if err := s.p.TrustHostKey("staging", d.HostKey); err != nil {
+		t.Fatal(err)
+	}
+	d, err = s.p.Deploy(ctx, DeployOptions{Target: "staging"}, "deploy")
+	if err != nil || !slices.Equal(hostStates(d), []string{"deployed", "deployed", "deployed"}) || d.HostKey != "" {
+		t.Fatalf("after trusting the key: %+v, %v", d, err)
 	}
 }

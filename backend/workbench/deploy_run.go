@@ -186,7 +186,8 @@ func (p *Project) trust() sshx.Trust {
 }
 
 // TrustHostKey trusts the host key of a target's server (or its jump host) when it has
-// exactly the fingerprint the person checked ("SHA256:…").
+// exactly the fingerprint the person checked ("SHA256:…"). On a target with several hosts
+// it is the host whose unknown key stopped a deploy (DeployInfo.host_key_host).
 func (p *Project) TrustHostKey(target, fingerprint string) error {
 	_, t, err := p.targetConfig(target)
 	if err != nil {
@@ -194,6 +195,11 @@ func (p *Project) TrustHostKey(target, fingerprint string) error {
 	}
 	if t.Local {
 		return errorf(CodeBadRequest, "%s is a local target: it has no host key", target)
+	}
+	if len(t.Hosts) > 0 {
+		if t, err = p.keyHost(t, fingerprint); err != nil {
+			return err
+		}
 	}
 	st, err := p.sshTarget(t)
 	if err != nil {
@@ -224,12 +230,13 @@ func expandHome(path string) string {
 }
 
 // readSecrets reads a target's secrets: each from the environment variable of its name,
-// else from the target's secrets file.
+// else from the target's secrets file. An empty value counts as not set: a CI secret that
+// is not defined arrives as an empty variable.
 func readSecrets(t config.Target) (map[string]string, error) {
 	out := map[string]string{}
 	var file map[string]string
 	for _, name := range t.Secrets {
-		if v, ok := os.LookupEnv(name); ok {
+		if v := os.Getenv(name); v != "" {
 			out[name] = v
 			continue
 		}
@@ -239,11 +246,14 @@ func readSecrets(t config.Target) (map[string]string, error) {
 				return nil, err
 			}
 		}
-		v, ok := file[name]
-		if !ok {
+		v := file[name]
+		if v == "" {
 			where := "set the environment variable " + name
 			if t.SecretsFile != "" {
 				where += " or add " + name + "=… to " + t.SecretsFile
+			}
+			if _, empty := os.LookupEnv(name); empty {
+				where += " (it is set but empty, as a CI secret that is not defined arrives)"
 			}
 			return nil, errorf(CodeConflict, "the secret %s of target %s is not set: %s", name, t.Name, where)
 		}

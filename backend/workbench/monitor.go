@@ -19,26 +19,29 @@ import (
 const TopicCheckUpdated = "check.updated"
 
 // monitorChecks are the checks the config asks for: every deploy target's health URL
-// ("target:NAME", every monitor.interval, checked from the server's side for ssh targets)
+// ("target:NAME", every monitor.interval, checked from the server's side for ssh targets;
+// a target with hosts has one per host, "target:NAME@HOST", each with the host's own URL)
 // and each of checks: ("check:NAME").
 func (p *Project) monitorChecks(cfg *config.Config, dialers map[string]*sshDialer) []monitor.Check {
 	var out []monitor.Check
 	for _, name := range cfg.TargetOrder {
-		t := cfg.Targets[name].PerHost()[0] // {host} replaced; a target with hosts: its first host
-		if t.Health == nil {
-			continue
-		}
-		probe := t.Health.Check()
-		if !t.Local {
-			d := dialers[name]
-			if d == nil {
-				d = &sshDialer{p: p, target: t}
-				dialers[name] = d
+		hosts, checks := cfg.Targets[name].PerHost(), targetCheckNames(cfg.Targets[name])
+		for i, t := range hosts {
+			if t.Health == nil {
+				continue
 			}
-			probe.Dial = d.DialContext
+			probe := t.Health.Check()
+			if !t.Local {
+				d := dialers[checks[i]]
+				if d == nil {
+					d = &sshDialer{p: p, target: t}
+					dialers[checks[i]] = d
+				}
+				probe.Dial = d.DialContext
+			}
+			out = append(out, monitor.Check{Name: checks[i], Probe: probe, Interval: cfg.Monitor.Interval,
+				FailureThreshold: cfg.Monitor.FailureThreshold, SuccessThreshold: cfg.Monitor.SuccessThreshold})
 		}
-		out = append(out, monitor.Check{Name: "target:" + name, Probe: probe, Interval: cfg.Monitor.Interval,
-			FailureThreshold: cfg.Monitor.FailureThreshold, SuccessThreshold: cfg.Monitor.SuccessThreshold})
 	}
 	for _, name := range cfg.CheckOrder {
 		c := cfg.Checks[name]
@@ -46,6 +49,68 @@ func (p *Project) monitorChecks(cfg *config.Config, dialers map[string]*sshDiale
 			FailureThreshold: c.FailureThreshold, SuccessThreshold: c.SuccessThreshold})
 	}
 	return out
+}
+
+// targetCheckNames name the checks of a target's health, in the order of PerHost:
+// "target:NAME", or "target:NAME@HOST" for each host of a target with hosts (HOST as in
+// HostNames).
+func targetCheckNames(t config.Target) []string {
+	if len(t.Hosts) == 0 {
+		return []string{"target:" + t.Name}
+	}
+	var out []string
+	for _, host := range t.HostNames() {
+		out = append(out, "target:"+t.Name+"@"+host)
+	}
+	return out
+}
+
+// checkTarget is the target a check of targetCheckNames watches, and its host ("" for a
+// target with one host); ok is false for a check of checks:.
+func checkTarget(check string) (target, host string, ok bool) {
+	rest, ok := strings.CutPrefix(check, "target:")
+	if !ok {
+		return "", "", false
+	}
+	target, host, _ = strings.Cut(rest, "@") // a target's name has no @
+	return target, host, true
+}
+
+// targetCheck is the state of a target's health among checks: its check, or for a target
+// with hosts the hosts' checks combined: DOWN when one is, PENDING when one is and none is
+// DOWN, UP when all are, "" when one is not monitored now; the reason names the hosts.
+func targetCheck(checks []CheckInfo, name string) (CheckInfo, bool) {
+	var hosts []CheckInfo
+	for _, c := range checks {
+		if target, _, ok := checkTarget(c.Name); ok && target == name {
+			hosts = append(hosts, c)
+		}
+	}
+	switch {
+	case len(hosts) == 0:
+		return CheckInfo{}, false
+	case len(hosts) == 1 && hosts[0].Name == "target:"+name:
+		return hosts[0], true
+	}
+	out := CheckInfo{Name: "target:" + name, URL: hosts[0].URL, State: string(monitor.Up), Status: hosts[0].Status, Uptime7: -1}
+	var reasons []string
+	rank := map[string]int{string(monitor.Up): 0, "": 1, string(monitor.Pending): 2, string(monitor.Down): 3}
+	for _, h := range hosts {
+		if rank[h.State] > rank[out.State] {
+			out.State = h.State
+		}
+		if h.Reason != "" {
+			_, host, _ := checkTarget(h.Name)
+			reasons = append(reasons, host+": "+h.Reason)
+			out.Status = h.Status
+		}
+		out.Since, out.TookMs = max(out.Since, h.Since), max(out.TookMs, h.TookMs)
+		if h.Uptime7 >= 0 && (out.Uptime7 < 0 || h.Uptime7 < out.Uptime7) {
+			out.Uptime7 = h.Uptime7 // the worst host's
+		}
+	}
+	out.Reason, out.Hosts = strings.Join(reasons, "; "), hosts
+	return out, true
 }
 
 // sshDialer opens connections from an ssh target's side through one SSH connection,
@@ -67,7 +132,7 @@ func (d *sshDialer) DialContext(ctx context.Context, network, addr string) (net.
 			return nil, err
 		}
 		if d.host, err = sshx.Dial(ctx, st, d.p.trust()); err != nil {
-			return nil, fmt.Errorf("ssh to %s: %w", d.target.Name, err)
+			return nil, fmt.Errorf("ssh to %s (%s): %w", d.target.Name, d.target.SSH, err)
 		}
 	}
 	conn, err := d.host.DialContext(ctx, network, addr)
@@ -134,7 +199,10 @@ func (s *monitorSink) transition(ctx context.Context, c monitor.Check, id int64,
 	case monitor.Down:
 		in := store.Incident{ProjectID: s.p.id, CheckID: id, Kind: store.IncidentCheckDown, StartedMs: tr.At.UnixMilli(),
 			Title: fmt.Sprintf("%s is DOWN: %s", c.Name, tr.Reason)}
-		if target, ok := strings.CutPrefix(c.Name, "target:"); ok {
+		if target, host, ok := checkTarget(c.Name); ok {
+			if host != "" {
+				in.Title = fmt.Sprintf("target:%s is DOWN on %s: %s", target, host, tr.Reason)
+			}
 			deploying, stopped := s.p.targets.of(target)
 			if stopped {
 				return // stopped from the Operate view: down on purpose
@@ -242,6 +310,9 @@ type CheckInfo struct {
 	TookMs  int64   `json:"took_ms"`
 	Reason  string  `json:"reason"` // why the last result failed
 	Uptime7 float64 `json:"uptime_7d"`
+	// Hosts are the checks of each host when this is a target with hosts, combined above
+	// (DOWN when one is, the reasons named by host); omitted otherwise.
+	Hosts []CheckInfo `json:"hosts,omitempty"`
 }
 
 // checkInfo describes a check from its status.

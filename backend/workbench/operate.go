@@ -3,6 +3,7 @@ package workbench
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,17 +15,21 @@ import (
 // OperateTarget is a deploy target as the Operate view shows it: what runs, how healthy it
 // is, its open incidents, where its logs come from and what its buttons can do.
 type OperateTarget struct {
-	Name       string          `json:"name"`
-	Kind       string          `json:"kind"` // ssh or local
-	Host       string          `json:"host"` // "local" or user@host:port
-	Path       string          `json:"path"`
-	Production bool            `json:"production"`
-	Running    *RunningInfo    `json:"running"`   // its last successful deploy, promotion or rollback; null: nothing yet
-	Health     *CheckInfo      `json:"health"`    // the check "target:NAME"; null: the target has no health check
-	Incidents  []IncidentBrief `json:"incidents"` // open, newest first
-	Logs       string          `json:"logs"`      // the logs command, or the app log file followed; "" when there is none
-	Start      string          `json:"start"`     // the start command; "": Restart is refused
-	Stop       string          `json:"stop"`      // the stop command; "": Stop is refused
+	Name       string           `json:"name"`
+	Kind       string           `json:"kind"` // ssh or local
+	Host       string           `json:"host"` // "local" or user@host:port
+	Path       string           `json:"path"`
+	Production bool             `json:"production"`
+	Running    *RunningInfo     `json:"running"`   // its last successful deploy, promotion or rollback; null: nothing yet
+	Health     *CheckInfo       `json:"health"`    // the check "target:NAME" (its hosts' combined, with hosts); null: no health check
+	Incidents  []IncidentBrief  `json:"incidents"` // open, newest first
+	Logs       string           `json:"logs"`      // the logs command, or the app log file followed; "" when there is none
+	Start      string           `json:"start"`     // the start command; "": Restart is refused
+	Stop       string           `json:"stop"`      // the stop command; "": Stop is refused
+	Hosts      []TargetHostInfo `json:"hosts"`     // a target with hosts: each with what it runs, as in Targets; [] for one host
+	// Unavailable says why restart, stop, logs and the lock are not offered (a target with
+	// hosts); "" when they are.
+	Unavailable string `json:"unavailable"`
 }
 
 // RunningInfo is what a target runs: the deploy that put it there.
@@ -85,16 +90,20 @@ func (p *Project) Operate() ([]OperateTarget, error) {
 		t := cfg.Targets[name]
 		ot := OperateTarget{Name: name, Kind: "ssh", Host: hostsLabel(t), Path: t.Path, Production: t.Production,
 			Incidents: incidents[name], Logs: logsSource(t), Start: t.Start, Stop: t.Stop}
+		if err := oneHost(t); err != nil {
+			ot.Unavailable = err.Error()
+		}
+		if ot.Hosts, err = p.targetHosts(t); err != nil {
+			return nil, err
+		}
 		if t.Local {
 			ot.Kind = "local"
 		}
 		if ot.Incidents == nil {
 			ot.Incidents = []IncidentBrief{}
 		}
-		for _, c := range checks {
-			if c.Name == "target:"+name {
-				ot.Health = &c
-			}
+		if c, ok := targetCheck(checks, name); ok {
+			ot.Health = &c
 		}
 		if ot.Running, err = p.running(name); err != nil {
 			return nil, err
@@ -113,8 +122,8 @@ func (p *Project) running(target string) (*RunningInfo, error) {
 	return &RunningInfo{DeployID: d.ID, Kind: d.Kind, Version: d.Version, Commit: d.Commit, Who: d.Who, Since: rfc3339(d.FinishedMs)}, nil
 }
 
-// openIncidents are the open incidents by target: those of its check "target:NAME", and
-// those about one of its deploys.
+// openIncidents are the open incidents by target: those of its checks ("target:NAME", or
+// one per host), and those about one of its deploys.
 func (p *Project) openIncidents(cfg *config.Config) (map[string][]IncidentBrief, error) {
 	ctx := context.Background()
 	all, err := p.store.Incidents(ctx, p.id, 0, 0)
@@ -123,8 +132,11 @@ func (p *Project) openIncidents(cfg *config.Config) (map[string][]IncidentBrief,
 	}
 	byCheck := map[int64]string{}
 	for _, name := range cfg.TargetOrder {
-		if cfg.Targets[name].Health != nil {
-			id, found, err := p.store.FindCheck(ctx, p.id, "target:"+name)
+		if cfg.Targets[name].Health == nil {
+			continue
+		}
+		for _, check := range targetCheckNames(cfg.Targets[name]) {
+			id, found, err := p.store.FindCheck(ctx, p.id, check)
 			if err != nil {
 				return nil, err
 			}
@@ -153,6 +165,16 @@ func (p *Project) openIncidents(cfg *config.Config) (map[string][]IncidentBrief,
 	return out, nil
 }
 
+// oneHost refuses what the Operate view does on one host (restart, stop, logs, reading the
+// lock) for a target with several hosts.
+func oneHost(t config.Target) error {
+	if len(t.Hosts) == 0 {
+		return nil
+	}
+	return errorf(CodeConflict, "%s has %d hosts (%s): restart, stop, logs and the lock work on targets with one host only; deploy again to restart every host, one after another, or run the command on each host over ssh",
+		t.Name, len(t.Hosts), strings.Join(t.HostNames(), ", "))
+}
+
 // lockTimeout bounds reading a lock: an ssh target that does not answer is reported, not
 // waited for.
 const lockTimeout = 15 * time.Second
@@ -161,6 +183,9 @@ const lockTimeout = 15 * time.Second
 func (p *Project) OperateLock(target string) (LockInfo, error) {
 	_, t, err := p.targetConfig(target)
 	if err != nil {
+		return LockInfo{}, err
+	}
+	if err := oneHost(t); err != nil {
 		return LockInfo{}, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), lockTimeout)
@@ -196,6 +221,9 @@ func (p *Project) StopTarget(target string, confirm bool) (OperateResult, error)
 func (p *Project) operateTarget(target, action string, confirm bool) (OperateResult, error) {
 	_, t, err := p.targetConfig(target)
 	if err != nil {
+		return OperateResult{}, err
+	}
+	if err := oneHost(t); err != nil {
 		return OperateResult{}, err
 	}
 	command, key := t.Start, "start"

@@ -71,6 +71,9 @@ func (p *Project) OpenLogs(target string) (LogStreamInfo, error) {
 	if err != nil {
 		return LogStreamInfo{}, err
 	}
+	if err := oneHost(t); err != nil {
+		return LogStreamInfo{}, err
+	}
 	source := logsSource(t)
 	if source == "" {
 		return LogStreamInfo{}, errorf(CodeConflict, "%s has no logs command: add one to the target in eightfold.yaml, such as logs: journalctl -u app -f -n 200", target)

@@ -77,6 +77,7 @@ const (
 	BlockDirty           = "dirty"
 	BlockNoRun           = "no_run"
 	BlockNotGreen        = "not_green"
+	BlockCIFailed        = "ci_failed"
 	BlockTagExists       = "tag_exists"
 	BlockArtifactMissing = "artifact_missing"
 	BlockArtifactChanged = "artifact_changed"
@@ -284,7 +285,23 @@ func (p *Project) checkRelease(pl *releasePlan, st vcs.State) error {
 		block(BlockNotGreen, "the last run of this code, #%d, %s: release only what passed", run.ID, verdictWord(run.Status))
 		return nil
 	}
+	if err := p.checkCI(run, block); err != nil {
+		return err
+	}
 	return p.checkArtifacts(pl, block)
+}
+
+// checkCI blocks a release whose green run is older than a CI run of the same code that
+// failed: the newest verdict on the code is CI's, and a release ships only what passed.
+// A passing run after it, local or imported, clears it.
+func (p *Project) checkCI(local store.Run, block func(code, format string, args ...any)) error {
+	ci, ok, err := p.store.LastCIVerdict(context.Background(), p.id, local.Commit, local.Tree)
+	if err != nil || !ok || ci.Status == store.StatusPassed || ci.FinishedMs <= local.FinishedMs {
+		return err
+	}
+	block(BlockCIFailed, "the CI run #%d (%s) of this code %s after run #%d passed: see why (eightfold tests --run %d), "+
+		"then run the pipeline again or import a passing CI run", ci.ID, ci.Name, verdictWord(ci.Status), local.ID, ci.ID)
+	return nil
 }
 
 // checkTag blocks a tag that exists in git, or a release of that tag made before (whose

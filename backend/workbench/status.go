@@ -122,12 +122,8 @@ func (p *Project) statusRecords(st *StatusInfo) error {
 	if st.Plan, err = p.statusPlan(); err != nil {
 		return err
 	}
-	runs, err := p.Runs(1)
-	if err != nil {
+	if st.LastRun, err = p.LastRun(); err != nil {
 		return err
-	}
-	if len(runs) > 0 {
-		st.LastRun = &runs[0]
 	}
 	incidents, err := p.Incidents(0)
 	if err != nil {
@@ -223,10 +219,6 @@ func (p *Project) statusTargets(open []IncidentInfo) ([]StatusTarget, error) {
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]CheckInfo{}
-	for _, c := range checks {
-		byName[c.Name] = c
-	}
 	out := make([]StatusTarget, 0, len(targets))
 	for _, t := range targets {
 		s := StatusTarget{Name: t.Name, Production: t.Production, Uptime7: -1}
@@ -236,7 +228,7 @@ func (p *Project) statusTargets(open []IncidentInfo) ([]StatusTarget, error) {
 		if d := t.Last; d != nil {
 			s.LastDeploy = &StatusDeploy{ID: d.ID, Kind: d.Kind, Version: d.Version, Status: d.Status}
 		}
-		if c, ok := byName["target:"+t.Name]; ok {
+		if c, ok := targetCheck(checks, t.Name); ok {
 			s.Health, s.Reason, s.Uptime7 = targetHealth(c, open), c.Reason, c.Uptime7
 		}
 		out = append(out, s)
@@ -250,7 +242,7 @@ func targetHealth(c CheckInfo, open []IncidentInfo) string {
 		return c.State
 	}
 	for _, in := range open {
-		if in.Check == c.Name {
+		if target, _, ok := checkTarget(in.Check); in.Check == c.Name || ok && "target:"+target == c.Name { // or one of its hosts'
 			return "DOWN"
 		}
 	}

@@ -99,6 +99,9 @@ func buildStage(st StatusInfo) (string, string) {
 	if r.Status != "failed" && r.Status != "error" && r.Status != "timeout" {
 		return summary, ""
 	}
+	if r.Trigger == TriggerCI {
+		return "CI " + summary, fmt.Sprintf("CI run #%d (%s) %s: %s", r.ID, r.Name, r.Status, testsFailed(r.Tests))
+	}
 	reason := fmt.Sprintf("run #%d %s", r.ID, r.Status)
 	for _, s := range r.Steps {
 		if s.Status == "failed" || s.Status == "error" || s.Status == "timeout" {
@@ -125,7 +128,12 @@ func testStage(st StatusInfo) (string, string) {
 	if t.Failed == 0 {
 		return summary, ""
 	}
-	return fmt.Sprintf("%s · %d failed", summary, t.Failed), fmt.Sprintf("%d %s failed in run #%d", t.Failed, plural(t.Failed, "test"), r.ID)
+	return fmt.Sprintf("%s · %d failed", summary, t.Failed), fmt.Sprintf("%s in run #%d", testsFailed(t), r.ID)
+}
+
+// testsFailed says how many tests failed: "3 tests failed".
+func testsFailed(t TestCounts) string {
+	return fmt.Sprintf("%d %s failed", t.Failed, plural(t.Failed, "test"))
 }
 
 // releaseStage: the last version, the next and the commits not released (information only).

@@ -359,15 +359,11 @@ func ref(o *opened) ProjectRef {
 
 // describe is o as the project switcher shows it.
 func (o *opened) describe(current bool) (OpenProject, error) {
-	op := OpenProject{Path: o.p.dir, Name: o.p.name, Current: current, Watching: o.p.WatchState().Watching}
-	runs, err := o.p.Runs(1)
+	last, err := o.p.LastRun()
 	if err != nil {
 		return OpenProject{}, err
 	}
-	if len(runs) > 0 {
-		op.LastRun = &runs[0]
-	}
-	return op, nil
+	return OpenProject{Path: o.p.dir, Name: o.p.name, Current: current, Watching: o.p.WatchState().Watching, LastRun: last}, nil
 }
 
 // close stops what runs in o's background, then o.

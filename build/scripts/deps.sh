@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 run_pkgs=(git pkg-config gcc libgtk-3-dev libwebkit2gtk-4.1-dev)
-test_pkgs=(xvfb imagemagick xdotool chromium python3-pytest openssh-server openssh-client)
+test_pkgs=(xvfb imagemagick xdotool chromium python3-pytest openssh-server openssh-client shellcheck)
 
 case "${1:-run}" in
   run) want=("${run_pkgs[@]}") ;;

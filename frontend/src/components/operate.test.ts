@@ -105,6 +105,23 @@ describe('OperateView', () => {
     expect((prod.getByTestId('operate-restart') as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('disables restart, stop, logs and the lock of a target with several hosts, saying why, and reads no lock there', async () => {
+    const why = 'web has 2 hosts (deploy@a:22, deploy@b:22): restart, stop, logs and the lock work on targets with one host only';
+    const web: OperateTarget = { ...structuredClone(TARGETS[0]), name: 'web', stop: 'stop.sh', hosts: [
+      { host: 'deploy@a:22', path: '/srv/app', release: '', version: '1.2.0' },
+      { host: 'deploy@b:22', path: '/srv/app', release: '', version: '1.2.0' },
+    ], unavailable: why };
+    const { go } = start({ Operate: () => [...structuredClone(TARGETS), web] });
+    await settle();
+    const c = card('web');
+    expect((c.getByTestId('operate-restart') as HTMLButtonElement).disabled).toBe(true);
+    expect((c.getByTestId('operate-stop') as HTMLButtonElement).disabled).toBe(true);
+    expect(c.getByTestId('operate-restart').title).toBe(why);
+    expect(c.getByTestId('operate-stop-why').textContent).toBe(why);
+    expect(text(c.getByTestId('operate-lock'))).toBe('Lock Not read: the target has 2 hosts.');
+    expect(calls(go, 'OperateLock')).toEqual([['staging'], ['production']]);
+  });
+
   it('follows check.updated live', async () => {
     const { go } = start();
     await settle();

@@ -9,6 +9,7 @@ import type {
   CardPatch,
   CIEngine,
   CIExport,
+  CIReportFormat,
   ChecklistItemInfo,
   ColumnInfo,
   ConfigPreview,
@@ -490,6 +491,14 @@ export class Api {
   /** Writes the pipeline for a CI engine; a hand-edited file is refused (`conflict`) unless `force`. */
   Export(engine: CIEngine, force: boolean): Promise<CIExport> {
     return this.#t.call('Export', [engine, force]) as Promise<CIExport>;
+  }
+
+  /**
+   * Records a CI run from the test reports a CI job wrote, as `eightfold import` does (paths absolute, `~/…` or
+   * relative to the project; runName and commit "" for the defaults); the same reports again are a `conflict`.
+   */
+  ImportCIReports(format: CIReportFormat, paths: string[], runName: string, commit: string): Promise<RunInfo> {
+    return this.#t.call('ImportCIReports', [format, paths, runName, commit]) as Promise<RunInfo>;
   }
 
   // Monitor (docs/api.md, "Monitor").

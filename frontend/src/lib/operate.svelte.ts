@@ -94,7 +94,7 @@ export class OperateState {
       if (seq !== this.#seq) return;
       this.targets = list;
       this.loadError = '';
-      await Promise.all(list.map((t) => this.loadLock(t.name)));
+      await Promise.all(list.filter((t) => !t.unavailable).map((t) => this.loadLock(t.name))); // the backend refuses the others
     } catch (err) {
       if (seq === this.#seq) this.loadError = toApiError(err).message;
     } finally {

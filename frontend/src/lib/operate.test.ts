@@ -82,5 +82,9 @@ describe('a target in words', () => {
     expect(blocked(target({ running: null }), 'stop')).toBe('Nothing is deployed to this target yet.');
     expect(noLogs(target())).toBe('');
     expect(noLogs(target({ logs: '' }))).toContain('no logs: command');
+    const why = 'staging has 3 hosts (a, b, c): restart, stop, logs and the lock work on targets with one host only';
+    expect(blocked(target({ unavailable: why }), 'restart')).toBe(why);
+    expect(blocked(target({ unavailable: why }), 'stop')).toBe(why);
+    expect(noLogs(target({ unavailable: why }))).toBe(why);
   });
 });

@@ -89,6 +89,7 @@ export function lockText(lock: LockInfo, now: number): string {
 
 /** Why a button of a target cannot be pressed; "" when it can. */
 export function blocked(target: OperateTarget, action: 'restart' | 'stop'): string {
+  if (target.unavailable) return target.unavailable;
   if (action === 'restart' && !target.start) return 'The target has no start: command in eightfold.yaml.';
   if (action === 'stop' && !target.stop) return 'The target has no stop: command in eightfold.yaml.';
   if (!target.running) return 'Nothing is deployed to this target yet.';
@@ -97,5 +98,6 @@ export function blocked(target: OperateTarget, action: 'restart' | 'stop'): stri
 
 /** Why a target shows no logs; "" when it has a source. */
 export function noLogs(target: OperateTarget): string {
+  if (target.unavailable) return target.unavailable;
   return target.logs ? '' : 'This ssh target has no logs: command in eightfold.yaml (such as journalctl -u app -f -n 200).';
 }

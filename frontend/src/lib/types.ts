@@ -531,6 +531,7 @@ export type ReleaseBlockerCode =
   | 'dirty'
   | 'no_run'
   | 'not_green'
+  | 'ci_failed'
   | 'tag_exists'
   | 'artifact_missing'
   | 'artifact_changed'
@@ -661,6 +662,8 @@ export interface DeployInfo {
   failure: string;
   /** "SHA256:…" when the server's host key is unknown: offer to trust it with TrustHostKey. */
   host_key: string;
+  /** A target with several hosts: the host (HostInfo.host) that presented host_key. */
+  host_key_host?: string;
   /** What went wrong after the release was current and healthy (after_deploy, unlock): the deploy succeeded all the same. */
   warnings?: string[];
   release_dir: string;
@@ -696,6 +699,10 @@ export interface HostInfo {
   current: string;
   /** Why it failed there. */
   failure: string;
+  /** "SHA256:…" when this host's key is unknown and stopped the rollout. */
+  host_key?: string;
+  /** RFC 3339: when its own deploy (or rollback) started, for a live elapsed time; "" while untouched. */
+  started_at?: string;
   took_ms: number;
 }
 
@@ -902,6 +909,8 @@ export interface CheckInfo {
   reason: string;
   /** From 0 to 1; -1 without results. */
   uptime_7d: number;
+  /** A target with several hosts: each host's check, combined above (DOWN when one is). */
+  hosts?: CheckInfo[];
 }
 
 /** A deploy target as the Operate view shows it (Operate). */
@@ -913,7 +922,7 @@ export interface OperateTarget {
   production: boolean;
   /** Its last successful deploy, promotion or rollback; null: nothing yet. */
   running: RunningInfo | null;
-  /** The check "target:NAME"; null: the target has no health check. */
+  /** The check "target:NAME" (with hosts: theirs combined, each in health.hosts); null: the target has no health check. */
   health: CheckInfo | null;
   /** Open, newest first. */
   incidents: IncidentBrief[];
@@ -923,6 +932,10 @@ export interface OperateTarget {
   start: string;
   /** The stop command; "": no stop. */
   stop: string;
+  /** A target with several hosts: each with what it runs (as in Targets); [] for one host. */
+  hosts?: TargetHostInfo[];
+  /** Why restart, stop, logs and the lock are not offered (a target with several hosts); "" when they are. */
+  unavailable?: string;
 }
 
 export interface RunningInfo {
@@ -1095,6 +1108,9 @@ export interface CIExport {
   /** Export wrote the file (false for a preview and for an unchanged file). */
   written: boolean;
 }
+
+/** The test report formats ImportCIReports reads (docs/api.md, "CI import"). */
+export type CIReportFormat = 'junit' | 'go-test-json';
 
 /** A notification (the notify event): shown as a toast. */
 export interface Notice {

@@ -1,0 +1,59 @@
+package ciexport
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"eightfold/backend/config"
+)
+
+// fakeGo stands in for `go run gotestsum … --raw-command -- COMMAND`: it runs COMMAND and
+// exits with its status, as gotestsum does.
+const fakeGo = "#!/bin/sh\nwhile [ \"$1\" != -- ]; do shift; done\nshift\nexec \"$@\"\n"
+
+// TestGoTestCommandFailsWithItsPipe runs the exact shell a go-test-json step exports to,
+// in bash -e as both engines do, with a stand-in for gotestsum: a failing command before
+// a pipe fails the step, a passing one does not, and a plain command keeps its status.
+func TestGoTestCommandFailsWithItsPipe(t *testing.T) {
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(fakeGo), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		run      string
+		exitCode int
+	}{
+		{"go-tests-fail | tee test.log", 1},
+		{"true | tee test.log", 0},
+		{"go-tests-fail", 1},
+		{"echo 'a b' | grep -q 'a b'", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.run, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(bin, "go-tests-fail"), []byte("#!/bin/sh\necho FAIL\nexit 1\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			script := command(config.Step{Name: "test", Run: c.run, Report: config.ReportGoTestJSON})
+			cmd := exec.Command("bash", "-e", "-c", script)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != c.exitCode {
+				t.Errorf("the step %q exited %d, want %d; script:\n%s\noutput:\n%s", c.run, code, c.exitCode, script, out)
+			}
+			if _, err := os.Stat(filepath.Join(dir, ReportDir)); err != nil {
+				t.Errorf("the report directory was not made: %v", err)
+			}
+		})
+	}
+}
