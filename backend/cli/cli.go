@@ -55,7 +55,7 @@ func commands() []command {
 		{"history", "list recorded runs, newest first", cmdHistory},
 		{"logs", "print a run's stored output", cmdLogs},
 		{"tests", "show a run's test results, flaky tests and slow tests", cmdTests},
-		{"import", "record a CI run from its test reports: import junit|go-test-json FILE...", cmdImport},
+		{"import", "record a CI run from its test reports (import junit|go-test-json FILE...), or deploys made elsewhere (import deploys)", cmdImport},
 		{"card", "the plan board's cards: add, ls, show, move, undo, key", cmdCard},
 		{"release", "tag the next version of HEAD with its changelog and keep its artifacts", cmdRelease},
 		{"releases", "list the releases, newest first", cmdReleases},

@@ -9,8 +9,12 @@ import (
 	"eightfold/backend/workbench"
 )
 
-// cmdImport records a run that a CI engine made, from its test reports.
+// cmdImport records a run that a CI engine made, from its test reports, or (import deploys)
+// the deploys made elsewhere, from the targets' audit logs.
 func cmdImport(e *env) error {
+	if len(e.args) > 0 && e.args[0] == "deploys" {
+		return cmdImportDeploys(&env{args: e.args[1:], stdout: e.stdout, stderr: e.stderr, faces: e.faces})
+	}
 	fs, c := e.flags("import", "import junit|go-test-json FILE... [--run-name NAME] [--commit SHA] [--again] [--dir D] [--json] [--home DIR]", true)
 	name := fs.String("run-name", "", `the run's name in the history (default "CI: junit (3 files)", or the one file's name)`)
 	commit := fs.String("commit", "", "the commit the CI run tested: a SHA, short or full, or a ref (default HEAD)")
@@ -25,7 +29,7 @@ func cmdImport(e *env) error {
 	}
 	format := pos[0]
 	if format != workbench.CIJUnit && format != workbench.CIGoTestJSON {
-		return &usageError{fmt.Sprintf("unknown report format %q: import reads %s or %s", format, workbench.CIJUnit, workbench.CIGoTestJSON)}
+		return &usageError{fmt.Sprintf("unknown report format %q: import reads %s or %s (or the targets' deploys: import deploys)", format, workbench.CIJUnit, workbench.CIGoTestJSON)}
 	}
 	if len(pos) == 1 {
 		return &usageError{fmt.Sprintf("import %s needs the report files a CI job wrote, e.g. `eightfold import %s reports/*.xml`", format, format)}

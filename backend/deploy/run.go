@@ -96,23 +96,10 @@ func (d *run) warn(step, format string, args ...any) {
 	d.step(step, StepFailed, msg)
 }
 
-// auditLine is one line of .eightfold/audit.log.
-type auditLine struct {
-	At       time.Time `json:"at"`
-	Who      string    `json:"who"`
-	Action   string    `json:"action"`
-	Version  string    `json:"version,omitempty"`
-	Commit   string    `json:"commit,omitempty"`
-	Release  string    `json:"release,omitempty"`
-	Previous string    `json:"previous,omitempty"`
-	Result   string    `json:"result"`
-	Reason   string    `json:"reason,omitempty"`
-}
-
 // audit appends a line to the target's audit log; a failure to write it is reported, not
 // fatal (the deploy record in Eightfold's database has the same facts).
 func (d *run) audit(action, result, reason string) {
-	line := auditLine{At: d.now().UTC(), Who: d.spec.Who, Action: action, Version: d.spec.Version, Commit: d.spec.Commit,
+	line := AuditLine{At: d.now().UTC(), Who: d.spec.Who, Action: action, Version: d.spec.Version, Commit: d.spec.Commit,
 		Release: d.res.Release, Previous: d.res.Previous, Result: result, Reason: reason}
 	b, _ := json.Marshal(line)
 	if err := d.h.AppendFile(d.l.audit(), append(b, '\n'), 0o644); err != nil && d.rep != nil {

@@ -88,14 +88,15 @@ func (s *Store) GetDeploy(ctx context.Context, projectID, id int64) (Deploy, err
 	return d, err
 }
 
-// Deploys lists the project's deploys, newest first: to target only unless it is "";
-// limit ≤ 0 means 50.
+// Deploys lists the project's deploys, newest first by when they last moved (a running
+// one by its start): to target only unless it is ""; limit ≤ 0 means 50. A deploy synced
+// from a target's audit log later than it happened takes its place in time, not by id.
 func (s *Store) Deploys(ctx context.Context, projectID int64, target string, limit int) ([]Deploy, error) {
 	if limit <= 0 {
 		limit = 50
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+deployColumns+` FROM deploys WHERE project_id = ? AND (? = '' OR target = ?)
-		ORDER BY id DESC LIMIT ?`, projectID, target, target, limit)
+		ORDER BY max(started_ms, finished_ms) DESC, id DESC LIMIT ?`, projectID, target, target, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -112,10 +113,10 @@ func (s *Store) Deploys(ctx context.Context, projectID int64, target string, lim
 }
 
 // CurrentDeploy is what a target runs, as far as Eightfold knows: its last successful
-// deploy, promotion or rollback. ok is false when it has none.
+// deploy, promotion or rollback, by the time it finished. ok is false when it has none.
 func (s *Store) CurrentDeploy(ctx context.Context, projectID int64, target string) (d Deploy, ok bool, err error) {
 	d, err = scanDeploy(s.db.QueryRowContext(ctx, `SELECT `+deployColumns+` FROM deploys WHERE project_id = ? AND target = ?
-		AND status = ? ORDER BY id DESC LIMIT 1`, projectID, target, DeploySucceeded))
+		AND status = ? ORDER BY finished_ms DESC, id DESC LIMIT 1`, projectID, target, DeploySucceeded))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, false, nil
 	}
@@ -126,8 +127,9 @@ func (s *Store) CurrentDeploy(ctx context.Context, projectID int64, target strin
 // deploy (see CurrentDeploy) of each, by target name. Targets with no successful deploy
 // are left out.
 func (s *Store) CurrentDeploys(ctx context.Context, projectID int64) ([]Deploy, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+deployColumns+` FROM deploys WHERE id IN
-		(SELECT max(id) FROM deploys WHERE project_id = ? AND status = ? GROUP BY target) ORDER BY target`, projectID, DeploySucceeded)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+deployColumns+` FROM (SELECT *, row_number() OVER
+		(PARTITION BY target ORDER BY finished_ms DESC, id DESC) AS newest FROM deploys WHERE project_id = ? AND status = ?)
+		WHERE newest = 1 ORDER BY target`, projectID, DeploySucceeded)
 	if err != nil {
 		return nil, fmt.Errorf("load what the targets run: %w", err)
 	}

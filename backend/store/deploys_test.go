@@ -77,6 +77,43 @@ func TestCurrentDeploysPerTarget(t *testing.T) {
 	}
 }
 
+// A deploy recorded later than it happened (synced from a target's audit log) takes its
+// place by time: it is not what the target runs when a newer deploy finished after it, and
+// it is listed after that one.
+func TestSyncedOlderDeployIsNotCurrent(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	p, err := s.EnsureProject(ctx, "/repo", "repo", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	record := func(version string, at int64) int64 {
+		t.Helper()
+		id, err := s.CreateDeploy(ctx, Deploy{ProjectID: p.ID, Target: "production", Kind: "deploy", Version: version, StartedMs: at})
+		if err == nil {
+			err = s.UpdateDeploy(ctx, Deploy{ID: id, Status: DeploySucceeded, Version: version, Steps: "[]", Warnings: "[]", FinishedMs: at + 1})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	mine := record("1.1.0", 11_000)
+	synced := record("1.0.0", 10_000) // CI's, an hour earlier, recorded after mine
+	cur, ok, err := s.CurrentDeploy(ctx, p.ID, "production")
+	if err != nil || !ok || cur.ID != mine {
+		t.Errorf("current deploy #%d (%v, %v), want mine #%d", cur.ID, ok, err, mine)
+	}
+	all, err := s.CurrentDeploys(ctx, p.ID)
+	if err != nil || len(all) != 1 || all[0].ID != mine {
+		t.Errorf("current deploys %+v (%v), want only #%d", all, err, mine)
+	}
+	list, err := s.Deploys(ctx, p.ID, "production", 0)
+	if err != nil || len(list) != 2 || list[0].ID != mine || list[1].ID != synced {
+		t.Errorf("deploys %+v (%v), want #%d then #%d", list, err, mine, synced)
+	}
+}
+
 // A deploy keeps each host's outcome as it was given; a deploy without hosts has "[]".
 func TestDeployHostsAreKept(t *testing.T) {
 	s := openT(t, t.TempDir())

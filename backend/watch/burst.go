@@ -13,6 +13,10 @@ type burst struct {
 	err         error // the first error of the burst
 	first, last time.Time
 	held        time.Time // when git was last seen holding the index lock during the burst
+	// wasHeld: git held the burst back and has not been seen letting go yet. When it lets go,
+	// the burst waits one more quiet window: the events of git's last writes may still be on
+	// their way when its lock is already gone.
+	wasHeld bool
 }
 
 // since returns when the burst's maximum wait began: at its first change, or when git

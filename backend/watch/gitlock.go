@@ -67,3 +67,25 @@ func (w *Watcher) gitBusy(now time.Time) bool {
 	fi, err := os.Stat(w.lockPath)
 	return err == nil && fi.ModTime().After(first.Add(-gitHoldMax))
 }
+
+// holdForGit reports whether a burst that is due must wait for git: while git holds the
+// index lock, and for one more quiet window once git removed it, since the events of its
+// last writes may still be on their way when the lock is already gone. (A lock that stays
+// while nothing changes holds nothing back after gitQuietMax, and gets no extra window.)
+func (w *Watcher) holdForGit(now time.Time) bool {
+	switch {
+	case w.gitBusy(now):
+		w.pending.held, w.pending.wasHeld = now, true
+	case w.pending.wasHeld && !exists(w.lockPath):
+		w.pending.held, w.pending.last, w.pending.wasHeld = now, now, false
+	default:
+		return false
+	}
+	return true
+}
+
+// exists reports whether path exists.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

@@ -356,8 +356,7 @@ func (w *Watcher) flush(now time.Time) {
 	}
 	w.resyncStale() // files it finds push the burst's end back
 	at := due(w.pending.since(), w.pending.last, w.opts.Debounce, w.opts.MaxWait)
-	if !now.Before(at) && w.gitBusy(now) {
-		w.pending.held = now
+	if !now.Before(at) && w.holdForGit(now) {
 		w.timer.Reset(w.opts.Debounce)
 		return
 	}

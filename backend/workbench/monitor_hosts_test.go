@@ -103,23 +103,3 @@ func TestMonitorChecksEachHostOfATarget(t *testing.T) {
 	})
 	waitFor(t, health("UP"))
 }
-
-// The Operate view's restart, stop, logs and lock work on one host: a target with hosts
-// shows why they are not offered, and each is refused saying so, nothing run on any host.
-func TestOperateRefusesATargetWithHosts(t *testing.T) {
-	a := newHostsApps(t, "    start: 'touch started'\n    stop: 'touch stopped'\n    logs: 'echo a line'\n")
-	ops, err := a.p.Operate()
-	if err != nil || len(ops) != 1 || len(ops[0].Hosts) != 3 || !strings.Contains(ops[0].Unavailable, "staging has 3 hosts") {
-		t.Fatalf("%+v, %v", ops, err)
-	}
-	refusals := map[string]error{}
-	_, refusals["restart"] = a.p.RestartTarget("staging", true)
-	_, refusals["stop"] = a.p.StopTarget("staging", true)
-	_, refusals["logs"] = a.p.OpenLogs("staging")
-	_, refusals["lock"] = a.p.OperateLock("staging")
-	for what, err := range refusals {
-		if err == nil || err.Error() != ops[0].Unavailable {
-			t.Errorf("%s: %v", what, err)
-		}
-	}
-}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,7 +37,7 @@ type LogStreamInfo struct {
 	ID     string `json:"id"`
 	Target string `json:"target"`
 	Source string `json:"source"`  // the logs command run, or the app log file followed
-	Host   string `json:"host"`    // "local" or user@host:port
+	Host   string `json:"host"`    // "local", user@host:port, or the hosts joined
 	KeepMs int64  `json:"keep_ms"` // the stream ends unless KeepLogs is called more often than this
 }
 
@@ -61,17 +62,15 @@ type logStream struct {
 	kept    time.Time // when KeepLogs last renewed it
 }
 
-// OpenLogs starts streaming a target's logs: its logs command (over SSH for an ssh target),
-// or for a local target without one, the app log its start command writes to (the last 200
-// lines, then what follows). Lines arrive as operate.log events; the stream ends with
+// OpenLogs starts streaming a target's logs: its logs command (over SSH for an ssh target,
+// on every host at once for a target with hosts, each line after "[host] "), or for a local
+// target without one, the app log its start command writes to (the last 200 lines, then
+// what follows). Lines arrive as operate.log events; the stream ends with
 // CloseLogs, when the command ends or its connection drops, when the project closes, and
 // when KeepLogs has not been called for a minute.
 func (p *Project) OpenLogs(target string) (LogStreamInfo, error) {
 	_, t, err := p.targetConfig(target)
 	if err != nil {
-		return LogStreamInfo{}, err
-	}
-	if err := oneHost(t); err != nil {
 		return LogStreamInfo{}, err
 	}
 	source := logsSource(t)
@@ -93,7 +92,7 @@ func (p *Project) OpenLogs(target string) (LogStreamInfo, error) {
 		defer done()
 		p.follow(ctx, s, spec)
 	}()
-	return LogStreamInfo{ID: id, Target: t.Name, Source: source, Host: hostName(t), KeepMs: p.operate.keepAlive().Milliseconds()}, nil
+	return LogStreamInfo{ID: id, Target: t.Name, Source: source, Host: hostsLabel(t), KeepMs: p.operate.keepAlive().Milliseconds()}, nil
 }
 
 // logsSource says where a target's logs come from: its logs command, or for a local target
@@ -135,21 +134,49 @@ func (p *Project) CloseLogs(id string) error {
 	return nil
 }
 
-// follow connects to the target and runs its logs until they end, sending batches as
-// lines arrive and the last one with why it ended.
+// follow connects to the target's hosts and runs its logs on each until they end, sending
+// batches as lines arrive and the last one with why they ended.
 func (p *Project) follow(ctx context.Context, s *logStream, spec deploy.Spec) {
-	status := -1
-	h, err := p.connect(ctx, s.target)
-	if err == nil {
-		stop, pumped := make(chan struct{}), make(chan struct{})
-		go func() { defer close(pumped); p.pump(s, stop) }()
-		status, err = deploy.FollowLogs(ctx, h, spec, logTail, s.add)
-		h.Close()
-		close(stop)
-		<-pumped
+	stop, pumped := make(chan struct{}), make(chan struct{})
+	go func() { defer close(pumped); p.pump(s, stop) }()
+	per, names := s.target.PerHost(), s.target.HostNames()
+	reasons, failed := make([]string, len(per)), make([]bool, len(per))
+	var wg sync.WaitGroup
+	for i, ht := range per {
+		host, one := "", spec
+		if len(s.target.Hosts) > 0 {
+			host, one.Root = names[i], ht.Path
+		}
+		wg.Go(func() { reasons[i], failed[i] = p.followHost(ctx, s, ht, one, host) })
 	}
-	reason, failed := s.reason(ctx, status, err)
-	p.emit.Emit(TopicOperateLog, s.batch(true, reason, failed))
+	wg.Wait()
+	close(stop)
+	<-pumped
+	p.emit.Emit(TopicOperateLog, s.batch(true, endReason(names, reasons), slices.Contains(failed, true)))
+}
+
+// followHost runs the logs on one host, each line after its label; it says why they ended.
+func (p *Project) followHost(ctx context.Context, s *logStream, t config.Target, spec deploy.Spec, host string) (string, bool) {
+	status := -1
+	h, err := p.connect(ctx, t)
+	if err == nil {
+		label := hostLabel(host)
+		status, err = deploy.FollowLogs(ctx, h, spec, logTail, func(line string) { s.add(label + line) })
+		h.Close()
+	}
+	return s.reason(ctx, t, status, err)
+}
+
+// endReason is why a stream ended: its hosts' one reason, or each host's when they differ.
+func endReason(hosts, reasons []string) string {
+	if len(slices.Compact(slices.Clone(reasons))) == 1 {
+		return reasons[0]
+	}
+	out := make([]string, len(reasons))
+	for i, r := range reasons {
+		out[i] = hosts[i] + ": " + r
+	}
+	return strings.Join(out, "; ")
 }
 
 // pump sends the lines gathered every logFlushEvery, and ends the stream when nobody kept
@@ -198,8 +225,8 @@ func (s *logStream) batch(ended bool, reason string, failed bool) LogBatch {
 	return b
 }
 
-// reason says why a stream ended, and whether by an error.
-func (s *logStream) reason(ctx context.Context, status int, err error) (string, bool) {
+// reason says why a stream ended on the host of t, and whether by an error.
+func (s *logStream) reason(ctx context.Context, t config.Target, status int, err error) (string, bool) {
 	if ctx.Err() != nil {
 		switch cause := context.Cause(ctx); cause {
 		case errLogClosed:
@@ -211,8 +238,8 @@ func (s *logStream) reason(ctx context.Context, status int, err error) (string, 
 		}
 	}
 	switch {
-	case err != nil && !s.target.Local:
-		return s.scrub.Scrub(fmt.Sprintf("the connection to %s failed or dropped: %v; reconnect once it answers", s.target.SSH, err)), true
+	case err != nil && !t.Local:
+		return s.scrub.Scrub(fmt.Sprintf("the connection to %s failed or dropped: %v; reconnect once it answers", t.SSH, err)), true
 	case err != nil:
 		return s.scrub.Scrub(fmt.Sprintf("the logs could not be followed: %v", err)), true
 	case status != 0:

@@ -2,11 +2,12 @@
 // rollout (live, then as it ended), the versions the hosts run, and single-host targets as before.
 import { render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeployState } from '../lib/deploy.svelte';
 import type { DeployInfo, HostInfo, TargetHostInfo, TargetInfo } from '../lib/types';
 import { Workbench } from '../lib/workbench.svelte';
 import { FakeDeploy, FakeGo, deployInfo, deployStep, project, targetInfo, watchState } from '../testing/fake';
+import DeployHosts from './DeployHosts.svelte';
 import DeploySteps from './DeploySteps.svelte';
 import DeployView from './DeployView.svelte';
 
@@ -148,5 +149,30 @@ describe('DeploySteps', () => {
     const steps = screen.getAllByTestId('deploy-step');
     expect(steps).toHaveLength(3);
     expect(steps.map((s) => s.querySelector('.host')?.textContent ?? '')).toEqual([A, B, '']);
+  });
+});
+
+describe('DeployHosts', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('counts up the time of the host that is deploying, each second, and keeps the others still', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.parse('2026-11-26T09:00:03.000Z'));
+    render(DeployHosts, {
+      deploy: {
+        kind: 'deploy',
+        hosts: [
+          host(A, 'deployed', { took_ms: 9_800, started_at: '2026-11-26T08:59:50.000Z' }),
+          host(B, 'running', { current: OLD, started_at: '2026-11-26T09:00:00.000Z' }),
+          host(C, 'untouched', { release: '', version: '', current: OLD }),
+        ],
+      },
+    });
+    const took = () => screen.getAllByTestId('deploy-host-took').map((el) => el.textContent);
+    expect(took()).toEqual(['9.8s', '3.0s', '']);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(took()).toEqual(['9.8s', '5.0s', '']);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(took()).toEqual(['9.8s', '1m 05s', '']);
   });
 });

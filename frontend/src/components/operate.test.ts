@@ -105,21 +105,52 @@ describe('OperateView', () => {
     expect((prod.getByTestId('operate-restart') as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('disables restart, stop, logs and the lock of a target with several hosts, saying why, and reads no lock there', async () => {
-    const why = 'web has 2 hosts (deploy@a:22, deploy@b:22): restart, stop, logs and the lock work on targets with one host only';
-    const web: OperateTarget = { ...structuredClone(TARGETS[0]), name: 'web', stop: 'stop.sh', hosts: [
-      { host: 'deploy@a:22', path: '/srv/app', release: '', version: '1.2.0' },
-      { host: 'deploy@b:22', path: '/srv/app', release: '', version: '1.2.0' },
-    ], unavailable: why };
-    const { go } = start({ Operate: () => [...structuredClone(TARGETS), web] });
+  it('shows each host of a target with several, with its version, health and lock, and restarts them all', async () => {
+    const [A, B] = ['deploy@a:22', 'deploy@b:22'];
+    const hostCheck = (h: string, over: Partial<CheckInfo> = {}) => health({ name: `target:web@${h}`, ...over });
+    const web: OperateTarget = {
+      ...structuredClone(TARGETS[0]),
+      name: 'web',
+      stop: 'stop.sh',
+      health: health({ name: 'target:web', hosts: [hostCheck(A), hostCheck(B)] }),
+      hosts: [
+        { host: A, path: '/srv/app', release: 'r1', version: '1.2.0', health: hostCheck(A) },
+        { host: B, path: '/srv/app', release: 'r1', version: '1.2.0', health: hostCheck(B) },
+      ],
+    };
+    const free = (host: string): LockInfo => ({ held: false, who: '', since: '', action: '', version: '', host, hosts: [] });
+    const result: OperateResult = {
+      target: 'web', action: 'restart', ok: false, release: '', version: '1.2.0', took_ms: 900,
+      failure: `restart failed on ${B}: web is locked by bob@ci; done on ${A}`,
+      output: [`[${A}] started 1.2.0`],
+      hosts: [
+        { host: A, state: 'done', release: 'r1', failure: '' },
+        { host: B, state: 'failed', release: '', failure: 'web is locked by bob@ci' },
+      ],
+    };
+    const { go } = start({
+      Operate: () => [...structuredClone(TARGETS), web],
+      OperateLock: (name) => (name === 'web' ? { ...free(''), hosts: [free(A), free(B)] } : LOCKS[name as string]),
+      RestartTarget: () => result,
+    });
     await settle();
     const c = card('web');
-    expect((c.getByTestId('operate-restart') as HTMLButtonElement).disabled).toBe(true);
-    expect((c.getByTestId('operate-stop') as HTMLButtonElement).disabled).toBe(true);
-    expect(c.getByTestId('operate-restart').title).toBe(why);
-    expect(c.getByTestId('operate-stop-why').textContent).toBe(why);
-    expect(text(c.getByTestId('operate-lock'))).toBe('Lock Not read: the target has 2 hosts.');
-    expect(calls(go, 'OperateLock')).toEqual([['staging'], ['production']]);
+    expect(c.getAllByTestId('operate-host').map(text)).toEqual([`${A} 1.2.0 UP free`, `${B} 1.2.0 UP free`]);
+    expect(text(c.getByTestId('operate-lock'))).toBe('Lock free on all 2 hosts');
+    expect(calls(go, 'OperateLock')).toEqual([['staging'], ['production'], ['web']]);
+    expect((c.getByTestId('operate-stop') as HTMLButtonElement).disabled).toBe(false);
+    expect(c.getByTestId('logs-open')).toBeTruthy();
+
+    go.emit('check.updated', hostCheck(B, { state: 'DOWN', reason: 'status 503' }));
+    await settle();
+    expect(c.getAllByTestId('operate-host').map((li) => li.dataset.state)).toEqual(['UP', 'DOWN']);
+
+    await fireEvent.click(c.getByTestId('operate-restart'));
+    await settle();
+    expect(calls(go, 'RestartTarget')).toEqual([['web', false]]);
+    expect(c.getByTestId('operate-result').dataset.ok).toBe('false');
+    expect(c.getAllByTestId('operate-result-host').map(text)).toEqual([`✓ ${A} done`, `✗ ${B} failed`]);
+    expect(text(c.getByTestId('operate-result'))).toContain(`done on ${A}`);
   });
 
   it('follows check.updated live', async () => {

@@ -14,6 +14,7 @@ import type {
   ColumnInfo,
   ConfigPreview,
   DeployInfo,
+  DeploySync,
   DemoEditName,
   DeployOptions,
   DoraReport,
@@ -479,6 +480,14 @@ export class Api {
   /** Trusts the host key of a target's server when it has exactly this fingerprint ("SHA256:…"). */
   async TrustHostKey(target: string, fingerprint: string): Promise<void> {
     await this.#t.call('TrustHostKey', [target, fingerprint]);
+  }
+
+  /**
+   * Records the deploys and rollbacks made elsewhere (CI jobs, colleagues) that the targets' audit logs tell and the
+   * history lacks: of target, or of every target when it is "". One result per target.
+   */
+  SyncDeploys(target: string): Promise<DeploySync[]> {
+    return this.#t.call('SyncDeploys', [target]) as Promise<DeploySync[]>;
   }
 
   // CI export (docs/api.md, "CI export").

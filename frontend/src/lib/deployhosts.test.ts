@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostBadge, hostRuns, targetHosts, targetWhere } from './deployhosts';
+import { hostBadge, hostRuns, hostTook, targetHosts, targetWhere } from './deployhosts';
 import type { HostInfo, TargetHostInfo } from './types';
 
 function host(over: Partial<HostInfo> = {}): HostInfo {
@@ -92,5 +92,21 @@ describe('targetWhere', () => {
     [{ kind: 'ssh', host: 'a, b, c', hosts: [{} as TargetHostInfo, {} as TargetHostInfo, {} as TargetHostInfo], parallel: 2 }, 'ssh · 3 hosts, 2 at a time'],
   ])('%j → %s', (target, said) => {
     expect(targetWhere(target)).toBe(said);
+  });
+});
+
+describe('hostTook', () => {
+  const started = '2026-11-26T09:00:00.000Z';
+  const at = (s: number) => Date.parse(started) + s * 1000;
+
+  it('counts a deploying host from its start', () => {
+    expect(hostTook(host({ state: 'running', started_at: started, took_ms: 0 }), at(4.2))).toBe('4.2s');
+    expect(hostTook(host({ state: 'running', started_at: started, took_ms: 0 }), at(75))).toBe('1m 15s');
+  });
+
+  it('has its own figure once it ended, and nothing while untouched or without a start', () => {
+    expect(hostTook(host({ started_at: started }), at(600))).toBe('9.8s');
+    expect(hostTook(host({ state: 'untouched', started_at: '' }), at(1))).toBe('');
+    expect(hostTook(host({ state: 'running', started_at: '' }), at(1))).toBe('');
   });
 });

@@ -1,7 +1,8 @@
 // The hosts of a target with several of them (docs/deploy-vps.md, section 10): each host's
-// state in a rollout as a badge, what it runs after it, and which hosts of a target run a
+// state in a rollout as a badge, what it runs after it, how long it took (live while it runs), and which hosts of a target run a
 // version the others do not.
 
+import { formatDuration } from './format';
 import type { HostInfo, TargetHostInfo, TargetInfo } from './types';
 
 /** ok: deployed; fail: failed; warn: switched back; run: under way; dim: not reached. */
@@ -48,6 +49,14 @@ export function hostRuns(h: HostInfo): string {
     default:
       return h.current;
   }
+}
+
+/** How long a host took: live from its started_at while it deploys (at now), its own figure once it ended; "" when untouched. */
+export function hostTook(h: Pick<HostInfo, 'state' | 'started_at' | 'took_ms'>, now: number): string {
+  if (h.state === 'untouched') return '';
+  if (h.state !== 'running') return formatDuration(h.took_ms);
+  const started = h.started_at ? Date.parse(h.started_at) : NaN;
+  return Number.isNaN(started) ? '' : formatDuration(Math.max(0, now - started));
 }
 
 /** A target's host with what it runs, and whether that is not what most of its hosts run. */

@@ -1,10 +1,10 @@
-// The Operate place's state: the targets (health kept fresh by check.updated, what runs by
+// The Operate place's state: the targets (health, their hosts' too, kept fresh by check.updated, what runs by
 // deploy.updated), each target's lock, the restart or stop it runs or waits to confirm and
 // how the last one went, and the log streams open (lines from operate.log, kept alive while
 // the place is open and closed when it closes).
 
 import { toApiError, type Api } from './api';
-import { appendLog, emptyLog, type LogView } from './operate';
+import { appendLog, emptyLog, withCheck, type LogView } from './operate';
 import type { LockInfo, LogBatch, OperateResult, OperateTarget } from './types';
 
 export type OperateAction = 'restart' | 'stop';
@@ -57,7 +57,7 @@ export class OperateState {
   start(keepEveryMs = 15_000): () => void {
     const offs = [
       this.api.on('check.updated', (c) => {
-        this.targets = this.targets.map((t) => (`target:${t.name}` === c.name ? { ...t, health: c } : t));
+        this.targets = this.targets.map((t) => withCheck(t, c));
       }),
       this.api.on('deploy.updated', (d) => {
         if (d.status !== 'running') {
@@ -94,7 +94,7 @@ export class OperateState {
       if (seq !== this.#seq) return;
       this.targets = list;
       this.loadError = '';
-      await Promise.all(list.filter((t) => !t.unavailable).map((t) => this.loadLock(t.name))); // the backend refuses the others
+      await Promise.all(list.map((t) => this.loadLock(t.name)));
     } catch (err) {
       if (seq === this.#seq) this.loadError = toApiError(err).message;
     } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appendLog, blocked, droppedText, emptyLog, healthWord, lastResult, lockText, noLogs, uptimeText } from './operate';
-import type { CheckInfo, LogBatch, OperateTarget } from './types';
+import { appendLog, blocked, droppedText, emptyLog, healthWord, hostLock, hostResultText, lastResult, locksText, lockText, noLogs, uptimeText, withCheck } from './operate';
+import type { CheckInfo, LockInfo, LogBatch, OperateTarget } from './types';
 
 const batch = (over: Partial<LogBatch> = {}): LogBatch => ({ stream: 'log-1', lines: [], skipped: 0, ended: false, reason: '', failed: false, ...over });
 const texts = (v: ReturnType<typeof emptyLog>) => v.lines.map((l) => (l.marker ? `[${l.text}]` : l.text));
@@ -82,9 +82,50 @@ describe('a target in words', () => {
     expect(blocked(target({ running: null }), 'stop')).toBe('Nothing is deployed to this target yet.');
     expect(noLogs(target())).toBe('');
     expect(noLogs(target({ logs: '' }))).toContain('no logs: command');
-    const why = 'staging has 3 hosts (a, b, c): restart, stop, logs and the lock work on targets with one host only';
-    expect(blocked(target({ unavailable: why }), 'restart')).toBe(why);
-    expect(blocked(target({ unavailable: why }), 'stop')).toBe(why);
-    expect(noLogs(target({ unavailable: why }))).toBe(why);
+  });
+});
+
+describe('a target with hosts', () => {
+  const A = 'deploy@a:22';
+  const B = 'deploy@b:22';
+  const hostCheck = (h: string, over: Partial<CheckInfo> = {}) => check({ name: `target:staging@${h}`, ...over });
+  const web = target({
+    health: check({ hosts: [hostCheck(A), hostCheck(B)] }),
+    hosts: [
+      { host: A, path: '/srv/app', release: 'r1', version: '1.2.0', health: hostCheck(A) },
+      { host: B, path: '/srv/app', release: 'r1', version: '1.2.0', health: hostCheck(B) },
+    ],
+  });
+  const free = (host: string): LockInfo => ({ held: false, who: '', since: '', action: '', version: '', host, hosts: [] });
+
+  it('takes a host check into that host and the combined health, and the target check as before', () => {
+    const down = hostCheck(B, { state: 'DOWN', reason: 'status 503' });
+    const t = withCheck(web, down);
+    expect(t.hosts?.map((h) => h.health?.state)).toEqual(['UP', 'DOWN']);
+    expect(t.health?.hosts?.[1]).toBe(down);
+    expect(withCheck(web, check({ name: 'target:other@deploy@a:22' }))).toBe(web);
+    expect(withCheck(web, check({ state: 'DOWN' })).health?.state).toBe('DOWN');
+  });
+
+  it('offers its buttons and logs like a target with one host', () => {
+    expect(blocked(web, 'restart')).toBe('');
+    expect(noLogs(web)).toBe('');
+  });
+
+  it("says each host's lock", () => {
+    const now = Date.parse('2026-01-01T00:03:00Z');
+    const held: LockInfo = { held: true, who: 'bob@ci', since: '2026-01-01T00:00:00Z', action: 'deploy', version: '1.3.0', host: B, hosts: [] };
+    const lock: LockInfo = { ...held, hosts: [free(A), held] };
+    expect(locksText(lock, now)).toBe(`${B}: held by bob@ci (deploy of 1.3.0) since 3m ago`);
+    expect(locksText({ ...free(''), hosts: [free(A), free(B)] }, now)).toBe('free on all 2 hosts');
+    expect(hostLock(lock, B)).toBe(held);
+    expect(hostLock('cannot read', B)).toBe('cannot read');
+    expect(hostLock(undefined, B)).toBeUndefined();
+  });
+
+  it("says how a restart went on each host", () => {
+    expect(hostResultText({ host: A, state: 'done', release: 'r1', failure: '' })).toBe(`✓ ${A} done`);
+    expect(hostResultText({ host: B, state: 'failed', release: '', failure: 'locked' })).toBe(`✗ ${B} failed`);
+    expect(hostResultText({ host: B, state: 'not run', release: '', failure: '' })).toBe(`– ${B} not run`);
   });
 });

@@ -2,7 +2,7 @@
 // markers for what was skipped), and what the health, lock and buttons of a target say.
 
 import { formatRelative } from './format';
-import type { CheckInfo, LockInfo, LogBatch, OperateTarget } from './types';
+import type { CheckInfo, LockInfo, LogBatch, OperateHostResult, OperateTarget } from './types';
 
 /** How many lines of a log the view keeps. */
 export const LOG_KEEP = 2000;
@@ -89,7 +89,6 @@ export function lockText(lock: LockInfo, now: number): string {
 
 /** Why a button of a target cannot be pressed; "" when it can. */
 export function blocked(target: OperateTarget, action: 'restart' | 'stop'): string {
-  if (target.unavailable) return target.unavailable;
   if (action === 'restart' && !target.start) return 'The target has no start: command in eightfold.yaml.';
   if (action === 'stop' && !target.stop) return 'The target has no stop: command in eightfold.yaml.';
   if (!target.running) return 'Nothing is deployed to this target yet.';
@@ -98,6 +97,34 @@ export function blocked(target: OperateTarget, action: 'restart' | 'stop'): stri
 
 /** Why a target shows no logs; "" when it has a source. */
 export function noLogs(target: OperateTarget): string {
-  if (target.unavailable) return target.unavailable;
   return target.logs ? '' : 'This ssh target has no logs: command in eightfold.yaml (such as journalctl -u app -f -n 200).';
+}
+
+/** A target with a check of check.updated: its own ("target:NAME"), or one of its hosts' ("target:NAME@HOST"). */
+export function withCheck(target: OperateTarget, check: CheckInfo): OperateTarget {
+  if (check.name === `target:${target.name}`) return { ...target, health: check };
+  if (!target.hosts?.some((h) => check.name === `target:${target.name}@${h.host}`)) return target;
+  const hosts = target.hosts.map((h) => (check.name === `target:${target.name}@${h.host}` ? { ...h, health: check } : h));
+  const health = target.health && { ...target.health, hosts: target.health.hosts?.map((c) => (c.name === check.name ? check : c)) };
+  return { ...target, hosts, health };
+}
+
+/** A host's lock in a target's lock (undefined while not read; the target's error when it could not be read). */
+export function hostLock(lock: LockInfo | string | undefined, host: string): LockInfo | string | undefined {
+  if (lock === undefined || typeof lock === 'string') return lock;
+  return lock.hosts?.find((l) => l.host === host);
+}
+
+/** The lock of a target with several hosts in short: who holds it on which host, else free on all. */
+export function locksText(lock: LockInfo, now: number): string {
+  const held = lock.hosts?.filter((l) => l.held) ?? [];
+  if (!held.length) return `free on all ${lock.hosts?.length ?? 0} hosts`;
+  return held.map((l) => `${l.host}: held by ${lockText(l, now)}`).join('; ');
+}
+
+const HOST_MARKS: Record<string, string> = { done: '✓', failed: '✗', 'not run': '–' };
+
+/** A host's line in a restart's or stop's result: "✓ host done". */
+export function hostResultText(h: OperateHostResult): string {
+  return `${HOST_MARKS[h.state] ?? '?'} ${h.host} ${h.state}`;
 }

@@ -646,6 +646,21 @@ export type DeployKind = 'deploy' | 'promote' | 'rollback';
 export type DeployStatus = 'running' | 'succeeded' | 'failed';
 
 /** A deploy, promotion or rollback, running or done. */
+/** What syncing one target's audit logs recorded (App.SyncDeploys; docs/api.md). */
+export interface DeploySync {
+  target: string;
+  /** The deploys and rollbacks it recorded, which the history lacked. */
+  recorded: DeployInfo[];
+  /** How many of the logs' deploys the history knew already. */
+  known: number;
+  /** Lines of the logs it could not read, each naming its host and line. */
+  skipped: string[];
+  /** Why the target's logs could not be read; "" when they were. */
+  failure: string;
+  /** The fingerprint of a host's unknown key, when that is why; trust it, then sync again. */
+  host_key: string;
+}
+
 export interface DeployInfo {
   id: number;
   target: string;
@@ -932,10 +947,14 @@ export interface OperateTarget {
   start: string;
   /** The stop command; "": no stop. */
   stop: string;
-  /** A target with several hosts: each with what it runs (as in Targets); [] for one host. */
-  hosts?: TargetHostInfo[];
-  /** Why restart, stop, logs and the lock are not offered (a target with several hosts); "" when they are. */
-  unavailable?: string;
+  /** A target with several hosts: each with what it runs and its health; [] for one host. */
+  hosts?: OperateHost[];
+}
+
+/** A host of a target with several, in the Operate view. */
+export interface OperateHost extends TargetHostInfo {
+  /** Its check "target:NAME@HOST"; null: no health check, or not checked yet. */
+  health: CheckInfo | null;
 }
 
 export interface RunningInfo {
@@ -963,6 +982,18 @@ export interface LockInfo {
   since: string;
   action: string;
   version: string;
+  /** The host whose lock this is (with hosts: the first held); "" for a target with one host. */
+  host?: string;
+  /** A target with several hosts: each host's lock, in their order; [] for one host. */
+  hosts?: LockInfo[];
+}
+
+/** How a restart or stop went on one host of a target with several. */
+export interface OperateHostResult {
+  host: string;
+  state: 'done' | 'failed' | 'not run';
+  release: string;
+  failure: string;
 }
 
 /** How a restart or stop went (RestartTarget, StopTarget). */
@@ -973,9 +1004,11 @@ export interface OperateResult {
   release: string;
   version: string;
   failure: string;
-  /** The command's last lines, scrubbed. */
+  /** The command's last lines, scrubbed ("[host] " before each for a target with several hosts). */
   output: string[];
   took_ms: number;
+  /** A target with several hosts: how it went on each, done until the first that failed; [] for one host. */
+  hosts?: OperateHostResult[];
 }
 
 /** A log stream OpenLogs started. */

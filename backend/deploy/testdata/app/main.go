@@ -1,7 +1,8 @@
 // A tiny HTTP app for the deploy tests: it serves the text of version.txt (read from the
 // directory of its executable, that is its release) at / and answers /healthz with "ok",
 // or with status 500 when the version is "broken" or the environment has APP_HEALTH=fail
-// (a host whose configuration breaks the app). It retries its listen for a few
+// (a host whose configuration breaks the app); /pid answers its process id, which a
+// restart changes. It retries its listen for a few
 // seconds, so that a restart does not race the old process out of the port.
 package main
 
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -36,6 +38,7 @@ func main() {
 		}
 		w.Write([]byte("ok " + version))
 	})
+	http.HandleFunc("/pid", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(strconv.Itoa(os.Getpid()))) })
 	var l net.Listener
 	for range 50 {
 		if l, err = net.Listen("tcp", *addr); err == nil {
