@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardInfo, CardInfo } from '../src/lib/types';
 import {
   artifactPath,
@@ -12,10 +12,9 @@ import {
   eightfoldBinary,
   git,
   launchBrowser,
-  pageErrors,
   type Server,
 } from './helpers';
-import { closeWorkspace, openWorkspace, shot, type Workspace } from './workspace';
+import { closeWorkspace, openWorkspace, pagePerTest, shot, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const availability = browserAvailability();
@@ -55,7 +54,6 @@ describe.skipIf(availability.skip)(
     let browser: Browser;
     let ws: Workspace;
     let page: Page;
-    let errors: string[];
 
     beforeAll(async () => {
       bin = eightfoldBinary();
@@ -66,14 +64,7 @@ describe.skipIf(availability.skip)(
       await closeWorkspace(ws);
       await browser?.close();
     });
-    beforeEach(async () => {
-      page = await ws.context.newPage();
-      errors = pageErrors(page);
-    });
-    afterEach(async () => {
-      await page?.close();
-      expect(errors, 'uncaught errors in the page').toEqual([]);
-    });
+    pagePerTest(() => ws, (p) => (page = p));
 
     it('creates a card, drags it with the pointer to another column, and finds it there after a reload', async () => {
       await openBoard(page, ws.server);

@@ -22,6 +22,7 @@ import {
   yamlProject,
   type Server,
 } from './helpers';
+import { pagePerTest } from './workspace';
 
 // `go build` and `go test` on a cold build cache take a while.
 const RUN_TIMEOUT_MS = 60_000;
@@ -187,16 +188,8 @@ describe.skipIf(availability.skip)(
 
       describe('with the token', () => {
         let page: Page;
-        let errors: string[];
 
-        beforeEach(async () => {
-          page = await ws.context.newPage();
-          errors = pageErrors(page);
-        });
-        afterEach(async () => {
-          await page?.close();
-          expect(errors, 'uncaught errors in the page').toEqual([]);
-        });
+        pagePerTest(() => ws, (p) => (page = p));
 
         it('opens the app shell from the printed URL and drops the token from the address bar', async () => {
           await openApp(page, ws.server, basename(ws.dir));

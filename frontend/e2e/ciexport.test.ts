@@ -7,10 +7,10 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployInfo, HostInfo, TargetInfo } from '../src/lib/types';
-import { browserAvailability, eightfoldBinary, launchBrowser, pageErrors } from './helpers';
-import { closeWorkspace, openWorkspace, shot, type Workspace } from './workspace';
+import { browserAvailability, eightfoldBinary, launchBrowser } from './helpers';
+import { closeWorkspace, openWorkspace, pagePerTest, shot, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const availability = browserAvailability();
@@ -83,7 +83,6 @@ describe.skipIf(availability.skip)(
     let browser: Browser;
     let ws: Workspace;
     let page: Page;
-    let errors: string[];
 
     beforeAll(async () => {
       browser = await launchBrowser();
@@ -105,14 +104,7 @@ describe.skipIf(availability.skip)(
       await closeWorkspace(ws);
       await browser?.close();
     });
-    beforeEach(async () => {
-      page = await ws.context.newPage();
-      errors = pageErrors(page);
-    });
-    afterEach(async () => {
-      await page?.close();
-      expect(errors, 'uncaught errors in the page').toEqual([]);
-    });
+    pagePerTest(() => ws, (p) => (page = p));
 
     /** Opens Build & Test's "Run on CI" view and waits for the preview with this status. */
     async function openExport(status: string): Promise<void> {

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardInfo, DeployInfo, IncidentInfo, ReleaseInfo, RunInfo, StageId, StatusInfo } from '../src/lib/types';
 import { ApiRequests, browserAvailability, callApi, cleanup, eightfoldBinary, launchBrowser, pageErrors, startServer, tempDir, type Server } from './helpers';
-import { shot, stopApp } from './workspace';
+import { shot, stopApp, tellOnFailure } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const WAIT_MS = 30_000;
@@ -108,6 +108,8 @@ describe.skipIf(availability.skip)(availability.skip ? `demo loop (skipped: ${av
     errors = pageErrors(page);
     requests = new ApiRequests(page);
   });
+
+  tellOnFailure(() => server);
 
   afterAll(async () => {
     try {

@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployInfo, DoraReport, ReleaseInfo, StatusInfo } from '../src/lib/types';
-import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, tempDir } from './helpers';
-import { closeWorkspace, deployDone, freePort, openWorkspace, runGreen, shot, stopApp, type Workspace } from './workspace';
+import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, tempDir } from './helpers';
+import { closeWorkspace, deployDone, freePort, openWorkspace, pagePerTest, runGreen, shot, stopApp, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const availability = browserAvailability();
@@ -53,7 +53,6 @@ describe.skipIf(availability.skip)(availability.skip ? `monitor view (skipped: $
   let browser: Browser;
   let ws: Workspace;
   let page: Page;
-  let errors: string[];
   let root: string;
 
   beforeAll(async () => {
@@ -70,14 +69,7 @@ describe.skipIf(availability.skip)(availability.skip ? `monitor view (skipped: $
     await closeWorkspace(ws);
     await browser?.close();
   });
-  beforeEach(async () => {
-    page = await ws.context.newPage();
-    errors = pageErrors(page);
-  });
-  afterEach(async () => {
-    await page?.close();
-    expect(errors, 'uncaught errors in the page').toEqual([]);
-  });
+  pagePerTest(() => ws, (p) => (page = p));
 
   /** Commits, runs, releases and deploys to production; returns the finished deploy. */
   async function ship(message: string): Promise<DeployInfo> {

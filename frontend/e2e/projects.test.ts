@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunInfo } from '../src/lib/types';
 import { browserAvailability, callApi, eightfoldBinary, launchBrowser, pageErrors, tempDir } from './helpers';
-import { closeWorkspace, gitOut, openWorkspace, shot, type Workspace } from './workspace';
+import { closeWorkspace, gitOut, openWorkspace, shot, tellOnFailure, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const WAIT_MS = 30_000;
@@ -58,6 +58,8 @@ describe.skipIf(availability.skip)(availability.skip ? `projects (skipped: ${ava
     page = await ws.context.newPage();
     errors = pageErrors(page);
   });
+
+  tellOnFailure(() => ws?.server);
 
   afterAll(async () => {
     await closeWorkspace(ws);

@@ -5,10 +5,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardInfo } from '../src/lib/types';
-import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, pageErrors, tempDir } from './helpers';
-import { closeWorkspace, freePort, gitOut, openWorkspace, runGreen, shot, stopApp, type Workspace } from './workspace';
+import { browserAvailability, callApi, eightfoldBinary, git, launchBrowser, tempDir } from './helpers';
+import { closeWorkspace, freePort, gitOut, openWorkspace, pagePerTest, runGreen, shot, stopApp, type Workspace } from './workspace';
 
 const UI_TIMEOUT_MS = 10_000;
 const RUN_TIMEOUT_MS = 30_000;
@@ -36,7 +36,6 @@ describe.skipIf(availability.skip)(
     let browser: Browser;
     let ws: Workspace;
     let page: Page;
-    let errors: string[];
     let stagingRoot: string;
     let stagingPort: number;
 
@@ -56,14 +55,7 @@ describe.skipIf(availability.skip)(
       await closeWorkspace(ws);
       await browser?.close();
     });
-    beforeEach(async () => {
-      page = await ws.context.newPage();
-      errors = pageErrors(page);
-    });
-    afterEach(async () => {
-      await page?.close();
-      expect(errors, 'uncaught errors in the page').toEqual([]);
-    });
+    pagePerTest(() => ws, (p) => (page = p));
 
     it('releases from the Release view: tag, artifact, and the card moves to Released', async () => {
       const card = await callApi<CardInfo>(ws.server, 'AddCard', [{ title: 'Export orders as CSV' }]);

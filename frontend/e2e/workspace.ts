@@ -6,9 +6,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { DeployInfo, RunInfo } from '../src/lib/types';
-import { alive, artifactPath, callApi, cleanup, gitRepo, startServer, tempDir, type Server } from './helpers';
+import { alive, artifactPath, callApi, cleanup, gitRepo, pageErrors, startServer, tempDir, type Server } from './helpers';
 
 export interface Workspace {
   dir: string;
@@ -61,6 +61,55 @@ export async function freePort(): Promise<number> {
   const port = (srv.address() as AddressInfo).port;
   await new Promise((res) => srv.close(res));
   return port;
+}
+
+/**
+ * What the server did lately, for a failed test's output (CI shows only that): the newest runs
+ * and deploys with their failures and steps, then the tail of the server's stderr.
+ */
+export async function serverStory(server: Server): Promise<string> {
+  const out: string[] = ['--- what eightfold serve did lately (newest first) ---'];
+  for (const r of await callApi<RunInfo[]>(server, 'Runs', [5])) {
+    out.push(`run #${r.id} ${r.status} (${r.trigger}) ${r.commit.slice(0, 7)} ${r.started_at} ${r.duration_ms} ms ${r.error}`);
+    for (const s of r.steps) out.push(`  step ${s.name}: ${s.status}, exit ${s.exit_code}, ${s.duration_ms} ms`);
+  }
+  for (const d of await callApi<DeployInfo[]>(server, 'Deploys', ['', 5])) {
+    const full = await callApi<DeployInfo>(server, 'GetDeploy', [d.id]);
+    out.push(`deploy #${d.id} ${d.kind} ${d.target} ${d.version} ${d.status} ${d.started_at}..${d.finished_at} ${d.failure}`);
+    for (const s of full.steps ?? []) out.push(`  ${s.host ? `${s.host} ` : ''}${s.name}: ${s.status} ${s.detail}`);
+    out.push(...full.log.split('\n').slice(-15).map((l) => `  | ${l}`));
+  }
+  out.push('--- stderr (last 40 lines) ---', ...server.stderr().split('\n').slice(-40));
+  return out.join('\n');
+}
+
+/** Registers a hook that prints serverStory when a test of the enclosing describe fails. */
+export function tellOnFailure(server: () => Server | undefined): void {
+  afterEach(async (ctx) => {
+    const s = server();
+    if (ctx.task.result?.state !== 'fail' || !s) return;
+    console.error(await serverStory(s).catch((err: unknown) => `could not ask eightfold serve what it did: ${String(err)}`));
+  });
+}
+
+/**
+ * Registers the hooks of a describe whose tests each get a fresh page of the workspace's
+ * context (handed to use): afterwards the page is closed, what the server did is printed if
+ * the test failed, and the page must have thrown no uncaught error.
+ */
+export function pagePerTest(ws: () => Workspace, use: (page: Page) => void): void {
+  let page: Page | undefined;
+  let errors: string[] = [];
+  beforeEach(async () => {
+    page = await ws().context.newPage();
+    errors = pageErrors(page);
+    use(page);
+  });
+  tellOnFailure(() => ws().server);
+  afterEach(async () => {
+    await page?.close();
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  });
 }
 
 const RUN_TIMEOUT_MS = 30_000;

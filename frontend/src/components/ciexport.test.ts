@@ -124,6 +124,31 @@ describe('CIExport', () => {
     expect(write().disabled).toBe(true);
   });
 
+  it('keeps the confirmation across a reload that shows the same file (a project refresh, a focus)', async () => {
+    const { go, view } = mount({ 'github-actions': 'hand-edited' });
+    await settle();
+    await fireEvent.click(screen.getByTestId('ci-export-overwrite'));
+    await view.rerender({ project: project({ configSource: 'eightfold.yaml' } as Partial<ProjectInfo>) });
+    await settle();
+    await fireEvent.focus(window);
+    await settle();
+    expect(go.calls.filter((c) => c.method === 'ExportPreview')).toHaveLength(3);
+    expect((screen.getByTestId('ci-export-overwrite') as HTMLInputElement).checked).toBe(true);
+    expect(write().disabled).toBe(false);
+  });
+
+  it('forgets the confirmation when the file there was edited again', async () => {
+    let diff = '+1 -0 lines';
+    mount({}, { ExportPreview: () => exported('github-actions', { status: 'hand-edited', diff }) });
+    await settle();
+    await fireEvent.click(screen.getByTestId('ci-export-overwrite'));
+    diff = '+4 -0 lines';
+    await fireEvent.focus(window);
+    await settle();
+    expect((screen.getByTestId('ci-export-overwrite') as HTMLInputElement).checked).toBe(false);
+    expect(write().disabled).toBe(true);
+  });
+
   it('shows why the backend refused, as it said it', async () => {
     mount({}, {
       ExportPreview: () => {

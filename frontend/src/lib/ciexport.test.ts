@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENGINES, canWrite, engineLabel, exportOutcome, fileLines, statusView } from './ciexport';
+import { ENGINES, canWrite, engineLabel, exportOutcome, fileLines, sameFile, statusView } from './ciexport';
 import type { CIExport } from './types';
 
 function exp(over: Partial<CIExport> = {}): CIExport {
@@ -41,6 +41,19 @@ describe('statusView', () => {
 
   it('shows a status of a newer backend as it is', () => {
     expect(statusView('stale', 'x.yml')).toEqual({ label: 'stale', tone: 'info', explain: '' });
+  });
+});
+
+describe('sameFile', () => {
+  it('is the same engine, path, status, diff and content', () => {
+    expect(sameFile(exp(), exp())).toBe(true);
+    expect(sameFile(null, exp())).toBe(false);
+    expect(sameFile(exp(), null)).toBe(false);
+    expect(sameFile(exp(), exp({ engine: 'gitlab-ci' }))).toBe(false);
+    expect(sameFile(exp(), exp({ path: '.gitlab-ci.yml' }))).toBe(false);
+    expect(sameFile(exp({ status: 'hand-edited' }), exp({ status: 'changed' }))).toBe(false);
+    expect(sameFile(exp({ diff: '+1 -0 lines' }), exp({ diff: '+2 -0 lines' }))).toBe(false);
+    expect(sameFile(exp(), exp({ content: 'name: other\n' }))).toBe(false);
   });
 });
 

@@ -58,6 +58,15 @@ export function canWrite(preview: CIExport | null, overwrite: boolean): boolean 
   return preview.status !== 'hand-edited' || overwrite;
 }
 
+/**
+ * Whether two previews show the same file in the same state: the "Overwrite my edits" tick
+ * survives a reload (a focus, a project refresh) that shows the same file, and no other.
+ */
+export function sameFile(a: CIExport | null, b: CIExport | null): boolean {
+  if (!a || !b) return false;
+  return a.engine === b.engine && a.path === b.path && a.status === b.status && a.diff === b.diff && a.content === b.content;
+}
+
 /** What Export did, in a sentence; `previewed` is the content shown before, to say when the file differs from it. */
 export function exportOutcome(result: CIExport, previewed: string | null): string {
   const diff = result.diff ? ` (${result.diff})` : '';
