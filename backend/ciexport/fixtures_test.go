@@ -21,7 +21,8 @@ type project struct {
 
 const goMod = "module example.com/shop\n\ngo 1.26.0\n\ntoolchain go1.26.1\n\nrequire github.com/google/uuid v1.6.0\n"
 
-// projects are the Go, Node and mixed repositories the goldens are made from.
+// projects are the Go, Node and mixed repositories the goldens are made from, and a Go
+// one whose steps name their CI jobs with group:.
 var projects = []project{
 	{name: "go", branch: "trunk", origin: "trunk", files: map[string]string{
 		"go.mod": goMod,
@@ -130,6 +131,34 @@ targets:
 ci:
   install: |
     curl -fsSL https://example.com/eightfold/install.sh | sh -s -- -b "$HOME/.local/bin"
+`}},
+	{name: "go-groups", files: map[string]string{
+		"go.mod": "module example.com/api\n\ngo 1.26\n",
+		"eightfold.yaml": `steps:
+  - name: vet
+    run: go vet ./...
+    group: checks
+  - name: generated
+    run: go generate ./... && git diff --exit-code
+    group: checks
+  - name: build
+    run: go build -o bin/api ./cmd/api
+    artifacts: [bin/api]
+  - name: unit
+    run: go test -json ./internal/...
+    group: unit
+  - name: integration
+    run: go test -json -tags integration ./integration/...
+    timeout: 20m
+    group: integration
+  - name: smoke
+    run: go test -json ./cmd/...
+targets:
+  staging:
+    ssh: deploy@203.0.113.50
+    path: /srv/api
+ci:
+  install: go install example.com/eightfold@v0.4.0
 `}},
 }
 

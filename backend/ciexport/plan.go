@@ -32,10 +32,12 @@ type plan struct {
 	local   []string // targets left out: directories on a developer's machine
 }
 
-// group is one job of steps: a run of consecutive steps of the same kind (building, or
-// testing: a step with a report), in the pipeline's order.
+// group is one job of steps, in the pipeline's order: the consecutive steps of one group of
+// eightfold.yaml, or else a run of consecutive steps without one of the same kind
+// (building, or testing: a step with a report).
 type group struct {
 	id        string
+	named     bool // its id is the steps' group: key, not made up from their kind
 	steps     []config.Step
 	needs     []string // the group before, and the earlier groups whose artifacts it needs
 	artifacts []string // patterns of its steps' artifacts:
@@ -67,26 +69,53 @@ func kind(s config.Step) string {
 	return "build"
 }
 
-// groupSteps splits the steps into groups of consecutive steps of one kind.
+// joins reports whether step s goes into group g, the last one so far: both carry the same
+// group: key, or neither has one and they are of one kind.
+func joins(g group, s config.Step) bool {
+	if g.named || s.Group != "" {
+		return g.named && g.id == s.Group
+	}
+	return kind(g.steps[0]) == kind(s)
+}
+
+// groupSteps splits the steps into groups: by their group: key, and the steps without
+// one into runs of consecutive steps of one kind, named after it (build, test, build-2…,
+// never a name a group: key takes).
 func (p *plan) groupSteps() {
+	taken := map[string]bool{}
+	for _, s := range p.cfg.Steps {
+		taken[s.Group] = s.Group != ""
+	}
 	seen := map[string]int{}
 	for _, s := range p.cfg.Steps {
-		if n := len(p.groups); n > 0 && kind(p.groups[n-1].steps[0]) == kind(s) {
+		if n := len(p.groups); n > 0 && joins(p.groups[n-1], s) {
 			p.groups[n-1].steps = append(p.groups[n-1].steps, s)
 			p.groups[n-1].artifacts = append(p.groups[n-1].artifacts, s.Artifacts...)
 			continue
 		}
-		k := kind(s)
+		g := group{id: s.Group, named: s.Group != "", steps: []config.Step{s}, artifacts: slices.Clone(s.Artifacts)}
+		if !g.named {
+			g.id = kindID(kind(s), seen, taken)
+		}
+		if len(p.groups) > 0 {
+			g.needs = p.artifactJobs(p.groups[len(p.groups)-1].id)
+		}
+		p.groups = append(p.groups, g)
+	}
+}
+
+// kindID names the next group of steps of kind k that have no group: key: k, then k-2,
+// k-3…, skipping names the group: keys take.
+func kindID(k string, seen map[string]int, taken map[string]bool) string {
+	for {
 		seen[k]++
 		id := k
 		if seen[k] > 1 {
 			id = fmt.Sprintf("%s-%d", k, seen[k])
 		}
-		g := group{id: id, steps: []config.Step{s}, artifacts: slices.Clone(s.Artifacts)}
-		if len(p.groups) > 0 {
-			g.needs = p.artifactJobs(p.groups[len(p.groups)-1].id)
+		if !taken[id] {
+			return id
 		}
-		p.groups = append(p.groups, g)
 	}
 }
 

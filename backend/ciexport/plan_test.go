@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"eightfold/backend/config"
@@ -55,5 +56,37 @@ func TestGoTestCommandFailsWithItsPipe(t *testing.T) {
 				t.Errorf("the report directory was not made: %v", err)
 			}
 		})
+	}
+}
+
+// TestGroupsFollowTheGroupKey checks how steps become jobs: the steps of one group: key are
+// one job named after it, the steps without one are grouped by kind, and a made-up name
+// never takes one a group: key uses.
+func TestGroupsFollowTheGroupKey(t *testing.T) {
+	cfg, err := config.Parse("eightfold.yaml", []byte(`steps:
+  - {name: gen, run: go generate ./..., group: build}
+  - {name: compile, run: go build ./..., group: build}
+  - {name: vet, run: go vet ./...}
+  - {name: lint, run: staticcheck ./...}
+  - {name: unit, run: go test -json ./..., group: unit}
+  - {name: race, run: go test -race -json ./..., group: unit}
+  - {name: e2e, run: go test -json ./e2e/...}
+  - {name: package, run: tar -czf app.tgz bin, artifacts: [app.tgz], group: test}
+  - {name: smoke, run: go test -json ./smoke/...}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range newPlan(cfg, facts{}).groups {
+		var names []string
+		for _, s := range g.steps {
+			names = append(names, s.Name)
+		}
+		got = append(got, g.id+"="+strings.Join(names, ","))
+	}
+	want := "build=gen,compile build-2=vet,lint unit=unit,race test-2=e2e test=package test-3=smoke"
+	if strings.Join(got, " ") != want {
+		t.Errorf("groups\n got %s\nwant %s", strings.Join(got, " "), want)
 	}
 }

@@ -1,6 +1,13 @@
 package config
 
-import "regexp"
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+)
 
 // CI tunes the files `eightfold export` writes for GitHub Actions and GitLab CI (the
 // top-level ci: section). The zero value is the default.
@@ -50,4 +57,60 @@ func (d *decoder) branch(e entry, path string) string {
 		return ""
 	}
 	return s
+}
+
+// groupPattern is what a step's group may be: a job id GitHub Actions and GitLab CI both
+// take as it is.
+const groupPattern = `^[a-z][a-z0-9_-]*$`
+
+var groupRE = regexp.MustCompile(groupPattern)
+
+// reservedGroups are names a group cannot take: GitLab CI reads them as its own keywords
+// (or, for deploy, as the stage of the deploy jobs).
+var reservedGroups = []string{"after_script", "before_script", "cache", "default", "deploy", "image", "include",
+	"pages", "services", "stages", "types", "variables", "workflow"}
+
+// group decodes the CI job a step runs in when exported; "" when it is not a valid one.
+func (d *decoder) group(e entry, path string) string {
+	s, ok := d.text(e, path, "a CI job name (a string) such as build or unit-tests")
+	switch {
+	case !ok:
+		return ""
+	case !groupRE.MatchString(s):
+		d.failf(e.at, path, "%q is not a CI job name the exported files can hold; start with a lowercase letter, then lowercase letters, digits, '_' and '-', such as unit-tests", s)
+		return ""
+	case slices.Contains(reservedGroups, s) || strings.HasPrefix(s, "deploy-"):
+		d.failf(e.at, path, "%q is taken in the exported files (by GitLab CI's keywords or by the deploy jobs); choose another name, such as %s-steps", s, s)
+		return ""
+	}
+	return s
+}
+
+// groupSpan is where a group's steps begin and end in the steps list.
+type groupSpan struct {
+	first, last int
+	at          ast.Node
+}
+
+// consecutiveGroups checks that the steps of each group follow one another, since each
+// group becomes one CI job and the jobs run in the pipeline's order.
+func (d *decoder) consecutiveGroups(steps []Step, groupAt []ast.Node, path string) {
+	spans := map[string]*groupSpan{}
+	for i, s := range steps {
+		if s.Group == "" {
+			continue
+		}
+		sp, seen := spans[s.Group]
+		if !seen {
+			spans[s.Group] = &groupSpan{first: i, last: i, at: groupAt[i]}
+			continue
+		}
+		if sp.last != i-1 {
+			line, col := position(sp.at)
+			d.failf(groupAt[i], fmt.Sprintf("%s[%d].group", path, i),
+				"the steps of group %q must follow one another, since the group is one CI job: it is used at line %d, column %d, then steps[%d] (%s) is not in it; move this step up after steps[%d], or give it another group",
+				s.Group, line, col, sp.last+1, steps[sp.last+1].Name, sp.last)
+		}
+		sp.last = i
+	}
 }

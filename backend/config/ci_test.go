@@ -31,3 +31,35 @@ func TestCISection(t *testing.T) {
 		}
 	}
 }
+
+func TestStepGroups(t *testing.T) {
+	cfg, err := Parse("eightfold.yaml", []byte("steps:\n"+
+		"  - {name: deps, run: go mod download, group: build}\n"+
+		"  - {name: compile, run: go build ./..., group: build}\n"+
+		"  - {name: lint, run: go vet ./...}\n"+
+		"  - {name: unit, run: go test ./..., group: unit-tests}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range cfg.Steps {
+		got = append(got, s.Name+"="+s.Group)
+	}
+	if want := "deps=build compile=build lint= unit=unit-tests"; strings.Join(got, " ") != want {
+		t.Errorf("groups %q, want %q", strings.Join(got, " "), want)
+	}
+	for src, want := range map[string]string{
+		"  - {name: a, run: make, group: Build}\n":                                                                     `eightfold.yaml:2:33: steps[0].group: "Build" is not a CI job name the exported files can hold; start with a lowercase letter`,
+		"  - {name: a, run: make, group: 7}\n":                                                                         "steps[0].group: expected a CI job name (a string)",
+		"  - {name: a, run: make, group: stages}\n":                                                                    `steps[0].group: "stages" is taken in the exported files (by GitLab CI's keywords or by the deploy jobs); choose another name, such as stages-steps`,
+		"  - {name: a, run: make, group: deploy-staging}\n":                                                            `steps[0].group: "deploy-staging" is taken`,
+		"  - {name: a, run: make, group: deploy}\n":                                                                    `steps[0].group: "deploy" is taken`,
+		"  - {name: a, run: make, group: build}\n  - {name: b, run: make}\n  - {name: c, run: make, group: build}\n":   `eightfold.yaml:4:33: steps[2].group: the steps of group "build" must follow one another, since the group is one CI job: it is used at line 2, column 33, then steps[1] (b) is not in it; move this step up after steps[0], or give it another group`,
+		"  - {name: a, run: make, group: x}\n  - {name: b, run: make, group: y}\n  - {name: c, run: make, group: x}\n": `steps[2].group: the steps of group "x" must follow one another`,
+	} {
+		_, err := Parse("eightfold.yaml", []byte("steps:\n"+src))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", src, err, want)
+		}
+	}
+}

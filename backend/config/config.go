@@ -73,6 +73,7 @@ type Step struct {
 	Retries   int               // reruns of failed Go tests (report go-test-json); 0 to 5
 	Artifacts []string          // relative paths or globs inside the repository
 	LogLimit  int64             // cap on stored output in bytes; 0 means Config.LogLimit
+	Group     string            // the CI job it runs in when exported (eightfold export); "": grouped by kind
 	Origin    string            // "eightfold.yaml:4:5" or "detected from go.mod"
 
 	timeoutSet bool // Timeout was written in the file, not defaulted

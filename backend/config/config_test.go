@@ -48,11 +48,11 @@ var badConfigs = []struct {
 		want: `eightfold.yaml:4:14: steps[0].timeout: "-5m" is not a duration; expected a Go duration such as 90s, 10m or 1h30m`},
 	{name: "unknown step key with suggestion",
 		src:  "steps:\n  - name: test\n    run: go test ./...\n    timout: 5m\n",
-		want: `eightfold.yaml:4:5: steps[0]: unknown key "timout" (did you mean "timeout"?); allowed keys: name, run, timeout, env, report, retries, artifacts, log_limit`},
+		want: `eightfold.yaml:4:5: steps[0]: unknown key "timout" (did you mean "timeout"?); allowed keys: name, run, timeout, env, report, retries, artifacts, log_limit, group`},
 	{name: "habitual key",
 		src: "steps:\n  - name: test\n    command: go test ./...\n",
 		want: "eightfold.yaml:2:5: steps[0]: missing key \"run\"; every step needs a name and a run command\n" +
-			`eightfold.yaml:3:5: steps[0]: unknown key "command" (did you mean "run"?); allowed keys: name, run, timeout, env, report, retries, artifacts, log_limit`},
+			`eightfold.yaml:3:5: steps[0]: unknown key "command" (did you mean "run"?); allowed keys: name, run, timeout, env, report, retries, artifacts, log_limit, group`},
 	{name: "unknown top-level key",
 		src:  "steps:\n  - {name: test, run: make test}\nnotify:\n  on: failure\n",
 		want: `eightfold.yaml:3:1: unknown key "notify"; allowed keys: env, log_limit, steps, watch, release, targets, checks, monitor, ci`},

@@ -18,7 +18,7 @@ import (
 // Keys the loader understands, in the order messages list them.
 var (
 	topKeys     = []string{"env", "log_limit", "steps", "watch", "release", "targets", "checks", "monitor", "ci"}
-	stepKeys    = []string{"name", "run", "timeout", "env", "report", "retries", "artifacts", "log_limit"}
+	stepKeys    = []string{"name", "run", "timeout", "env", "report", "retries", "artifacts", "log_limit", "group"}
 	watchKeys   = []string{"ignore", "debounce", "max_wait", "on_change_while_running", "affected", "poll", "auto"}
 	releaseKeys = []string{"initial", "changelog_file", "skip_types", "include_merges", "breaking_bumps_major", "features_bump_minor"}
 )
@@ -227,7 +227,7 @@ func unknownKey(key string, allowed []string) string {
 	return msg + "; allowed keys: " + strings.Join(allowed, ", ")
 }
 
-// steps decodes the steps list and checks that names are unique.
+// steps decodes the steps list and checks that names are unique and groups consecutive.
 func (d *decoder) steps(e entry, path string) []Step {
 	seq, ok := d.sequence(e, path, "a list of steps")
 	if !ok {
@@ -237,9 +237,11 @@ func (d *decoder) steps(e entry, path string) []Step {
 		d.failf(e.at, path, "expected at least one step, got an empty list")
 	}
 	var steps []Step
+	groupAt := make([]ast.Node, len(seq))
 	firstName := map[string]ast.Node{}
 	for i, item := range seq {
-		s, nameAt := d.step(item, fmt.Sprintf("%s[%d]", path, i))
+		s, nameAt, at := d.step(item, fmt.Sprintf("%s[%d]", path, i))
+		groupAt[i] = at
 		if prev, dup := firstName[s.Name]; dup && s.Name != "" {
 			line, col := position(prev)
 			d.failf(nameAt, fmt.Sprintf("%s[%d].name", path, i),
@@ -249,6 +251,7 @@ func (d *decoder) steps(e entry, path string) []Step {
 		}
 		steps = append(steps, s)
 	}
+	d.consecutiveGroups(steps, groupAt, path)
 	return steps
 }
 
@@ -276,15 +279,15 @@ func itemAt(seq *ast.SequenceNode, i int) ast.Node {
 	return seq.Values[i]
 }
 
-// step decodes one step. It returns where its name is written.
-func (d *decoder) step(item entry, path string) (Step, ast.Node) {
+// step decodes one step. It returns where its name and its group are written (nil when not).
+func (d *decoder) step(item entry, path string) (s Step, nameAt, groupAt ast.Node) {
 	line, col := position(item.at)
-	s := Step{Timeout: DefaultTimeout, Env: map[string]string{}, Origin: fmt.Sprintf("%s:%d:%d", d.file, line, col)}
+	s = Step{Timeout: DefaultTimeout, Env: map[string]string{}, Origin: fmt.Sprintf("%s:%d:%d", d.file, line, col)}
 	fields, ok := d.fields(item, path, wantStep, stepKeys)
 	if !ok {
-		return s, nil
+		return s, nil, nil
 	}
-	var nameAt, retriesAt ast.Node
+	var retriesAt ast.Node
 	for _, e := range fields {
 		p := path + "." + e.key
 		switch e.key {
@@ -306,6 +309,8 @@ func (d *decoder) step(item entry, path string) (Step, ast.Node) {
 			s.Artifacts = d.paths(e, p)
 		case "log_limit":
 			s.LogLimit = d.size(e, p)
+		case "group":
+			s.Group, groupAt = d.group(e, p), e.at
 		}
 	}
 	d.requireStepKeys(item, path, fields, "name", "run")
@@ -315,7 +320,7 @@ func (d *decoder) step(item entry, path string) (Step, ast.Node) {
 	if s.Retries > 0 && s.Report != ReportGoTestJSON {
 		d.failf(retriesAt, path+".retries", "retries reruns the failed tests of `go test -json`; this step's report is %s: remove retries, or run go test -json ./... with report: go-test-json", reportName(s.Report))
 	}
-	return s, nameAt
+	return s, nameAt, groupAt
 }
 
 // maxRetries bounds retries: a test that needs more is broken, not flaky.

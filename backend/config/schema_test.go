@@ -193,6 +193,7 @@ func TestSchemaPatternsMatchLoader(t *testing.T) {
 	}{
 		{"step name", at(t, step, "name", "pattern"), namePattern},
 		{"run", at(t, step, "run", "pattern"), runPattern},
+		{"step group", at(t, step, "group", "pattern"), groupPattern},
 		{"env name", at(t, doc, "$defs", "env", "propertyNames", "pattern"), envNamePattern},
 		{"duration", at(t, doc, "$defs", "duration", "pattern"), durationPattern},
 		{"size", at(t, doc, "$defs", "size", "oneOf", 1, "pattern"), sizePattern},
