@@ -9,8 +9,9 @@ import (
 
 // GitLab CI runs each job in a container. A project with one toolchain gets its official
 // image (golang:X, node:X, python:X); a mixed one gets the Node image, since Node's version
-// in package.json is a range, and installs the exact Go of go.mod from go.dev (and Python
-// from Debian) in before_script.
+// in package.json is a range, and installs the exact Go of go.mod from go.dev for the
+// runner's architecture (Debian's names for amd64 and arm64 are Go's), and Python from
+// Debian, in before_script.
 
 // cacheDir holds the Go, npm and pip caches inside the project, where GitLab's cache: can
 // keep them.
@@ -81,7 +82,7 @@ func (p *plan) gitlabImage() (string, list) {
 	case p.node != "":
 		image = "node:" + p.node
 		if p.goVersion != "" {
-			setup = append(setup, fmt.Sprintf("curl -fsSL https://go.dev/dl/go%s.linux-amd64.tar.gz | tar -C /usr/local -xz", fullGo(p.goVersion)),
+			setup = append(setup, fmt.Sprintf(`curl -fsSL "https://go.dev/dl/go%s.linux-$(dpkg --print-architecture).tar.gz" | tar -C /usr/local -xz`, fullGo(p.goVersion)),
 				`export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"`)
 		}
 	case p.goVersion != "":

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -242,5 +243,31 @@ func TestDeployStepChecksTheTargetSecrets(t *testing.T) {
 				t.Errorf("the deploy ran with a secret missing:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestGitLabGoDownloadFitsTheRunner runs the URL of the Go download a mixed project's
+// before_script makes, in bash on this Debian machine: it names the go.dev file of this
+// machine's architecture.
+func TestGitLabGoDownloadFitsTheRunner(t *testing.T) {
+	if _, err := exec.LookPath("dpkg"); err != nil {
+		t.Skip("dpkg is not installed: this is not a Debian machine, as GitLab's node image is")
+	}
+	var line string
+	for _, l := range strings.Split(exported(t)["mixed/gitlab-ci"].Content, "\n") {
+		if strings.Contains(l, "https://go.dev/dl/") {
+			line = l
+		}
+	}
+	url, _, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "- curl -fsSL "), " | tar")
+	if !ok {
+		t.Fatalf("no Go download piped to tar in before_script: %q", line)
+	}
+	out, err := exec.Command("bash", "-c", "printf %s "+url).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "https://go.dev/dl/go1.25.0.linux-" + runtime.GOARCH + ".tar.gz"; string(out) != want {
+		t.Errorf("the download is %s, want %s", out, want)
 	}
 }
