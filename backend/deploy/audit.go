@@ -15,13 +15,16 @@ import (
 type AuditLine struct {
 	At       time.Time `json:"at"`
 	Who      string    `json:"who"`
-	Action   string    `json:"action"` // deploy, rollback, restart, stop
+	Action   string    `json:"action"` // deploy, promote, rollback, restart, stop
 	Version  string    `json:"version,omitempty"`
 	Commit   string    `json:"commit,omitempty"`
 	Release  string    `json:"release,omitempty"`  // the release directory it made, or chose
 	Previous string    `json:"previous,omitempty"` // what current pointed to before
 	Result   string    `json:"result"`             // ok, failed, forced-unlock
 	Reason   string    `json:"reason,omitempty"`
+	// Switched says that a deploy or promotion made its release current, even if it then
+	// failed and switched back: a failure after the switch is a change failure (DORA).
+	Switched bool `json:"switched,omitempty"`
 
 	Line int `json:"-"` // its number in the log (from 1), as ReadAudit read it
 }

@@ -22,6 +22,11 @@ func TestReadAuditOfRealDeploys(t *testing.T) {
 	broken := s.spec("1.1.0")
 	broken.Start = "exit 3"
 	second, _, _ := s.deploy(broken)
+	promotion := s.spec("1.0.0")
+	promotion.Action = ActionPromote
+	if _, rec, err := s.deploy(promotion); err != nil {
+		t.Fatalf("%v\n%s", err, rec.text())
+	}
 	log := filepath.Join(s.root, ".eightfold", "audit.log")
 	f, err := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
@@ -31,12 +36,16 @@ func TestReadAuditOfRealDeploys(t *testing.T) {
 	f.Close()
 
 	lines, skipped, err := ReadAudit(LocalHost{}, s.root)
-	if err != nil || len(lines) != 2 {
+	if err != nil || len(lines) != 3 {
 		t.Fatalf("%+v, %v", lines, err)
 	}
-	ok, failed := lines[0], lines[1]
-	if ok.Line != 1 || failed.Line != 2 {
-		t.Errorf("line numbers %d, %d", ok.Line, failed.Line)
+	ok, failed, promoted := lines[0], lines[1], lines[2]
+	if ok.Line != 1 || failed.Line != 2 || promoted.Line != 3 {
+		t.Errorf("line numbers %d, %d, %d", ok.Line, failed.Line, promoted.Line)
+	}
+	// The start command fails after the switch: the line says the release was current.
+	if !ok.Switched || !failed.Switched || promoted.Action != ActionPromote || promoted.Result != AuditOK {
+		t.Errorf("switched %v, %v; the promotion's line %+v", ok.Switched, failed.Switched, promoted)
 	}
 	if ok.Action != "deploy" || ok.Result != AuditOK || ok.Version != "1.0.0" || ok.Commit != "abc1234" || ok.Who != "ann@laptop" ||
 		ok.Release != first.Release || ok.Previous != "" || ok.At.IsZero() {
@@ -46,8 +55,8 @@ func TestReadAuditOfRealDeploys(t *testing.T) {
 		!strings.Contains(failed.Reason, "exited with status 3") || !failed.At.After(ok.At) {
 		t.Errorf("the failed deploy's line: %+v", failed)
 	}
-	if len(skipped) != 2 || skipped[0].Line != 4 || !strings.Contains(skipped[0].Reason, "not a JSON audit line") ||
-		skipped[1].Line != 5 || skipped[1].Reason != "no time or no action" {
+	if len(skipped) != 2 || skipped[0].Line != 5 || !strings.Contains(skipped[0].Reason, "not a JSON audit line") ||
+		skipped[1].Line != 6 || skipped[1].Reason != "no time or no action" {
 		t.Errorf("skipped %+v", skipped)
 	}
 }

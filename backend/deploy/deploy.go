@@ -34,6 +34,9 @@ type Spec struct {
 	Version string
 	Commit  string
 	Who     string // user@machine, for the lock and the audit log
+	// Action names the deploy in the lock and the audit log: ActionPromote for a
+	// promotion (a release already healthy on another target); "" is ActionDeploy.
+	Action string
 	// Artifacts are the release's files.
 	Artifacts []Artifact
 	// Start (re)starts the app from current; Logs prints its recent logs (after a failed
@@ -134,12 +137,26 @@ func (e *Failed) Error() string { return e.Result.Failure }
 // for a deploy that ran and failed, a *LockHeldError when another deploy holds the lock.
 func Deploy(ctx context.Context, h Host, spec Spec, rep Reporter) (Result, error) {
 	d := newRun(h, spec, rep)
-	if err := d.lock("deploy"); err != nil {
+	if err := d.lock(spec.action()); err != nil {
 		return d.res, err
 	}
 	d.deploy(ctx)
-	d.finish("deploy")
+	d.finish(spec.action())
 	return d.outcome()
+}
+
+// Actions of a deploy (Spec.Action) as the lock and the audit log name them.
+const (
+	ActionDeploy  = "deploy"
+	ActionPromote = "promote"
+)
+
+// action is how the lock and the audit log name the deploy.
+func (s Spec) action() string {
+	if s.Action == ActionPromote {
+		return ActionPromote
+	}
+	return ActionDeploy
 }
 
 // deploy runs the steps between taking and releasing the lock.

@@ -110,7 +110,11 @@ func DeployAll(ctx context.Context, r Rollout, rep Reporter) (RolloutResult, err
 		ro.res.Version, ro.res.Commit = r.Sites[0].Spec.Version, r.Sites[0].Spec.Commit
 		ro.res.Release = releaseName(ro.started, ro.res.Version)
 	}
-	return ro.run(ctx, "deploy", func(ctx context.Context, _ int, d *run) { d.deploy(ctx) }, func() error { return nil })
+	action := ActionDeploy
+	if len(r.Sites) > 0 {
+		action = r.Sites[0].Spec.action()
+	}
+	return ro.run(ctx, action, func(ctx context.Context, _ int, d *run) { d.deploy(ctx) }, func() error { return nil })
 }
 
 // RollbackAll rolls every host of r back to the newest release that is healthy on every

@@ -100,7 +100,8 @@ func (d *run) warn(step, format string, args ...any) {
 // fatal (the deploy record in Eightfold's database has the same facts).
 func (d *run) audit(action, result, reason string) {
 	line := AuditLine{At: d.now().UTC(), Who: d.spec.Who, Action: action, Version: d.spec.Version, Commit: d.spec.Commit,
-		Release: d.res.Release, Previous: d.res.Previous, Result: result, Reason: reason}
+		Release: d.res.Release, Previous: d.res.Previous, Result: result, Reason: reason,
+		Switched: (action == ActionDeploy || action == ActionPromote) && !d.res.SwitchedAt.IsZero()}
 	b, _ := json.Marshal(line)
 	if err := d.h.AppendFile(d.l.audit(), append(b, '\n'), 0o644); err != nil && d.rep != nil {
 		d.rep.Output(StepUnlock, fmt.Sprintf("could not append to %s: %v", d.l.audit(), err))

@@ -73,7 +73,7 @@ func (p *Project) planDeploy(opts DeployOptions, kind string) (*deployPlan, erro
 	if err != nil {
 		return nil, err
 	}
-	spec := deploy.Spec{Target: t.Name, Root: t.Path, Version: rel.Version, Commit: rel.Commit, Who: whoAmI(), Artifacts: arts,
+	spec := deploy.Spec{Target: t.Name, Root: t.Path, Version: rel.Version, Commit: rel.Commit, Who: whoAmI(), Artifacts: arts, Action: kind,
 		Start: t.Start, Stop: t.Stop, Logs: t.Logs, BeforeSwitch: t.BeforeSwitch, AfterDeploy: t.AfterDeploy, Env: t.Env, Secrets: secrets,
 		Shared: t.Shared, Keep: t.Keep, CandidatePort: t.CandidatePort, ForceUnlock: opts.ForceUnlock, Now: p.now,
 		Health: gate(t.PerHost()[0])}

@@ -124,7 +124,7 @@ func (p *Project) readAudits(ctx context.Context, t config.Target, res *DeploySy
 			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: line %d of %s/.eightfold/audit.log skipped: %s", out[i].host, s.Line, ht.Path, s.Reason))
 		}
 		for _, l := range lines {
-			if (l.Action == "deploy" || l.Action == "rollback") && l.Result != deploy.AuditForcedUnlock {
+			if (ships(l.Action) || l.Action == "rollback") && l.Result != deploy.AuditForcedUnlock {
 				out[i].lines = append(out[i].lines, auditEntry{AuditLine: l, host: i})
 			}
 		}
@@ -160,6 +160,27 @@ func (ev *auditEvent) has(host int) bool {
 	return slices.ContainsFunc(ev.lines, func(e auditEntry) bool { return e.host == host })
 }
 
+// switched reports whether the deploy made its release current somewhere before it failed:
+// a line says so, or a host was switched back.
+func (ev *auditEvent) switched() bool {
+	return len(ev.reverts) > 0 || slices.ContainsFunc(ev.lines, func(e auditEntry) bool { return e.Switched })
+}
+
+// switchedSteps are the steps of a failed deploy recorded from the audit logs that had
+// switched: the audit log keeps no steps, but DORA counts a deploy that failed after its
+// switch as a change failure by its switch step (store.ChangeDeploys).
+func switchedSteps() string {
+	b, _ := json.Marshal([]deploy.StepEvent{{Name: deploy.StepSwitch, Status: deploy.StepPassed,
+		Detail: "the audit log says the release was made current before the deploy failed"}})
+	return string(b)
+}
+
+// ships reports whether an audit line's action put a release on the host: a deploy or a
+// promotion.
+func ships(action string) bool {
+	return action == deploy.ActionDeploy || action == deploy.ActionPromote
+}
+
 // failed reports whether a rollout to hosts hosts did not end on its release everywhere.
 func (ev *auditEvent) failed(hosts int) bool {
 	return len(ev.lines) < hosts || slices.ContainsFunc(ev.lines, func(e auditEntry) bool { return e.Result != deploy.AuditOK })
@@ -191,7 +212,7 @@ func auditEvents(logs []hostAudit) []*auditEvent {
 			key = e.Action + "\x00" + e.Who + "\x00" + e.Version
 		}
 		ev := open[key]
-		if len(logs) == 1 || ev == nil || ev.has(e.host) || (e.Action == "deploy" && e.Release == "") {
+		if len(logs) == 1 || ev == nil || ev.has(e.host) || (ships(e.Action) && e.Release == "") {
 			ev = &auditEvent{kind: e.Action, reverts: map[int]auditEntry{}}
 			open[key] = ev
 			out = append(out, ev)
@@ -209,7 +230,7 @@ func auditEvents(logs []hostAudit) []*auditEvent {
 // line prev of rollout ev, which failed: by the same deployer, after a deploy that succeeded
 // there (or, a withdrawal that chose no release, after its own failed first deploy).
 func isRevert(ev *auditEvent, prev, e auditEntry, hosts int) bool {
-	return ev != nil && ev.kind == "deploy" && prev.Who == e.Who && ev.failed(hosts) &&
+	return ev != nil && ships(ev.kind) && prev.Who == e.Who && ev.failed(hosts) &&
 		(prev.Result == deploy.AuditOK || e.Release == "")
 }
 
@@ -228,7 +249,7 @@ func (p *Project) auditDeploy(ctx context.Context, t config.Target, logs []hostA
 	slices.Sort(where)
 	d.Log = fmt.Sprintf("Recorded from the target's audit log (%s) by `eightfold import deploys`: %s ran it elsewhere, "+
 		"so its steps and output are with them.\n", strings.Join(where, ", "), cmp.Or(d.Who, "someone"))
-	if ev.kind == "deploy" {
+	if ships(ev.kind) {
 		if r, err := p.store.ReleaseByVersion(ctx, p.id, d.Version); err == nil && r.Commit == d.Commit {
 			d.ReleaseID = r.ID
 		}
@@ -241,6 +262,9 @@ func (p *Project) auditDeploy(ctx context.Context, t config.Target, logs []hostA
 	}
 	if d.Failure != "" || first.Result != deploy.AuditOK {
 		d.Status = store.DeployFailed
+	}
+	if d.Status == store.DeployFailed && ships(ev.kind) && ev.switched() {
+		d.Steps = switchedSteps()
 	}
 	return d
 }

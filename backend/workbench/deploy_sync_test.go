@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -128,6 +129,47 @@ func TestSyncedDeployMovesTheCard(t *testing.T) {
 	c := s.expect(1, "Staging", "")
 	if !hasLink(c, store.LinkDeploy, "staging "+d.Version) {
 		t.Errorf("the card's links %+v, want the synced deploy of %s", c.Links, d.Version)
+	}
+}
+
+// A colleague promotes to production from their own machine, then deploys again with a
+// configuration that breaks the app: the sync records the promotion as a promotion, and
+// the deploy that failed after its switch as a change failure, as DORA would count it had it
+// run here.
+func TestSyncKnowsPromotionsAndFailuresAfterTheSwitch(t *testing.T) {
+	s := newDeploySite(t, 0, "feat: one", func(y string) string { return strings.ReplaceAll(y, "deadline: 10s", "deadline: 1s") })
+	s.release()
+	ctx := context.Background()
+	colleague := ciProject(t, s.dir, nil)
+	if d, err := colleague.DeployTree(ctx, DeployOptions{Target: "staging"}); err != nil || d.Status != store.DeploySucceeded {
+		t.Fatalf("staging: %+v, %v", d, err)
+	}
+	if d, err := colleague.Promote(ctx, "staging", "production", true, false); err != nil || d.Kind != "promote" {
+		t.Fatalf("the promotion: %+v, %v", d, err)
+	}
+	y, _ := os.ReadFile(filepath.Join(s.dir, "eightfold.yaml"))
+	broken := strings.Replace(string(y), fmt.Sprintf(`{PORT: "%d"}`, s.production), fmt.Sprintf(`{PORT: "%d", APP_HEALTH: fail}`, s.production), 1)
+	if err := os.WriteFile(filepath.Join(s.dir, "eightfold.yaml"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.git("commit", "-qam", "fix: production's new setting")
+	s.run(true)
+	s.release()
+	bad, err := colleague.DeployTree(ctx, DeployOptions{Target: "production", Confirm: true})
+	if err == nil || bad.Status != store.DeployFailed || !bad.RolledBack {
+		t.Fatalf("the breaking deploy: %+v, %v", bad, err)
+	}
+
+	got := syncAll(t, s.p)["production"].Recorded
+	if len(got) != 2 || got[0].Kind != "promote" || got[0].Status != store.DeploySucceeded || got[1].Kind != "deploy" || got[1].Status != store.DeployFailed {
+		t.Fatalf("recorded %+v", got)
+	}
+	if len(got[1].Steps) != 1 || got[1].Steps[0].Name != deploy.StepSwitch || got[1].Steps[0].Status != deploy.StepPassed {
+		t.Errorf("the failed deploy's steps %+v: want its switch, from the audit log", got[1].Steps)
+	}
+	report, err := s.p.Dora(7)
+	if err != nil || report.Frequency.Deploys != 1 || report.ChangeFailure.Deploys != 2 || report.ChangeFailure.Failed != 1 {
+		t.Errorf("DORA: frequency %+v, change failure %+v, %v", report.Frequency, report.ChangeFailure, err)
 	}
 }
 
