@@ -65,9 +65,12 @@ type Card struct {
 	Retired []string `json:"retired,omitempty"`
 	// Branches are the names of the branches linked to the card.
 	Branches []string `json:"branches,omitempty"`
-	// LastRun is the ID of the latest run of the card's commits that Reduce has applied; a
-	// run with an ID not above it is old news and changes nothing.
-	LastRun int64 `json:"lastRun,omitempty"`
+	// LastRun is the ID of the latest run of the card's commits that Reduce has applied, and
+	// LastRunStarted when that run started, in Unix milliseconds: 0 when its event did not
+	// say (cards stored before run events carried it). A run that does not come after it
+	// (see Event.Started) is old news and changes nothing.
+	LastRun        int64 `json:"lastRun,omitempty"`
+	LastRunStarted int64 `json:"lastRunStarted,omitempty"`
 }
 
 // EventKind says what happened.
@@ -94,11 +97,16 @@ type Event struct {
 	Ref string
 	// Closing says the commit of a commit event closes the card.
 	Closing bool
-	// RunID and Passed describe a run event. Run IDs are positive and grow with each run
-	// started: a run whose ID is not above the card's LastRun is ignored, so a slow old
-	// run that ends after a newer one cannot override it.
-	RunID  int64
-	Passed bool
+	// RunID, Started and Passed describe a run event. Run IDs are positive and grow with
+	// each run recorded, which is not the order the runs ran in: a CI run of an older
+	// commit, imported late, gets a higher ID than the local runs of newer ones. So runs
+	// are ordered by when they started, ties by ID, and a run that does not come after the
+	// card's last one is ignored: neither a slow old run that ends after a newer one nor a
+	// CI run imported late can override it. When either start is unknown (the zero
+	// Started, or a card stored without LastRunStarted) the IDs alone decide.
+	RunID   int64
+	Started time.Time
+	Passed  bool
 	// Contains lists, for run, release and deploy events, the card's commits (from
 	// Card.Commits) that the run's commit, the release or the deployed version contains:
 	// the commit itself or one of its ancestors. The caller computes ancestry with git;
@@ -189,8 +197,8 @@ type Transition struct {
 // production deploy failed to Production does not hide that failure.
 //
 // Idempotent: the same event twice gives no second transition (a commit or branch already
-// linked, a run not newer than LastRun, a stage already reached, a move to where the card
-// is).
+// linked, a run not after the card's last run, a stage already reached, a move to where
+// the card is).
 func Reduce(c Card, e Event) (Card, []Transition) {
 	if c.Stage == "" {
 		c.Stage = StagePlan
@@ -241,10 +249,10 @@ func (c Card) linkCommit(e Event) (Card, []Transition) {
 
 // run applies a run event.
 func (c Card) run(e Event) (Card, []Transition) {
-	if c.Stage.Rank() < 0 || e.RunID <= c.LastRun || !c.contains(e.Contains, false) {
+	if c.Stage.Rank() < 0 || !c.newerRun(e) || !c.contains(e.Contains, false) {
 		return c, nil
 	}
-	c.LastRun = e.RunID
+	c.LastRun, c.LastRunStarted = e.RunID, unixMs(e.Started)
 	ref := "#" + strconv.FormatInt(e.RunID, 10)
 	if !e.Passed {
 		return c.fail("run", "run "+ref+" failed"), nil
@@ -256,6 +264,24 @@ func (c Card) run(e Event) (Card, []Transition) {
 		return c, nil
 	}
 	return c.advance(StageVerified, Cause{CauseRun, ref}, e.At)
+}
+
+// newerRun reports whether run event e comes after the card's last run: it started later,
+// or in the same millisecond with a higher ID; by ID alone when either start is unknown.
+func (c Card) newerRun(e Event) bool {
+	started := unixMs(e.Started)
+	if e.RunID <= 0 || started == 0 || c.LastRunStarted == 0 || started == c.LastRunStarted {
+		return e.RunID > c.LastRun
+	}
+	return started > c.LastRunStarted
+}
+
+// unixMs is t in Unix milliseconds; 0 for the zero time.
+func unixMs(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
 }
 
 // deploy applies a deploy event.

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -10,7 +11,13 @@ import (
 	"time"
 )
 
-var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+var (
+	t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	t1 = t0.Add(time.Hour)
+)
+
+// ms is t as Card.LastRunStarted holds it.
+func ms(t time.Time) int64 { return t.UnixMilli() }
 
 // moves renders transitions as "code→verified run #7", adding "@column" for a manual move.
 func moves(ts []Transition) string {
@@ -129,6 +136,35 @@ func TestReduce(t *testing.T) {
 		{"a run with a new closing commit after a reopen", Card{Stage: StageCode, Commits: s("a", "b"), Closing: s("a", "b"), Retired: s("a")},
 			Event{Kind: EventRun, RunID: 7, Passed: true, Contains: s("a", "b")},
 			Card{Stage: StageVerified, Commits: s("a", "b"), Closing: s("a", "b"), Retired: s("a"), LastRun: 7}, "code→verified run #7"},
+
+		// Runs in the order they started, not the order they were recorded.
+		{"a run that started before the last one is ignored, whatever its ID",
+			Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 7, LastRunStarted: ms(t1), Failure: runFail, FailureOf: "run"},
+			Event{Kind: EventRun, RunID: 8, Started: t0, Passed: true, Contains: s("b")},
+			Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 7, LastRunStarted: ms(t1), Failure: runFail, FailureOf: "run"}, ""},
+		{"a run that started after the last one counts, whatever its ID",
+			Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 8, LastRunStarted: ms(t0)},
+			Event{Kind: EventRun, RunID: 7, Started: t1, Contains: s("b")},
+			Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 7, LastRunStarted: ms(t1), Failure: runFail, FailureOf: "run"}, ""},
+		{"of runs started in the same millisecond the higher ID is the newer",
+			Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 7, LastRunStarted: ms(t0)},
+			Event{Kind: EventRun, RunID: 8, Started: t0.Add(time.Microsecond), Passed: true, Contains: s("b")},
+			Card{Stage: StageVerified, Commits: s("b"), Closing: s("b"), LastRun: 8, LastRunStarted: ms(t0)}, "code→verified run #8"},
+		{"the same run twice, with its start", Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 7, LastRunStarted: ms(t0)},
+			Event{Kind: EventRun, RunID: 7, Started: t0, Passed: true, Contains: s("b")},
+			Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 7, LastRunStarted: ms(t0)}, ""},
+		{"a card stored without a start orders by ID: an older one is ignored", Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 8},
+			Event{Kind: EventRun, RunID: 7, Started: t1, Passed: true, Contains: s("b")},
+			Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 8}, ""},
+		{"a card stored without a start orders by ID: a newer one counts and keeps its start", Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 8},
+			Event{Kind: EventRun, RunID: 9, Started: t0, Passed: true, Contains: s("b")},
+			Card{Stage: StageVerified, Commits: s("b"), Closing: s("b"), LastRun: 9, LastRunStarted: ms(t0)}, "code→verified run #9"},
+		{"a run of unknown start orders by ID", Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 8, LastRunStarted: ms(t1)},
+			Event{Kind: EventRun, RunID: 9, Passed: true, Contains: s("b")},
+			Card{Stage: StageVerified, Commits: s("b"), Closing: s("b"), LastRun: 9}, "code→verified run #9"},
+		{"a run without an ID, with a start", Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 8, LastRunStarted: ms(t0)},
+			Event{Kind: EventRun, Started: t1, Passed: true, Contains: s("b")},
+			Card{Stage: StageCode, Commits: s("b"), Closing: s("b"), LastRun: 8, LastRunStarted: ms(t0)}, ""},
 
 		// Releases.
 		{"a release with a closing commit", Card{Stage: StageVerified, Commits: s("b"), Closing: s("b")}, Event{Kind: EventRelease, Version: "v1.4.0", Contains: s("b")},
@@ -314,6 +350,49 @@ func TestReduceJourney(t *testing.T) {
 	}
 }
 
+// TestReduceCIRunImportedLate imports a CI run of an older commit after a newer local run:
+// recorded later, it has the higher ID, but it started earlier and does not override the
+// local run's failure. A run that started later does.
+func TestReduceCIRunImportedLate(t *testing.T) {
+	c := Card{Stage: StageCode, Commits: s("a", "b"), Closing: s("a")} // a closes; b came after it
+	steps := []struct {
+		e           Event
+		moves, fail string
+	}{
+		{Event{Kind: EventRun, RunID: 5, Started: t1, Contains: s("a", "b")}, "", "run #5 failed"},
+		{Event{Kind: EventRun, RunID: 6, Started: t0, Passed: true, Contains: s("a")}, "", "run #5 failed"},
+		{Event{Kind: EventRun, RunID: 7, Started: t1.Add(time.Minute), Passed: true, Contains: s("a", "b")}, "code→verified run #7", ""},
+	}
+	for i, st := range steps {
+		var ts []Transition
+		c, ts = Reduce(c, st.e)
+		if got := moves(ts); got != st.moves || c.Failure != st.fail {
+			t.Errorf("step %d (run #%d): moves %q, failure %q; want %q, %q", i, st.e.RunID, got, c.Failure, st.moves, st.fail)
+		}
+	}
+}
+
+// TestCardJSON loads a card stored before run events carried their start: its runs are
+// ordered by ID until one with a start is applied, which the stored card keeps.
+func TestCardJSON(t *testing.T) {
+	var c Card
+	if err := json.Unmarshal([]byte(`{"stage":"code","commits":["b"],"closing":["b"],"lastRun":8}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	if next, _ := Reduce(c, Event{Kind: EventRun, RunID: 7, Started: t1, Passed: true, Contains: s("b")}); !reflect.DeepEqual(next, c) {
+		t.Errorf("an older run changed a stored card: %+v", next)
+	}
+	c, _ = Reduce(c, Event{Kind: EventRun, RunID: 9, Started: t0, Passed: true, Contains: s("b")})
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf(`{"stage":"verified","commits":["b"],"closing":["b"],"lastRun":9,"lastRunStarted":%d}`, ms(t0))
+	if string(b) != want {
+		t.Errorf("stored as %s\nwant %s", b, want)
+	}
+}
+
 // TestReduceManualMoveWins sends a verified card back to Code by hand: the runs that follow
 // contain its old closing commit and must not verify it again; a new closing commit does.
 func TestReduceManualMoveWins(t *testing.T) {
@@ -369,6 +448,9 @@ func TestReduceNeverBackward(t *testing.T) {
 			case 2, 3:
 				run += int64(r.IntN(3)) // sometimes an old or repeated run
 				e = Event{Kind: EventRun, RunID: run, Passed: r.IntN(3) > 0, Contains: pick(r)}
+				if r.IntN(2) == 0 { // sometimes started at a time that is not in the IDs' order
+					e.Started = t0.Add(time.Duration(r.IntN(60)) * time.Minute)
+				}
 			case 4:
 				e = Event{Kind: EventRelease, Version: fmt.Sprintf("v1.%d.0", r.IntN(5)), Contains: pick(r)}
 			case 5, 6:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"time"
 
 	journey "eightfold/backend/plan"
 	"eightfold/backend/store"
@@ -17,6 +18,8 @@ import (
 // failed and timed-out runs are verdicts: a cancelled run, or one that could not start,
 // says nothing about the code. A passed run narrowed to the affected Go packages (watch
 // mode) verifies nothing, since it did not test everything; its failure shows all the same.
+// The event carries when the run started, which orders it among the card's runs: a CI run
+// of an older commit, imported late, does not override a newer local run.
 func (p *Project) afterRun(r RunInfo) {
 	p.scanQuietly()
 	if r.Commit == "" {
@@ -34,7 +37,8 @@ func (p *Project) afterRun(r RunInfo) {
 		return
 	}
 	now := p.now()
-	_, _ = p.applyContaining(r.Commit, journey.Event{Kind: journey.EventRun, At: now, RunID: r.ID, Passed: passed},
+	started, _ := time.Parse(time.RFC3339, r.StartedAt) // the zero time when unknown: ordered by ID
+	_, _ = p.applyContaining(r.Commit, journey.Event{Kind: journey.EventRun, At: now, RunID: r.ID, Started: started, Passed: passed},
 		store.Link{Kind: store.LinkRun, Ref: runCause(r.ID), Title: r.Status, AtMs: now.UnixMilli()})
 }
 
@@ -106,7 +110,7 @@ func couldChange(st journey.Card, e journey.Event, current []string) bool {
 	e.Contains = current
 	next, _ := journey.Reduce(st, e)
 	if st.Stage == journey.StageProduction {
-		next.LastRun = st.LastRun
+		next.LastRun, next.LastRunStarted = st.LastRun, st.LastRunStarted
 	}
 	return !reflect.DeepEqual(next, st)
 }

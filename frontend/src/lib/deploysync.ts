@@ -1,4 +1,5 @@
 // What a sync of the targets' audit logs recorded, in words (App.SyncDeploys; docs/api.md).
+import { plural } from './format';
 import type { DeploySync } from './types';
 
 /** One target's sync in a line: what it recorded, or why it could not read the logs. */
@@ -9,10 +10,6 @@ export interface SyncLine {
   failed: boolean;
 }
 
-function count(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** The line of one target's sync. */
 export function syncLine(s: DeploySync): SyncLine {
   if (s.failure) {
@@ -21,7 +18,7 @@ export function syncLine(s: DeploySync): SyncLine {
   }
   const made = s.recorded.map((d) => `${d.kind} of ${d.version || 'an unknown version'} by ${d.who || 'someone'} (${d.status})`);
   const recorded = s.recorded.length ? `recorded ${made.join(', ')}` : 'nothing new';
-  const known = s.known ? `; ${count(s.known, 'deploy', 'deploys')} known already` : '';
-  const skipped = s.skipped.length ? `; ${count(s.skipped.length, 'line', 'lines')} skipped: ${s.skipped.join('; ')}` : '';
+  const known = s.known ? `; ${plural(s.known, 'deploy')} known already` : '';
+  const skipped = s.skipped.length ? `; ${plural(s.skipped.length, 'line')} skipped: ${s.skipped.join('; ')}` : '';
   return { target: s.target, text: recorded + known + skipped, failed: false };
 }

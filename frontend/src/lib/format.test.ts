@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { step } from '../testing/fake';
-import { formatBytes, formatDuration, formatRelative, liveDuration, shortSha } from './format';
+import { formatBytes, formatDuration, formatRelative, liveDuration, plural, shortSha } from './format';
 import { pickStep } from './status';
 
 describe('format', () => {
@@ -39,6 +39,17 @@ describe('format', () => {
   });
 
   it('shortens commits', () => expect(shortSha('0123456789abcdef')).toBe('0123456'));
+
+  it.each([
+    [1, 'host', undefined, '1 host'],
+    [3, 'host', undefined, '3 hosts'],
+    [0, 'host', undefined, '0 hosts'],
+    [1, 'flaky test', undefined, '1 flaky test'],
+    [2, 'flaky test', undefined, '2 flaky tests'],
+    [1, 'day', 'days', '1 day'],
+    [1, 'match', 'matches', '1 match'],
+    [4, 'match', 'matches', '4 matches'],
+  ])('plural %d %s (%s) → %s', (n, one, many, want) => expect(plural(n, one, many)).toBe(want));
 });
 
 describe('pickStep', () => {

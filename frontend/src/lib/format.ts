@@ -2,6 +2,11 @@
 
 import type { RunInfo, StepInfo } from './types';
 
+/** n and the word for that many: "1 host", "3 hosts", "0 hosts"; `many` is for words not made plural with an "s". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function shortSha(commit: string): string {
   return commit.slice(0, 7);
 }

@@ -1,7 +1,7 @@
 // The Monitor place's pure logic: the periods, how DORA figures and bands read, what each
 // chart is given, and which runs, deploys, tests or incidents a click drills down to.
 
-import { formatDuration } from './format';
+import { formatDuration, plural } from './format';
 import type { DoraDeploy, DoraIncident, DoraReport, FlakyOnDay, TrendRunInfo, Trends, UptimeBar } from './types';
 
 /** The periods the dashboard offers, in days. */
@@ -86,10 +86,6 @@ export interface DoraTile {
   /** What the figure counts: "12 deploys on 9 days". */
   count: string;
   definition: string;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 const raw = (v: number | null) => (v === null ? '' : String(v));

@@ -1,7 +1,7 @@
 // The Operate place's pure logic: a log stream's lines as the view keeps them (capped, with
 // markers for what was skipped), and what the health, lock and buttons of a target say.
 
-import { formatRelative } from './format';
+import { formatRelative, plural } from './format';
 import type { CheckInfo, LockInfo, LogBatch, OperateHostResult, OperateTarget } from './types';
 
 /** How many lines of a log the view keeps. */
@@ -30,10 +30,6 @@ export interface LogView {
 
 export function emptyLog(stream: string): LogView {
   return { stream, lines: [], next: 0, dropped: 0, ended: false, reason: '', failed: false };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Adds a batch to a log: a marker where lines were skipped, then its lines; the oldest go beyond `keep`. */

@@ -58,9 +58,13 @@ describe('recentEntries', () => {
 });
 
 describe('openEntries', () => {
+  const at = (minute: number) => new Date(NOW + minute * 60_000).toISOString();
   const info = projectsInfo({
     current: '/b',
-    open: [openProject({ path: '/a', lastRun: run({ id: 7, status: 'failed' }) }), openProject({ path: '/b', lastRun: run({ id: 3 }) })],
+    open: [
+      openProject({ path: '/a', lastRun: run({ id: 7, status: 'failed', started_at: at(0) }) }),
+      openProject({ path: '/b', lastRun: run({ id: 3, started_at: at(0) }) }),
+    ],
   });
 
   it('keeps the order given and marks the current one from `current`', () => {
@@ -71,10 +75,23 @@ describe('openEntries', () => {
     ]);
   });
 
-  it("shows the current project's live run when it is as new or newer", () => {
-    const live = run({ id: 4, status: 'running' });
-    expect(openEntries(info, live).map((p) => p.lastRun?.id)).toEqual([7, 4]);
-    expect(openEntries(info, run({ id: 2 })).map((p) => p.lastRun?.id)).toEqual([7, 3]);
+  it("shows the current project's live run when it started later, or at the same time with an id as high or higher", () => {
+    const live = (id: number, minute: number) => openEntries(info, run({ id, status: 'running', started_at: at(minute) })).map((p) => p.lastRun?.id);
+    expect(live(4, 1)).toEqual([7, 4]);
+    expect(live(4, 0)).toEqual([7, 4]);
+    expect(live(3, 0)).toEqual([7, 3]);
+    expect(live(2, 0)).toEqual([7, 3]);
+    expect(live(2, 1)).toEqual([7, 2]);
+  });
+
+  it('keeps the newer local run over a CI run of an older commit imported after it', () => {
+    const ci = run({ id: 9, trigger: 'ci', status: 'failed', started_at: at(-60), finished_at: at(-55) });
+    expect(openEntries(info, ci).map((p) => p.lastRun?.id)).toEqual([7, 3]);
+  });
+
+  it('orders by id runs whose start does not parse', () => {
+    expect(openEntries(info, run({ id: 4, started_at: '' })).map((p) => p.lastRun?.id)).toEqual([7, 4]);
+    expect(openEntries(info, run({ id: 2, started_at: '' })).map((p) => p.lastRun?.id)).toEqual([7, 3]);
   });
 
   it('takes a newer current path over the one in the list', () => {

@@ -1,6 +1,7 @@
 // The start screen's and the project switcher's pure parts: how long ago a folder was opened,
 // the recent list with what is open, the open projects with their last run.
 
+import { plural } from './format';
 import { statusMark } from './status';
 import type { OpenProject, ProjectsInfo, RecentProject, RunInfo, RunStatus } from './types';
 
@@ -11,21 +12,17 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'} ago`;
-}
-
 /** "opened just now", "opened 5 minutes ago", "opened 3 days ago", "opened 2 months ago", "opened over a year ago". */
 export function openedAgo(openedMs: number, now: number): string {
   if (!openedMs) return 'never opened';
   const ms = Math.max(0, now - openedMs);
   if (ms < MINUTE) return 'opened just now';
-  if (ms < HOUR) return `opened ${plural(Math.floor(ms / MINUTE), 'minute')}`;
-  if (ms < DAY) return `opened ${plural(Math.floor(ms / HOUR), 'hour')}`;
+  if (ms < HOUR) return `opened ${plural(Math.floor(ms / MINUTE), 'minute')} ago`;
+  if (ms < DAY) return `opened ${plural(Math.floor(ms / HOUR), 'hour')} ago`;
   const days = Math.floor(ms / DAY);
-  if (days < 14) return `opened ${plural(days, 'day')}`;
-  if (days < 60) return `opened ${plural(Math.floor(days / 7), 'week')}`;
-  if (days < 365) return `opened ${plural(Math.floor(days / 30), 'month')}`;
+  if (days < 14) return `opened ${plural(days, 'day')} ago`;
+  if (days < 60) return `opened ${plural(Math.floor(days / 7), 'week')} ago`;
+  if (days < 365) return `opened ${plural(Math.floor(days / 30), 'month')} ago`;
   return 'opened over a year ago';
 }
 
@@ -49,14 +46,29 @@ export function recentEntries(info: ProjectsInfo | null, current = info?.current
     .map(({ r }) => ({ ...r, open: open.has(r.path), current: r.path === current }));
 }
 
-/** The open projects in the API's order; the current one's last run is the live one when it is known. */
+/**
+ * The open projects in the API's order; the current one's last run is the live one when it is
+ * known and not older than the listed one.
+ */
 export function openEntries(info: ProjectsInfo | null, currentRun: RunInfo | null = null, currentPath = info?.current ?? ''): OpenProject[] {
   if (!info) return [];
   return info.open.map((p) => {
     const current = p.path === currentPath;
-    const live = current && currentRun && (!p.lastRun || currentRun.id >= p.lastRun.id) ? currentRun : p.lastRun;
+    const live = current && currentRun && (!p.lastRun || !startedBefore(currentRun, p.lastRun)) ? currentRun : p.lastRun;
     return { ...p, current, lastRun: live };
   });
+}
+
+/**
+ * Whether run a started before run b; runs started at the same time (or at a time that does not
+ * parse) are in the order of their ids. Ids are not the order runs ran in: a CI run of an older
+ * commit, imported late, has a higher id than the newer local runs.
+ */
+function startedBefore(a: RunInfo, b: RunInfo): boolean {
+  const ta = Date.parse(a.started_at);
+  const tb = Date.parse(b.started_at);
+  if (Number.isNaN(ta) || Number.isNaN(tb) || ta === tb) return a.id < b.id;
+  return ta < tb;
 }
 
 /** The current open project, or null. */

@@ -1,6 +1,7 @@
 // The browser tab's title: the newest run's state at a glance. The desktop window's title is
 // set by Go.
 
+import { plural } from './format';
 import type { ProjectInfo, RunInfo, RunStatus, WatchState } from './types';
 
 const MARKS: Record<RunStatus, string> = {
@@ -12,10 +13,6 @@ const MARKS: Record<RunStatus, string> = {
   interrupted: '⚡',
 };
 
-function plural(n: number): string {
-  return `${n} ${n === 1 ? 'test' : 'tests'}`;
-}
-
 // The counts after the status: the tests so far while running (updated live by run.updated),
 // the failures of a failed run, the total of a passed one; flaky ones are named, since a green
 // run that only passed on retries is worth a second look.
@@ -23,9 +20,9 @@ function tests(run: RunInfo): string {
   const { total, failed, flaky } = run.tests;
   if (total === 0) return '';
   const flakyText = flaky > 0 ? `, ${flaky} flaky` : '';
-  if (run.status === 'running') return ` · ${plural(total)}${failed > 0 ? `, ${failed} failed` : ''}${flakyText}`;
-  if (run.status === 'passed') return ` · ${plural(total)}${flakyText}`;
-  if (run.status === 'failed' && failed > 0) return ` · ${failed} of ${plural(total)}${flakyText}`;
+  if (run.status === 'running') return ` · ${plural(total, 'test')}${failed > 0 ? `, ${failed} failed` : ''}${flakyText}`;
+  if (run.status === 'passed') return ` · ${plural(total, 'test')}${flakyText}`;
+  if (run.status === 'failed' && failed > 0) return ` · ${failed} of ${plural(total, 'test')}${flakyText}`;
   return '';
 }
 
