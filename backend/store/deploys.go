@@ -88,6 +88,10 @@ func (s *Store) GetDeploy(ctx context.Context, projectID, id int64) (Deploy, err
 	return d, err
 }
 
+// deploysNewestFirst orders deploys by when they last moved, as the indexes of migration
+// 0019 hold them: the expression must stay the same, word for word, for SQLite to use them.
+const deploysNewestFirst = ` ORDER BY max(started_ms, finished_ms) DESC, id DESC LIMIT ?`
+
 // Deploys lists the project's deploys, newest first by when they last moved (a running
 // one by its start): to target only unless it is ""; limit ≤ 0 means 50. A deploy synced
 // from a target's audit log later than it happened takes its place in time, not by id.
@@ -95,8 +99,8 @@ func (s *Store) Deploys(ctx context.Context, projectID int64, target string, lim
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+deployColumns+` FROM deploys WHERE project_id = ? AND (? = '' OR target = ?)
-		ORDER BY max(started_ms, finished_ms) DESC, id DESC LIMIT ?`, projectID, target, target, limit)
+	q, args := deploysQuery(projectID, target, limit)
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +114,16 @@ func (s *Store) Deploys(ctx context.Context, projectID int64, target string, lim
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// deploysQuery is the query of Deploys and its arguments: one form for a target and one for
+// all of them, each served by its index (one condition that matches any target when the name
+// is empty is served by neither).
+func deploysQuery(projectID int64, target string, limit int) (string, []any) {
+	if target == "" {
+		return `SELECT ` + deployColumns + ` FROM deploys WHERE project_id = ?` + deploysNewestFirst, []any{projectID, limit}
+	}
+	return `SELECT ` + deployColumns + ` FROM deploys WHERE project_id = ? AND target = ?` + deploysNewestFirst, []any{projectID, target, limit}
 }
 
 // CurrentDeploy is what a target runs, as far as Eightfold knows: its last successful

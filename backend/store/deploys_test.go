@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -136,5 +138,70 @@ func TestDeployHostsAreKept(t *testing.T) {
 	ds, err := s.Deploys(ctx, p.ID, "web", 0)
 	if err != nil || len(ds) != 1 || ds[0].Hosts != hosts {
 		t.Fatalf("%+v, %v", ds, err)
+	}
+}
+
+// The deploys of a target, and of all targets, are listed newest first by when they last
+// moved: a running deploy by its start, one synced late by its time, equal times by id.
+func TestDeploysNewestFirst(t *testing.T) {
+	s, pid := checkStore(t)
+	ctx := context.Background()
+	deploy := func(target string, startedMs, finishedMs int64) int64 {
+		t.Helper()
+		id, err := s.CreateDeploy(ctx, Deploy{ProjectID: pid, Target: target, Kind: "deploy", StartedMs: startedMs})
+		if err == nil && finishedMs != 0 {
+			err = s.UpdateDeploy(ctx, Deploy{ID: id, Status: DeploySucceeded, Steps: "[]", Warnings: "[]", FinishedMs: finishedMs})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	a := deploy("web", 100, 200)
+	b := deploy("db", 150, 300)
+	running := deploy("web", 250, 0)
+	synced := deploy("web", 10, 20) // from the audit log, long after it happened
+	tie := deploy("db", 200, 300)
+	for _, c := range []struct {
+		target string
+		want   []int64
+	}{{"web", []int64{running, a, synced}}, {"db", []int64{tie, b}}, {"", []int64{tie, b, running, a, synced}}, {"none", nil}} {
+		ds, err := s.Deploys(ctx, pid, c.target, 0)
+		var got []int64
+		for _, d := range ds {
+			got = append(got, d.ID)
+		}
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("Deploys(%q) = %v, %v; want %v", c.target, got, err, c.want)
+		}
+	}
+	if ds, err := s.Deploys(ctx, pid, "", 2); err != nil || len(ds) != 2 || ds[1].ID != b {
+		t.Errorf("the newest 2: %+v, %v", ds, err)
+	}
+}
+
+// Both forms of the Deploys query read their index in order: no table scan, and no sort of
+// the whole history to find the newest few.
+func TestDeploysQueriesReadAnIndexInOrder(t *testing.T) {
+	s, pid := checkStore(t)
+	for target, index := range map[string]string{"web": "deploys_by_target_moved", "": "deploys_by_moved"} {
+		q, args := deploysQuery(pid, target, 50)
+		rows, err := s.db.Query(`EXPLAIN QUERY PLAN `+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if len(plan) != 1 || !strings.HasPrefix(plan[0], "SEARCH deploys USING INDEX "+index+" ") {
+			t.Errorf("Deploys(%q) plan %q, want one search of %s and no temp b-tree", target, plan, index)
+		}
 	}
 }

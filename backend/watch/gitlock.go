@@ -52,40 +52,36 @@ func linkedIndexLock(dir, dotGit string) string {
 	return filepath.Join(gitDir, "index.lock")
 }
 
-// gitBusy reports whether git holds the index lock for the burst in progress: the lock
-// exists and was taken at most gitHoldMax before the burst began, the burst began at most
-// gitHoldMax ago and its last change came at most gitQuietMax ago.
-// Outside a repository it looks for one again each time, since `git init` may have made it.
-func (w *Watcher) gitBusy(now time.Time) bool {
-	first := w.pending.first
+// gitMayHold reports whether git's index lock may hold the burst in progress back: the
+// root is in a repository, the burst began at most gitHoldMax ago and its last change came
+// at most gitQuietMax ago. Outside a repository it looks for one again each time, since
+// `git init` may have made it.
+func (w *Watcher) gitMayHold(now time.Time) bool {
 	if w.lockPath == "" {
 		w.lockPath = indexLock(w.opts.Root)
 	}
-	if w.lockPath == "" || now.Sub(first) > gitHoldMax || now.Sub(w.pending.last) > gitQuietMax {
-		return false
-	}
-	fi, err := os.Stat(w.lockPath)
-	return err == nil && fi.ModTime().After(first.Add(-gitHoldMax))
+	return w.lockPath != "" && now.Sub(w.pending.first) <= gitHoldMax && now.Sub(w.pending.last) <= gitQuietMax
 }
 
 // holdForGit reports whether a burst that is due must wait for git: while git holds the
-// index lock, and for one more quiet window once git removed it, since the events of its
-// last writes may still be on their way when the lock is already gone. (A lock that stays
-// while nothing changes holds nothing back after gitQuietMax, and gets no extra window.)
+// index lock for it (the lock exists and was taken at most gitHoldMax before the burst
+// began), and for one more quiet window once git removed it, since the events of its last
+// writes may still be on their way when the lock is already gone. (A lock that stays while
+// nothing changes holds nothing back after gitQuietMax, and gets no extra window.) It looks
+// at the lock once, and not at all when the lock can neither hold the burst nor have let go.
 func (w *Watcher) holdForGit(now time.Time) bool {
+	mayHold := w.gitMayHold(now)
+	if !mayHold && !w.pending.wasHeld {
+		return false
+	}
+	lock, err := os.Stat(w.lockPath)
 	switch {
-	case w.gitBusy(now):
+	case mayHold && err == nil && lock.ModTime().After(w.pending.first.Add(-gitHoldMax)):
 		w.pending.held, w.pending.wasHeld = now, true
-	case w.pending.wasHeld && !exists(w.lockPath):
+	case w.pending.wasHeld && err != nil:
 		w.pending.held, w.pending.last, w.pending.wasHeld = now, now, false
 	default:
 		return false
 	}
 	return true
-}
-
-// exists reports whether path exists.
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
