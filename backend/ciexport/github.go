@@ -87,7 +87,7 @@ func (p *plan) githubGroup(g group) mapping {
 			mapping{{key: "uses", value: actionUpload}, {key: "with", value: mapping{{key: "name", value: g.id + "-artifacts"},
 				{key: "path", value: "${{ runner.temp }}/" + g.id + "-artifacts.tar"}, {key: "if-no-files-found", value: "error"}}}})
 	}
-	if _, keep := g.reports(); len(keep) > 0 {
+	if _, keep := g.reports(ReportDir); len(keep) > 0 {
 		steps = append(steps, mapping{{key: "name", value: "upload the test reports"}, {key: "if", value: "always()"},
 			{key: "uses", value: actionUpload}, {key: "with", value: mapping{{key: "name", value: g.id + "-reports"},
 				{key: "path", value: strings.Join(keep, "\n") + "\n"}}}})
@@ -98,7 +98,7 @@ func (p *plan) githubGroup(g group) mapping {
 
 // githubStep runs one step of the pipeline.
 func githubStep(s config.Step) mapping {
-	step := mapping{{key: "name", value: s.Name}, {key: "run", value: command(s)}, {key: "timeout-minutes", value: timeoutMinutes(s)}}
+	step := mapping{{key: "name", value: s.Name}, {key: "run", value: command(s, ReportDir)}, {key: "timeout-minutes", value: timeoutMinutes(s)}}
 	if len(s.Env) > 0 {
 		step.add("env", envMapping(s.Env))
 	}

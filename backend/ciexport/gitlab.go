@@ -2,6 +2,7 @@ package ciexport
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"eightfold/backend/config"
@@ -138,17 +139,17 @@ func (p *plan) gitlabCaches() list {
 func (p *plan) gitlabGroup(g group) mapping {
 	job := mapping{{key: "stage", value: g.id}} // a stage per group: a job may only need jobs of earlier stages
 	if len(g.needs) > 0 {
-		job.add("needs", flow(g.needs))
+		job.add("needs", p.gitlabNeeds(g.needs))
 	}
 	minutes := 0
 	var script list
 	for _, s := range g.steps {
-		script = append(script, gitlabStep(s))
+		script = append(script, gitlabStep(s, gitlabReportDir(g)))
 		minutes += timeoutMinutes(s)
 	}
 	job.add("timeout", fmt.Sprintf("%dm", minutes))
 	job.add("script", script)
-	junit, keep := g.reports()
+	junit, keep := g.reports(gitlabReportDir(g))
 	if len(g.artifacts) == 0 && len(keep) == 0 {
 		return job
 	}
@@ -164,10 +165,34 @@ func (p *plan) gitlabGroup(g group) mapping {
 	return job
 }
 
-// gitlabStep is a step as a script entry; a step's own env is set in a subshell, so the
-// next step does not see it.
-func gitlabStep(s config.Step) string {
-	cmd := command(s)
+// gitlabReportDir is where a job's go-test-json steps write their reports: a folder of the
+// job's own, so that a job whose artifacts a later job needs does not bring its reports
+// under the later job's junit: pattern (GitLab unpacks every artifact of a needed job).
+func gitlabReportDir(g group) string { return ReportDir + "/" + g.id }
+
+// gitlabNeeds lists the jobs a job needs. One whose artifacts it does not use (a group
+// without artifacts:, whose files are only its test reports, or a deploy job) is needed
+// for the order only, with artifacts: false, so that GitLab does not unpack its reports
+// into this job to be counted again.
+func (p *plan) gitlabNeeds(needs []string) any {
+	if !slices.ContainsFunc(needs, func(n string) bool { return !p.hasArtifacts(n) }) {
+		return flow(needs)
+	}
+	var out list
+	for _, n := range needs {
+		if p.hasArtifacts(n) {
+			out = append(out, n)
+			continue
+		}
+		out = append(out, mapping{{key: "job", value: n}, {key: "artifacts", value: false}})
+	}
+	return out
+}
+
+// gitlabStep is a step as a script entry, writing its converted reports into dir; a step's
+// own env is set in a subshell, so the next step does not see it.
+func gitlabStep(s config.Step, dir string) string {
+	cmd := command(s, dir)
 	if len(s.Env) == 0 {
 		return cmd
 	}
@@ -200,7 +225,7 @@ func (p *plan) gitlabDeploy(d deployJob) mapping {
 	if t.Production {
 		tier = "production"
 	}
-	job := mapping{{key: "stage", value: "deploy"}, {key: "needs", value: flow(d.needs)},
+	job := mapping{{key: "stage", value: "deploy"}, {key: "needs", value: p.gitlabNeeds(d.needs)},
 		{key: "environment", value: mapping{{key: "name", value: t.Name}, {key: "deployment_tier", value: tier}}},
 		{key: "resource_group", value: t.Name}, {key: "rules", value: p.gitlabRules(d)}, {key: "cache", value: list{}},
 		{key: "before_script", value: list{`export PATH="$HOME/go/bin:$HOME/.local/bin:$PATH"`, dataDir, p.installScript(""),

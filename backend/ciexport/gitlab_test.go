@@ -14,10 +14,10 @@ import (
 
 // gitlabJob is the part of a GitLab job the tests read back.
 type gitlabJob struct {
-	Stage        string   `yaml:"stage"`
-	Needs        []string `yaml:"needs"`
-	BeforeScript []string `yaml:"before_script"`
-	Script       []string `yaml:"script"`
+	Stage        string       `yaml:"stage"`
+	Needs        []gitlabNeed `yaml:"needs"`
+	BeforeScript []string     `yaml:"before_script"`
+	Script       []string     `yaml:"script"`
 	Environment  struct {
 		Name string `yaml:"name"`
 		Tier string `yaml:"deployment_tier"`
@@ -33,6 +33,34 @@ type gitlabJob struct {
 			JUnit []string `yaml:"junit"`
 		} `yaml:"reports"`
 	} `yaml:"artifacts"`
+}
+
+// gitlabNeed is an entry of needs: a job's name (its artifacts downloaded), or a mapping
+// with job: and artifacts:.
+type gitlabNeed struct {
+	Job       string `yaml:"job"`
+	Artifacts *bool  `yaml:"artifacts"`
+}
+
+// UnmarshalYAML reads either form.
+func (n *gitlabNeed) UnmarshalYAML(unmarshal func(any) error) error {
+	if err := unmarshal(&n.Job); err == nil {
+		return nil
+	}
+	type plain gitlabNeed
+	return unmarshal((*plain)(n))
+}
+
+// downloads reports whether GitLab unpacks the needed job's artifacts into the job.
+func (n gitlabNeed) downloads() bool { return n.Artifacts == nil || *n.Artifacts }
+
+// needNames are the names of the jobs needed, in order.
+func needNames(needs []gitlabNeed) []string {
+	var out []string
+	for _, n := range needs {
+		out = append(out, n.Job)
+	}
+	return out
 }
 
 // readGitLab decodes a GitLab CI file: its stages and its jobs by name.
@@ -86,17 +114,17 @@ func TestGitLabFilesReadBack(t *testing.T) {
 		if !slices.Contains(stages, j.Stage) {
 			t.Errorf("job %s is in stage %q, which stages does not list", name, j.Stage)
 		}
-		for _, n := range j.Needs {
+		for _, n := range needNames(j.Needs) {
 			if _, ok := jobs[n]; !ok || slices.Index(stages, jobs[n].Stage) > slices.Index(stages, j.Stage) {
 				t.Errorf("job %s needs %s, which is missing or in a later stage", name, n)
 			}
 		}
 	}
 	test := jobs["test"]
-	if !slices.Equal(test.Artifacts.Reports.JUnit, []string{"eightfold-reports/*.xml", "reports/pytest.xml"}) || test.Artifacts.When != "always" {
+	if !slices.Equal(test.Artifacts.Reports.JUnit, []string{"eightfold-reports/test/*.xml", "reports/pytest.xml"}) || test.Artifacts.When != "always" {
 		t.Errorf("test artifacts %+v: want the JUnit reports of both test steps, kept always", test.Artifacts)
 	}
-	if !strings.Contains(test.Script[0], Gotestsum+" --format testname --junitfile eightfold-reports/test.xml --jsonfile eightfold-reports/test.json --raw-command -- bash -o pipefail -c 'go test -json ./... | tee test.log'") {
+	if !strings.Contains(test.Script[0], Gotestsum+" --format testname --junitfile eightfold-reports/test/test.xml --jsonfile eightfold-reports/test/test.json --raw-command -- bash -o pipefail -c 'go test -json ./... | tee test.log'") {
 		t.Errorf("the go-test-json step does not run under gotestsum unchanged:\n%s", test.Script[0])
 	}
 	cases := []struct {
@@ -118,8 +146,8 @@ func TestGitLabFilesReadBack(t *testing.T) {
 		if len(j.Rules) == 0 || j.Rules[0].If != c.rule || j.Rules[0].When != c.when {
 			t.Errorf("%s: rules %+v, want first if %q when %q", c.job, j.Rules, c.rule, c.when)
 		}
-		if !slices.Equal(j.Needs, c.needs) {
-			t.Errorf("%s: needs %v, want %v", c.job, j.Needs, c.needs)
+		if !slices.Equal(needNames(j.Needs), c.needs) {
+			t.Errorf("%s: needs %v, want %v", c.job, needNames(j.Needs), c.needs)
 		}
 		if !slices.Contains(j.BeforeScript, dataDir) {
 			t.Errorf("%s: before_script %q does not give the job its own EIGHTFOLD_HOME", c.job, j.BeforeScript)

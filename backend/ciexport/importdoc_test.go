@@ -38,11 +38,15 @@ func TestImportExampleFindsTheReports(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, g := range newPlan(cfg, facts{}).groups {
-			junit, other := reportFiles(g)
-			if len(junit) == 0 {
-				continue
-			}
-			for engine, root := range map[string]string{"GitLab": "", "GitHub": commonDir(append(junit, other...))} {
+			for engine, dir := range map[string]string{"GitLab": gitlabReportDir(g), "GitHub": ReportDir} {
+				junit, other := reportFiles(g, dir)
+				if len(junit) == 0 {
+					continue
+				}
+				root := ""
+				if engine == "GitHub" {
+					root = commonDir(append(junit, other...))
+				}
 				for _, f := range junit {
 					if ok, _ := doublestar.Match(globs[engine], strings.TrimPrefix(f, root)); !ok {
 						t.Errorf("%s, %s: the example's %s misses %s of the artifact", pr.name, engine, globs[engine], strings.TrimPrefix(f, root))
@@ -58,15 +62,15 @@ func TestImportExampleFindsTheReports(t *testing.T) {
 	}
 }
 
-// reportFiles are the files a group's test steps leave where the export uploads them:
-// the JUnit XML, and the raw go test -json beside it.
-func reportFiles(g group) (junit, other []string) {
+// reportFiles are the files a group's test steps leave where the export uploads them,
+// with the converted reports in dir: the JUnit XML, and the raw go test -json beside it.
+func reportFiles(g group, dir string) (junit, other []string) {
 	for _, s := range g.steps {
 		if glob, ok := strings.CutPrefix(s.Report, config.ReportJUnit); ok {
 			junit = append(junit, strings.ReplaceAll(glob, "*", "junit"))
 		}
 		if s.Report == config.ReportGoTestJSON {
-			junit, other = append(junit, ReportDir+"/"+s.Name+".xml"), append(other, ReportDir+"/"+s.Name+".json")
+			junit, other = append(junit, dir+"/"+s.Name+".xml"), append(other, dir+"/"+s.Name+".json")
 		}
 	}
 	return junit, other

@@ -13,7 +13,8 @@ import (
 )
 
 // ReportDir is where the exported jobs write the test reports they convert (JUnit XML and
-// the raw go test -json of each go-test-json step), relative to the repository root.
+// the raw go test -json of each go-test-json step), relative to the repository root: in it
+// on GitHub, in a folder of each job's own inside it on GitLab (see gitlabReportDir).
 const ReportDir = "eightfold-reports"
 
 // Secrets every deploy job reads besides its target's own: the SSH private key and the
@@ -183,27 +184,33 @@ func (p *plan) downstream(name string) []string {
 	return out
 }
 
-// reports are the JUnit files and folders a group's steps leave, as paths or globs.
-func (g group) reports() (junit, keep []string) {
+// reports are the JUnit files and folders a group's steps leave, as paths or globs, when
+// its go-test-json steps write their reports into dir.
+func (g group) reports(dir string) (junit, keep []string) {
 	for _, s := range g.steps {
 		if glob, ok := strings.CutPrefix(s.Report, config.ReportJUnit); ok {
 			junit, keep = append(junit, glob), append(keep, glob)
 		}
-		if s.Report == config.ReportGoTestJSON && !slices.Contains(keep, ReportDir+"/") {
-			junit, keep = append(junit, ReportDir+"/*.xml"), append(keep, ReportDir+"/")
+		if s.Report == config.ReportGoTestJSON && !slices.Contains(keep, dir+"/") {
+			junit, keep = append(junit, dir+"/*.xml"), append(keep, dir+"/")
 		}
 	}
 	return junit, keep
+}
+
+// hasArtifacts reports whether the job id is a group with artifacts: (a deploy job has none).
+func (p *plan) hasArtifacts(id string) bool {
+	return slices.ContainsFunc(p.groups, func(g group) bool { return g.id == id && len(g.artifacts) > 0 })
 }
 
 // simpleRE matches a command line of plain words that gotestsum can run without a shell.
 var simpleRE = regexp.MustCompile(`^[A-Za-z0-9_./=:@+,-]+( +[A-Za-z0-9_./=:@+,-]+)*$`)
 
 // command is what runs a step in CI: the step's command, or for a go-test-json step the
-// same command under gotestsum, which writes the JUnit XML and keeps the raw JSON. A
+// same command under gotestsum, which writes the JUnit XML and keeps the raw JSON in dir. A
 // command that needs a shell runs in bash with pipefail, so that `go test -json ./... |
 // tee log` fails when the tests do (gotestsum takes the exit status of its command).
-func command(s config.Step) string {
+func command(s config.Step, dir string) string {
 	if s.Report != config.ReportGoTestJSON {
 		return s.Run
 	}
@@ -212,7 +219,7 @@ func command(s config.Step) string {
 		run = "bash -o pipefail -c " + sshx.ShellQuote(s.Run)
 	}
 	return fmt.Sprintf("mkdir -p %s\ngo run %s --format testname --junitfile %s/%s.xml --jsonfile %s/%s.json --raw-command -- %s\n",
-		ReportDir, Gotestsum, ReportDir, s.Name, ReportDir, s.Name, run)
+		dir, Gotestsum, dir, s.Name, dir, s.Name, run)
 }
 
 // timeoutMinutes is a duration in whole minutes, rounded up.

@@ -38,7 +38,7 @@ func TestGoTestCommandFailsWithItsPipe(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(bin, "go-tests-fail"), []byte("#!/bin/sh\necho FAIL\nexit 1\n"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			script := command(config.Step{Name: "test", Run: c.run, Report: config.ReportGoTestJSON})
+			script := command(config.Step{Name: "test", Run: c.run, Report: config.ReportGoTestJSON}, ReportDir)
 			cmd := exec.Command("bash", "-e", "-c", script)
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))

@@ -70,11 +70,21 @@ var groupRE = regexp.MustCompile(groupPattern)
 var reservedGroups = []string{"after_script", "before_script", "cache", "default", "deploy", "image", "include",
 	"pages", "services", "stages", "types", "variables", "workflow"}
 
+// yaml11Words are the words YAML 1.1 parsers, GitLab CI's among them, read as a boolean or
+// null rather than as text (in any case), each with the value it is read as: a job named
+// one of them would lose its name.
+var yaml11Words = map[string]string{"y": "true", "yes": "true", "on": "true", "true": "true",
+	"n": "false", "no": "false", "off": "false", "false": "false", "null": "null", "~": "null"}
+
 // group decodes the CI job a step runs in when exported; "" when it is not a valid one.
 func (d *decoder) group(e entry, path string) string {
 	s, ok := d.text(e, path, "a CI job name (a string) such as build or unit-tests")
 	switch {
 	case !ok:
+		return ""
+	case yaml11Words[strings.ToLower(s)] != "":
+		d.failf(e.at, path, "%q cannot name a CI job: YAML 1.1 parsers such as GitLab CI's read it as %s, not as the text %[1]q; choose another name, such as checks or unit-tests",
+			s, yaml11Words[strings.ToLower(s)])
 		return ""
 	case !groupRE.MatchString(s):
 		d.failf(e.at, path, "%q is not a CI job name the exported files can hold; start with a lowercase letter, then lowercase letters, digits, '_' and '-', such as unit-tests", s)
@@ -107,9 +117,13 @@ func (d *decoder) consecutiveGroups(steps []Step, groupAt []ast.Node, path strin
 		}
 		if sp.last != i-1 {
 			line, col := position(sp.at)
+			between := fmt.Sprintf("steps[%d]", sp.last+1)
+			if name := steps[sp.last+1].Name; name != "" {
+				between += " (" + name + ")"
+			}
 			d.failf(groupAt[i], fmt.Sprintf("%s[%d].group", path, i),
-				"the steps of group %q must follow one another, since the group is one CI job: it is used at line %d, column %d, then steps[%d] (%s) is not in it; move this step up after steps[%d], or give it another group",
-				s.Group, line, col, sp.last+1, steps[sp.last+1].Name, sp.last)
+				"the steps of group %q must follow one another, since the group is one CI job: it is used at line %d, column %d, then %s is not in it; move this step up after steps[%d], or give it another group",
+				s.Group, line, col, between, sp.last)
 		}
 		sp.last = i
 	}

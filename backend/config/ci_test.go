@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,10 +58,30 @@ func TestStepGroups(t *testing.T) {
 		"  - {name: a, run: make, group: deploy}\n":                                                                    `steps[0].group: "deploy" is taken`,
 		"  - {name: a, run: make, group: build}\n  - {name: b, run: make}\n  - {name: c, run: make, group: build}\n":   `eightfold.yaml:4:33: steps[2].group: the steps of group "build" must follow one another, since the group is one CI job: it is used at line 2, column 33, then steps[1] (b) is not in it; move this step up after steps[0], or give it another group`,
 		"  - {name: a, run: make, group: x}\n  - {name: b, run: make, group: y}\n  - {name: c, run: make, group: x}\n": `steps[2].group: the steps of group "x" must follow one another`,
+		"  - {name: a, run: make, group: x}\n  - {run: make}\n  - {name: c, run: make, group: x}\n":                    `it is used at line 2, column 33, then steps[1] is not in it; move this step up after steps[0]`,
 	} {
 		_, err := Parse("eightfold.yaml", []byte("steps:\n"+src))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", src, err, want)
+		}
+	}
+}
+
+// TestGroupsYAMLReadsAsBooleans: a group YAML 1.1 reads as a boolean or null (GitLab CI's
+// parser does) is refused, in any case, saying what it would be read as.
+func TestGroupsYAMLReadsAsBooleans(t *testing.T) {
+	for group, reads := range map[string]string{"on": "true", "off": "false", "yes": "true", "no": "false", "y": "true", "n": "false",
+		`"true"`: "true", `"false"`: "false", `"null"`: "null", `"~"`: "null", "Yes": "true", "OFF": "false", "N": "false", `"NULL"`: "null"} {
+		_, err := Parse("eightfold.yaml", []byte("steps:\n  - {name: a, run: make, group: "+group+"}\n"))
+		want := fmt.Sprintf("eightfold.yaml:2:33: steps[0].group: %s cannot name a CI job: YAML 1.1 parsers such as GitLab CI's read it as %s, not as the text %s; choose another name",
+			strconv.Quote(strings.Trim(group, `"`)), reads, strconv.Quote(strings.Trim(group, `"`)))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("group %s: error %v, want %q", group, err, want)
+		}
+	}
+	for _, group := range []string{"only", "yesterday", "nope", "onboard", "n1"} {
+		if _, err := Parse("eightfold.yaml", []byte("steps:\n  - {name: a, run: make, group: "+group+"}\n")); err != nil {
+			t.Errorf("group %s: %v", group, err)
 		}
 	}
 }

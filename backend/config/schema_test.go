@@ -230,6 +230,39 @@ func TestSchemaPatternsMatchLoader(t *testing.T) {
 	}
 }
 
+// TestSchemaRefusesTheLoadersGroupNames: the group names the schema's not refuses are the
+// loader's, and its description names each.
+func TestSchemaRefusesTheLoadersGroupNames(t *testing.T) {
+	group := at(t, schemaDoc(t), "$defs", "step", "properties", "group")
+	var yamlWords []string
+	for w := range yaml11Words {
+		if groupRE.MatchString(w) {
+			yamlWords = append(yamlWords, w)
+		}
+	}
+	for name, tc := range map[string]struct {
+		got  any
+		want []string
+	}{
+		"reserved": {at(t, group, "not", "anyOf", 0, "enum"), reservedGroups},
+		"YAML 1.1": {at(t, group, "not", "anyOf", 2, "enum"), yamlWords},
+	} {
+		got, want := slices.Sorted(slices.Values(toStrings(tc.got))), slices.Sorted(slices.Values(tc.want))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s group names: schema %v, loader %v", name, got, want)
+		}
+		description := at(t, group, "description").(string)
+		for _, w := range want {
+			if !regexp.MustCompile(`\b` + w + `\b`).MatchString(description) {
+				t.Errorf("the description of group does not name %s, which is refused: %s", w, description)
+			}
+		}
+	}
+	if got := at(t, group, "not", "anyOf", 1, "pattern"); got != "^deploy-" {
+		t.Errorf("schema refuses group names matching %v, want ^deploy- as the loader", got)
+	}
+}
+
 func TestSchemaDefaultsMatchLoader(t *testing.T) {
 	doc := schemaDoc(t)
 	timeout, err := time.ParseDuration(at(t, doc, "$defs", "step", "properties", "timeout", "default").(string))
