@@ -11,7 +11,7 @@ import (
 )
 
 // The JSON keys of an export, as documented in docs/api.md (CIExport).
-var exportKeys = []string{"content", "diff", "engine", "notes", "path", "status", "written"}
+var exportKeys = []string{"content", "diff", "engine", "existing", "notes", "path", "status", "written"}
 
 func TestExportCommand(t *testing.T) {
 	dir := repo(t, goProject)

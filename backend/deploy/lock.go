@@ -16,7 +16,7 @@ type Holder struct {
 	Who     string    `json:"who"` // user@machine
 	Since   time.Time `json:"since"`
 	Version string    `json:"version"`
-	Action  string    `json:"action"` // deploy, rollback
+	Action  string    `json:"action"` // deploy, promote, rollback, restart, stop
 	// Token is the holder's secret-free random id: only the deploy that took the lock removes
 	// it, so a deploy whose lock was forced away does not remove its successor's.
 	Token string `json:"token"`

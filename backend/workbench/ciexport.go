@@ -1,6 +1,8 @@
 package workbench
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,7 +20,11 @@ type CIExport struct {
 	Status  string   `json:"status"`  // new, unchanged, changed (an earlier export: replacing it is safe) or hand-edited
 	Diff    string   `json:"diff"`    // a summary of the lines that change: "+12 -3 lines"; "" when new or unchanged
 	Notes   []string `json:"notes"`   // targets left out, a missing ci.install
-	Written bool     `json:"written"` // Export wrote the file (false for a preview and for an unchanged file)
+	// Existing is the sha256 (hex) of the file in the repository as it was read; "" when
+	// there is none. The window keeps an "overwrite my edits" confirmation only while it
+	// stays the same.
+	Existing string `json:"existing"`
+	Written  bool   `json:"written"` // Export wrote the file (false for a preview and for an unchanged file)
 }
 
 // ExportPreview renders the pipeline for engine without writing anything.
@@ -67,7 +73,16 @@ func ciExport(e ciexport.Engine, f ciexport.File, old string, written bool) CIEx
 		notes = []string{}
 	}
 	return CIExport{Engine: string(e), Path: f.Path, Content: f.Content, Status: f.Status, Notes: notes, Written: written,
-		Diff: diffSummary(old, f.Content, f.Status)}
+		Diff: diffSummary(old, f.Content, f.Status), Existing: fileHash(old)}
+}
+
+// fileHash is the sha256 of text in hex; "" for no text.
+func fileHash(text string) string {
+	if text == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
 }
 
 // oldExport is the engine's file in the repository at dir now; "" when there is none.

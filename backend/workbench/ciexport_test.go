@@ -19,7 +19,7 @@ func TestExportPreviewAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pre.Status != "new" || pre.Path != ".gitlab-ci.yml" || pre.Written || !strings.Contains(pre.Content, "stages:") || pre.Notes == nil {
+	if pre.Status != "new" || pre.Path != ".gitlab-ci.yml" || pre.Written || !strings.Contains(pre.Content, "stages:") || pre.Notes == nil || pre.Existing != "" {
 		t.Errorf("preview of a new file: %+v", pre)
 	}
 	if _, err := os.Stat(filepath.Join(p.Dir(), ".gitlab-ci.yml")); err == nil {
@@ -39,6 +39,13 @@ func TestExportPreviewAndExport(t *testing.T) {
 	}
 	if pre, _ = p.ExportPreview("gitlab-ci"); pre.Status != "hand-edited" || pre.Diff != "+1 -2 lines" {
 		t.Errorf("preview over a hand edit: status %q, diff %q", pre.Status, pre.Diff)
+	}
+	// The same number of lines edited again: only the hash of the file there tells.
+	if err := os.WriteFile(path, []byte(strings.Replace(edited, "[lint]", "[audit]", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := p.ExportPreview("gitlab-ci"); again.Diff != pre.Diff || again.Existing == pre.Existing || len(again.Existing) != 64 {
+		t.Errorf("a second hand edit: diff %q then %q, existing %q then %q", pre.Diff, again.Diff, pre.Existing, again.Existing)
 	}
 	_, err = p.Export("gitlab-ci", false)
 	var coded interface{ Code() string }

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterEach, beforeEach, expect, type TestContext } from 'vitest';
 import type { DeployInfo, RunInfo } from '../src/lib/types';
 import { alive, artifactPath, callApi, cleanup, gitRepo, pageErrors, startServer, tempDir, type Server } from './helpers';
 
@@ -65,31 +65,37 @@ export async function freePort(): Promise<number> {
 
 /**
  * What the server did lately, for a failed test's output (CI shows only that): the newest runs
- * and deploys with their failures and steps, then the tail of the server's stderr.
+ * and deploys with their failures and steps, as far as the API still answers, then the tail of
+ * the server's stderr (which says why when it does not).
  */
 export async function serverStory(server: Server): Promise<string> {
   const out: string[] = ['--- what eightfold serve did lately (newest first) ---'];
-  for (const r of await callApi<RunInfo[]>(server, 'Runs', [5])) {
-    out.push(`run #${r.id} ${r.status} (${r.trigger}) ${r.commit.slice(0, 7)} ${r.started_at} ${r.duration_ms} ms ${r.error}`);
-    for (const s of r.steps) out.push(`  step ${s.name}: ${s.status}, exit ${s.exit_code}, ${s.duration_ms} ms`);
-  }
-  for (const d of await callApi<DeployInfo[]>(server, 'Deploys', ['', 5])) {
-    const full = await callApi<DeployInfo>(server, 'GetDeploy', [d.id]);
-    out.push(`deploy #${d.id} ${d.kind} ${d.target} ${d.version} ${d.status} ${d.started_at}..${d.finished_at} ${d.failure}`);
-    for (const s of full.steps ?? []) out.push(`  ${s.host ? `${s.host} ` : ''}${s.name}: ${s.status} ${s.detail}`);
-    out.push(...full.log.split('\n').slice(-15).map((l) => `  | ${l}`));
+  try {
+    for (const r of await callApi<RunInfo[]>(server, 'Runs', [5])) {
+      out.push(`run #${r.id} ${r.status} (${r.trigger}) ${r.commit.slice(0, 7)} ${r.started_at} ${r.duration_ms} ms ${r.error}`);
+      for (const s of r.steps) out.push(`  step ${s.name}: ${s.status}, exit ${s.exit_code}, ${s.duration_ms} ms`);
+    }
+    for (const d of await callApi<DeployInfo[]>(server, 'Deploys', ['', 5])) {
+      const full = await callApi<DeployInfo>(server, 'GetDeploy', [d.id]);
+      out.push(`deploy #${d.id} ${d.kind} ${d.target} ${d.version} ${d.status} ${d.started_at}..${d.finished_at} ${d.failure}`);
+      for (const s of full.steps ?? []) out.push(`  ${s.host ? `${s.host} ` : ''}${s.name}: ${s.status} ${s.detail}`);
+      out.push(...full.log.split('\n').slice(-15).map((l) => `  | ${l}`));
+    }
+  } catch (err) {
+    out.push(`(the API did not answer: ${String(err)})`);
   }
   out.push('--- stderr (last 40 lines) ---', ...server.stderr().split('\n').slice(-40));
   return out.join('\n');
 }
 
+/** Prints serverStory if the test of ctx failed. */
+async function tellIfFailed(ctx: TestContext, server: Server | undefined): Promise<void> {
+  if (ctx.task.result?.state === 'fail' && server) console.error(await serverStory(server));
+}
+
 /** Registers a hook that prints serverStory when a test of the enclosing describe fails. */
 export function tellOnFailure(server: () => Server | undefined): void {
-  afterEach(async (ctx) => {
-    const s = server();
-    if (ctx.task.result?.state !== 'fail' || !s) return;
-    console.error(await serverStory(s).catch((err: unknown) => `could not ask eightfold serve what it did: ${String(err)}`));
-  });
+  afterEach((ctx) => tellIfFailed(ctx, server()));
 }
 
 /**
@@ -105,9 +111,12 @@ export function pagePerTest(ws: () => Workspace, use: (page: Page) => void): voi
     errors = pageErrors(page);
     use(page);
   });
-  tellOnFailure(() => ws().server);
-  afterEach(async () => {
-    await page?.close();
+  afterEach(async (ctx) => {
+    try {
+      await tellIfFailed(ctx, ws()?.server);
+    } finally {
+      await page?.close();
+    }
     expect(errors, 'uncaught errors in the page').toEqual([]);
   });
 }

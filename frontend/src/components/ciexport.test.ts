@@ -24,6 +24,7 @@ function exported(engine: CIEngine, over: Partial<CIExportInfo> = {}): CIExportI
     status: 'new',
     diff: '',
     notes: [],
+    existing: '',
     written: false,
     ...over,
   };
@@ -137,12 +138,15 @@ describe('CIExport', () => {
     expect(write().disabled).toBe(false);
   });
 
-  it('forgets the confirmation when the file there was edited again', async () => {
-    let diff = '+1 -0 lines';
-    mount({}, { ExportPreview: () => exported('github-actions', { status: 'hand-edited', diff }) });
+  it.each([
+    ['more lines', { diff: '+4 -0 lines' }],
+    ['as many lines', { existing: 'c0ffee' }],
+  ])('forgets the confirmation when the file there was edited again (%s)', async (_, edit) => {
+    let file: Partial<CIExportInfo> = { diff: '+1 -0 lines', existing: 'beef' };
+    mount({}, { ExportPreview: () => exported('github-actions', { status: 'hand-edited', ...file }) });
     await settle();
     await fireEvent.click(screen.getByTestId('ci-export-overwrite'));
-    diff = '+4 -0 lines';
+    file = { ...file, ...edit };
     await fireEvent.focus(window);
     await settle();
     expect((screen.getByTestId('ci-export-overwrite') as HTMLInputElement).checked).toBe(false);

@@ -10,6 +10,7 @@ function exp(over: Partial<CIExport> = {}): CIExport {
     status: 'new',
     diff: '',
     notes: [],
+    existing: '',
     written: false,
     ...over,
   };
@@ -45,7 +46,7 @@ describe('statusView', () => {
 });
 
 describe('sameFile', () => {
-  it('is the same engine, path, status, diff and content', () => {
+  it('is the same engine, path, file there, status, diff and content', () => {
     expect(sameFile(exp(), exp())).toBe(true);
     expect(sameFile(null, exp())).toBe(false);
     expect(sameFile(exp(), null)).toBe(false);
@@ -54,6 +55,7 @@ describe('sameFile', () => {
     expect(sameFile(exp({ status: 'hand-edited' }), exp({ status: 'changed' }))).toBe(false);
     expect(sameFile(exp({ diff: '+1 -0 lines' }), exp({ diff: '+2 -0 lines' }))).toBe(false);
     expect(sameFile(exp(), exp({ content: 'name: other\n' }))).toBe(false);
+    expect(sameFile(exp({ existing: 'a1' }), exp({ existing: 'b2' }))).toBe(false);
   });
 });
 

@@ -64,7 +64,14 @@ export function canWrite(preview: CIExport | null, overwrite: boolean): boolean 
  */
 export function sameFile(a: CIExport | null, b: CIExport | null): boolean {
   if (!a || !b) return false;
-  return a.engine === b.engine && a.path === b.path && a.status === b.status && a.diff === b.diff && a.content === b.content;
+  return (
+    a.engine === b.engine &&
+    a.path === b.path &&
+    a.existing === b.existing &&
+    a.status === b.status &&
+    a.diff === b.diff &&
+    a.content === b.content
+  );
 }
 
 /** What Export did, in a sentence; `previewed` is the content shown before, to say when the file differs from it. */

@@ -62,8 +62,8 @@ describe('openEntries', () => {
   const info = projectsInfo({
     current: '/b',
     open: [
-      openProject({ path: '/a', lastRun: run({ id: 7, status: 'failed', started_at: at(0) }) }),
-      openProject({ path: '/b', lastRun: run({ id: 3, started_at: at(0) }) }),
+      openProject({ path: '/a', lastRun: run({ id: 7, status: 'failed', finished_at: at(0) }) }),
+      openProject({ path: '/b', lastRun: run({ id: 3, finished_at: at(0) }) }),
     ],
   });
 
@@ -75,13 +75,15 @@ describe('openEntries', () => {
     ]);
   });
 
-  it("shows the current project's live run when it started later, or at the same time with an id as high or higher", () => {
-    const live = (id: number, minute: number) => openEntries(info, run({ id, status: 'running', started_at: at(minute) })).map((p) => p.lastRun?.id);
-    expect(live(4, 1)).toEqual([7, 4]);
-    expect(live(4, 0)).toEqual([7, 4]);
-    expect(live(3, 0)).toEqual([7, 3]);
-    expect(live(2, 0)).toEqual([7, 3]);
-    expect(live(2, 1)).toEqual([7, 2]);
+  it("shows the current project's live run when it is going, or finished later, or at the same time with an id as high or higher", () => {
+    const going = (id: number) => openEntries(info, run({ id, status: 'running', finished_at: '' })).map((p) => p.lastRun?.id);
+    expect(going(2)).toEqual([7, 2]);
+    const over = (id: number, minute: number) => openEntries(info, run({ id, finished_at: at(minute) })).map((p) => p.lastRun?.id);
+    expect(over(4, 1)).toEqual([7, 4]);
+    expect(over(4, 0)).toEqual([7, 4]);
+    expect(over(3, 0)).toEqual([7, 3]);
+    expect(over(2, 0)).toEqual([7, 3]);
+    expect(over(2, 1)).toEqual([7, 2]);
   });
 
   it('keeps the newer local run over a CI run of an older commit imported after it', () => {
@@ -89,9 +91,9 @@ describe('openEntries', () => {
     expect(openEntries(info, ci).map((p) => p.lastRun?.id)).toEqual([7, 3]);
   });
 
-  it('orders by id runs whose start does not parse', () => {
-    expect(openEntries(info, run({ id: 4, started_at: '' })).map((p) => p.lastRun?.id)).toEqual([7, 4]);
-    expect(openEntries(info, run({ id: 2, started_at: '' })).map((p) => p.lastRun?.id)).toEqual([7, 3]);
+  it('orders by id runs whose finish does not parse', () => {
+    expect(openEntries(info, run({ id: 4, finished_at: '' })).map((p) => p.lastRun?.id)).toEqual([7, 4]);
+    expect(openEntries(info, run({ id: 2, finished_at: '' })).map((p) => p.lastRun?.id)).toEqual([7, 3]);
   });
 
   it('takes a newer current path over the one in the list', () => {

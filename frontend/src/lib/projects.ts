@@ -2,6 +2,7 @@
 // the recent list with what is open, the open projects with their last run.
 
 import { plural } from './format';
+import { olderRun } from './runs';
 import { statusMark } from './status';
 import type { OpenProject, ProjectsInfo, RecentProject, RunInfo, RunStatus } from './types';
 
@@ -54,21 +55,9 @@ export function openEntries(info: ProjectsInfo | null, currentRun: RunInfo | nul
   if (!info) return [];
   return info.open.map((p) => {
     const current = p.path === currentPath;
-    const live = current && currentRun && (!p.lastRun || !startedBefore(currentRun, p.lastRun)) ? currentRun : p.lastRun;
+    const live = current && currentRun && (!p.lastRun || !olderRun(currentRun, p.lastRun)) ? currentRun : p.lastRun;
     return { ...p, current, lastRun: live };
   });
-}
-
-/**
- * Whether run a started before run b; runs started at the same time (or at a time that does not
- * parse) are in the order of their ids. Ids are not the order runs ran in: a CI run of an older
- * commit, imported late, has a higher id than the newer local runs.
- */
-function startedBefore(a: RunInfo, b: RunInfo): boolean {
-  const ta = Date.parse(a.started_at);
-  const tb = Date.parse(b.started_at);
-  if (Number.isNaN(ta) || Number.isNaN(tb) || ta === tb) return a.id < b.id;
-  return ta < tb;
 }
 
 /** The current open project, or null. */

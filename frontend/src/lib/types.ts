@@ -1138,6 +1138,8 @@ export interface CIExport {
   diff: string;
   /** Targets left out (local ones), a missing ci.install. */
   notes: string[];
+  /** The sha256 (hex) of the file in the repository as read; "" when there is none. */
+  existing: string;
   /** Export wrote the file (false for a preview and for an unchanged file). */
   written: boolean;
 }

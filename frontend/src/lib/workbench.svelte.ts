@@ -3,6 +3,7 @@
 
 import { toApiError, type Api, type Connection } from './api';
 import type { Route, RunTab } from './route';
+import { newestRun } from './runs';
 import type { PlaceId, ProjectInfo, RunInfo, WatchState } from './types';
 
 export interface Notice {
@@ -50,6 +51,8 @@ export class Workbench {
   loopDismissed = $state('');
 
   readonly activeRun = $derived(this.runs.find((r) => r.status === 'running') ?? null);
+  /** The run going, else the one that started last (runs is in the order runs were recorded). */
+  readonly lastRun = $derived(newestRun(this.runs));
   readonly selectedRun = $derived(this.runs.find((r) => r.id === this.selectedRunId) ?? null);
   /** The loop warning to show, "" for none. */
   readonly loopWarning = $derived(this.watch?.loop && this.watch.loop !== this.loopDismissed ? this.watch.loop : '');
