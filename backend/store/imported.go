@@ -25,17 +25,39 @@ type FinishedRun struct {
 	ExitCode   int
 	Log        string // the step's output
 	Results    []TestResult
-	ImportHash string // what it was imported from (ImportedRun finds it by this); "" for none
+	ImportHash string // what it was imported from; "" for none
+	Again      bool   // record it even when an earlier run of the project has its ImportHash
+}
+
+// ImportedError refuses a finished run whose import hash an earlier run of the project has:
+// recording the same reports again would count their tests twice.
+type ImportedError struct {
+	Earlier Run // the newest run recorded with that hash
+}
+
+// Error names the earlier run.
+func (e *ImportedError) Error() string {
+	return fmt.Sprintf("these reports were imported already as run #%d (%q)", e.Earlier.ID, e.Earlier.Name)
 }
 
 // RecordFinishedRun records a finished run, its step, the step's output and its test results
-// in one transaction: on any error nothing of it is recorded.
+// in one transaction: on any error nothing of it is recorded. A run with an ImportHash that an
+// earlier run of the project has is refused with an *ImportedError, unless fr.Again; the
+// transaction takes the write lock before it looks, so of two imports of the same reports at
+// the same moment one is recorded and the other refused.
 func (s *Store) RecordFinishedRun(ctx context.Context, fr FinishedRun) (Run, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Run{}, err
 	}
 	defer tx.Rollback()
+	if !fr.Again {
+		earlier, err := importedRunID(ctx, tx, fr.ProjectID, fr.ImportHash)
+		if err != nil || earlier != 0 {
+			tx.Rollback() // free the write lock before reading the earlier run
+			return Run{}, s.importedError(ctx, earlier, err)
+		}
+	}
 	res, err := tx.ExecContext(ctx,
 		`INSERT INTO runs(project_id, trigger, name, commit_sha, branch, dirty, tree_sha, status, started_ms, finished_ms, import_hash)
 		 VALUES(?,?,?,?,?,?,?,?,?,?,?)`,
@@ -74,20 +96,34 @@ func (s *Store) RecordFinishedRun(ctx context.Context, fr FinishedRun) (Run, err
 	return s.Run(ctx, runID)
 }
 
-// ImportedRun returns the project's newest run recorded with the import hash hash: the run
-// those reports were imported as already. ok is false when there is none.
-func (s *Store) ImportedRun(ctx context.Context, projectID int64, hash string) (r Run, ok bool, err error) {
+// importedRunID is the id of the project's newest run recorded with the import hash hash;
+// 0 when there is none, or hash is "" (the runs of the pipeline).
+func importedRunID(ctx context.Context, tx *sql.Tx, projectID int64, hash string) (int64, error) {
+	if hash == "" {
+		return 0, nil
+	}
 	var id int64
-	err = s.db.QueryRowContext(ctx, `SELECT id FROM runs WHERE project_id = ? AND import_hash = ? AND import_hash != ''
+	err := tx.QueryRowContext(ctx, `SELECT id FROM runs WHERE project_id = ? AND import_hash = ? AND import_hash != ''
 		ORDER BY id DESC LIMIT 1`, projectID, hash).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Run{}, false, nil
+		return 0, nil
 	}
 	if err != nil {
-		return Run{}, false, fmt.Errorf("find the run imported as %s: %w", hash, err)
+		return 0, fmt.Errorf("find the run imported as %s: %w", hash, err)
 	}
-	r, err = s.Run(ctx, id)
-	return r, err == nil, err
+	return id, nil
+}
+
+// importedError is the *ImportedError naming the run earlier, or err when looking failed.
+func (s *Store) importedError(ctx context.Context, earlier int64, err error) error {
+	if err != nil {
+		return err
+	}
+	r, err := s.Run(ctx, earlier)
+	if err != nil {
+		return err
+	}
+	return &ImportedError{Earlier: r}
 }
 
 // LatestRun returns the project's newest run by time: the run of this machine with the

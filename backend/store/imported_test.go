@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -123,8 +126,10 @@ func TestLastCIVerdict(t *testing.T) {
 	}
 }
 
-// An imported run is found by its import hash; a run of the pipeline, whose hash is empty, never is.
-func TestImportedRun(t *testing.T) {
+// A run with the import hash of an earlier run of the project is refused, naming the newest
+// such run, unless Again; a run of the pipeline, whose hash is empty, and another project's
+// run never stand in the way.
+func TestRecordFinishedRunRefusesAnImportTwice(t *testing.T) {
 	s := openT(t, t.TempDir())
 	ctx := context.Background()
 	p, _ := s.EnsureProject(ctx, "/repo", "repo", 1)
@@ -132,22 +137,100 @@ func TestImportedRun(t *testing.T) {
 	if _, err := s.CreateRun(ctx, NewRun{ProjectID: p.ID, Trigger: "manual", StartedMs: 1}); err != nil {
 		t.Fatal(err)
 	}
-	fr := ciRun(p.ID, TestPassed)
-	fr.ImportHash = "h1"
-	first, err := s.RecordFinishedRun(ctx, fr)
+	record := func(project int64, hash string, again bool) (Run, error) {
+		fr := ciRun(project, TestPassed)
+		fr.ImportHash, fr.Again = hash, again
+		return s.RecordFinishedRun(ctx, fr)
+	}
+	first, err := record(p.ID, "h1", false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	again, err := record(p.ID, "h1", true)
+	if err != nil {
+		t.Fatalf("again: %v", err)
 	}
 	for _, c := range []struct {
 		project int64
 		hash    string
-		want    int64
-	}{{p.ID, "h1", first.ID}, {p.ID, "h2", 0}, {p.ID, "", 0}, {other.ID, "h1", 0}} {
-		r, ok, err := s.ImportedRun(ctx, c.project, c.hash)
-		if err != nil || ok != (c.want != 0) || r.ID != c.want {
-			t.Errorf("ImportedRun(%d, %q) = #%d %v %v, want #%d", c.project, c.hash, r.ID, ok, err, c.want)
+		refused bool
+	}{{p.ID, "h2", false}, {p.ID, "", false}, {p.ID, "", false}, {other.ID, "h1", false}, {p.ID, "h1", true}} {
+		_, err := record(c.project, c.hash, false)
+		var imported *ImportedError
+		if refused := errors.As(err, &imported); refused != c.refused || !c.refused && err != nil {
+			t.Errorf("record(%d, %q): %v, want refused %v", c.project, c.hash, err, c.refused)
+		} else if refused && (imported.Earlier.ID != again.ID || !strings.Contains(err.Error(), fmt.Sprintf("run #%d (%q)", again.ID, again.Name))) {
+			t.Errorf("record(%d, %q): %v, want the newest run #%d named (not #%d)", c.project, c.hash, err, again.ID, first.ID)
 		}
 	}
+	if n := countImported(t, s, "h1"); n != 3 {
+		t.Errorf("%d runs of h1, want the first, the one again and the other project's", n)
+	}
+}
+
+// Imports of the same reports at the same moment record one run: the others are refused
+// naming it. 50 reports imported twice each, 10 reports (20 imports let go at once) a round.
+func TestRecordFinishedRunImportsAtOnce(t *testing.T) {
+	s := openT(t, t.TempDir())
+	ctx := context.Background()
+	p, _ := s.EnsureProject(ctx, "/repo", "repo", 1)
+	for round := range 5 {
+		hashes := make([]string, 10)
+		for i := range hashes {
+			hashes[i] = fmt.Sprintf("h%d-%d", round, i)
+		}
+		recorded, refusedAs := importAtOnce(t, s, p.ID, hashes)
+		for _, h := range hashes {
+			if len(recorded[h]) != 1 || len(refusedAs[h]) != 1 || refusedAs[h][0] != recorded[h][0] {
+				t.Errorf("%s: recorded runs %v, refusals named %v; want one run, the other import refused naming it", h, recorded[h], refusedAs[h])
+			}
+			if n := countImported(t, s, h); n != 1 {
+				t.Errorf("%s: %d runs in the database, want 1", h, n)
+			}
+		}
+	}
+}
+
+// importAtOnce records a CI run of each import hash twice, all at the same moment, and
+// returns by hash the ids of the runs recorded and of the earlier runs the refusals named.
+func importAtOnce(t *testing.T, s *Store, project int64, hashes []string) (recorded, refusedAs map[string][]int64) {
+	t.Helper()
+	recorded, refusedAs = map[string][]int64{}, map[string][]int64{}
+	var mu sync.Mutex
+	var start, done sync.WaitGroup
+	start.Add(1)
+	for i := range 2 * len(hashes) {
+		done.Go(func() {
+			fr := ciRun(project, TestPassed)
+			fr.ImportHash = hashes[i/2]
+			start.Wait()
+			r, err := s.RecordFinishedRun(context.Background(), fr)
+			var imported *ImportedError
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				recorded[fr.ImportHash] = append(recorded[fr.ImportHash], r.ID)
+			case errors.As(err, &imported):
+				refusedAs[fr.ImportHash] = append(refusedAs[fr.ImportHash], imported.Earlier.ID)
+			default:
+				t.Errorf("import of %s: %v", fr.ImportHash, err)
+			}
+		})
+	}
+	start.Done()
+	done.Wait()
+	return recorded, refusedAs
+}
+
+// countImported is how many runs, of any project, have the import hash hash.
+func countImported(t *testing.T, s *Store, hash string) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM runs WHERE import_hash = ?`, hash).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // The latest run is the newest by time: a CI run imported after the local run but finished

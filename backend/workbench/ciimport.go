@@ -77,7 +77,7 @@ func (p *Project) ImportCI(in CIImport) (RunInfo, error) {
 	if len(in.Files) == 0 {
 		return RunInfo{}, fmt.Errorf("import %s needs the report files a CI job wrote", in.Format)
 	}
-	git, err := p.ciCommit(in.Commit)
+	git, committed, err := p.ciCommit(in.Commit)
 	if err != nil {
 		return RunInfo{}, err
 	}
@@ -85,14 +85,8 @@ func (p *Project) ImportCI(in CIImport) (RunInfo, error) {
 	if err != nil {
 		return RunInfo{}, err
 	}
-	hash := rep.hash(in.Format, git.Commit)
-	if !in.Again {
-		if err := p.notImported(hash, in.Files); err != nil {
-			return RunInfo{}, err
-		}
-	}
 	now := p.now()
-	start, end := rep.times(now)
+	start, end := rep.times(now, committed)
 	status, exit := store.StatusPassed, 0
 	if rep.counts.Failed > 0 {
 		status, exit = store.StatusFailed, 1
@@ -101,8 +95,11 @@ func (p *Project) ImportCI(in CIImport) (RunInfo, error) {
 		ProjectID: p.id, Trigger: TriggerCI, Name: cmp.Or(in.Name, ciRunName(in)), Git: git, Status: status,
 		StartedMs: start.UnixMilli(), FinishedMs: end.UnixMilli(), ExitCode: exit,
 		Step: store.NewStep{Name: ciStepName, Command: "eightfold import " + in.Format + " " + strings.Join(in.Files, " ")},
-		Log:  rep.summary(format, in.Files, git), Results: rep.results, ImportHash: hash,
+		Log:  rep.summary(format, in.Files, git), Results: rep.results, ImportHash: rep.hash(in.Format, git.Commit), Again: in.Again,
 	})
+	if imported := (*store.ImportedError)(nil); errors.As(err, &imported) {
+		return RunInfo{}, &DuplicateImportError{Files: in.Files, Earlier: runInfo(imported.Earlier, now)}
+	}
 	if err != nil {
 		return RunInfo{}, fmt.Errorf("record the CI run: %w", err)
 	}
@@ -111,18 +108,6 @@ func (p *Project) ImportCI(in CIImport) (RunInfo, error) {
 	p.afterRun(ri)
 	p.announceProject()
 	return ri, nil
-}
-
-// notImported refuses reports whose import hash an earlier run has.
-func (p *Project) notImported(hash string, files []string) error {
-	r, ok, err := p.store.ImportedRun(context.Background(), p.id, hash)
-	if err != nil {
-		return err
-	}
-	if ok {
-		return &DuplicateImportError{Files: files, Earlier: runInfo(r, p.now())}
-	}
-	return nil
 }
 
 // LastRun is the project's newest run by time, nil before the first: the run going, else
@@ -169,28 +154,29 @@ func ciRunName(in CIImport) string {
 	return fmt.Sprintf("CI: %s (%d files)", in.Format, len(in.Files))
 }
 
-// ciCommit finds the commit a CI run tested (rev; "" for HEAD) and its branch: HEAD's when
-// HEAD is that commit, else the first local branch whose tip it is, else none.
-func (p *Project) ciCommit(rev string) (store.GitState, error) {
+// ciCommit finds the commit a CI run tested (rev; "" for HEAD), its branch (HEAD's when
+// HEAD is that commit, else the first local branch whose tip it is, else none) and its
+// committer time.
+func (p *Project) ciCommit(rev string) (store.GitState, time.Time, error) {
 	st, err := vcs.Read(p.dir)
 	if err != nil {
-		return store.GitState{}, err
+		return store.GitState{}, time.Time{}, err
 	}
 	if !st.IsGit {
-		return store.GitState{}, fmt.Errorf("%s is not in a git repository: a CI run is recorded against the commit it tested; import in a clone of the repository, or pass --dir", p.dir)
+		return store.GitState{}, time.Time{}, fmt.Errorf("%s is not in a git repository: a CI run is recorded against the commit it tested; import in a clone of the repository, or pass --dir", p.dir)
 	}
 	if rev == "" {
 		if st.Commit == "" {
-			return store.GitState{}, fmt.Errorf("the repository at %s has no commit yet: commit first, or pass --commit with the commit the CI run tested", p.dir)
+			return store.GitState{}, time.Time{}, fmt.Errorf("the repository at %s has no commit yet: commit first, or pass --commit with the commit the CI run tested", p.dir)
 		}
 		rev = "HEAD"
 	}
 	c, err := vcs.ResolveCommit(p.dir, rev)
 	if errors.Is(err, vcs.ErrNoCommit) {
-		return store.GitState{}, fmt.Errorf("commit %q is not in the repository at %s: fetch it first (git fetch), or pass --commit with a commit of this repository", rev, p.dir)
+		return store.GitState{}, time.Time{}, fmt.Errorf("commit %q is not in the repository at %s: fetch it first (git fetch), or pass --commit with a commit of this repository", rev, p.dir)
 	}
 	if err != nil {
-		return store.GitState{}, err
+		return store.GitState{}, time.Time{}, err
 	}
 	g := store.GitState{Commit: c.SHA, Tree: c.Tree}
 	if c.SHA == st.Commit {
@@ -199,7 +185,7 @@ func (p *Project) ciCommit(rev string) (store.GitState, error) {
 	if g.Branch == "" {
 		g.Branch = branchAt(p.dir, c.SHA)
 	}
-	return g, nil
+	return g, c.When, nil
 }
 
 // branchAt is the first local branch, by name, whose tip is sha; "" when there is none.
@@ -333,11 +319,20 @@ func (r *ciReport) addSpan(start time.Time, d time.Duration) {
 }
 
 // times is when the CI run started and finished: from the reports' timestamps when they
-// have them (a span of a single instant lasts as long as the cases' durations add up to),
-// else ending now and lasting as long as the cases' durations add up to.
-func (r *ciReport) times(now time.Time) (start, end time.Time) {
+// have them (a span of a single instant lasts as long as the cases' durations add up to).
+// Reports without them do not say when the run was, and runs are ordered by their start
+// (on a card, in the ring): dating it now would make the run of an older commit, imported
+// late, newer than the local runs of the commits after it. So it starts at committed, its
+// commit's committer time, the earliest a CI could have run it (never after now less the
+// cases' durations), and lasts as long as the cases' durations add up to: a local run made
+// after that commit comes after it.
+func (r *ciReport) times(now, committed time.Time) (start, end time.Time) {
 	if r.first.IsZero() {
-		return now.Add(-r.total), now
+		start = now.Add(-r.total)
+		if committed.Before(start) {
+			start = committed
+		}
+		return start, start.Add(r.total)
 	}
 	if !r.last.After(r.first) {
 		return r.first, r.first.Add(r.total)
@@ -355,6 +350,9 @@ func (r *ciReport) summary(f ciFormat, files []string, git store.GitState) strin
 		fmt.Fprintf(&b, " on %s", git.Branch)
 	}
 	fmt.Fprintf(&b, " from %d %s: %s\n", len(files), plural(len(files), f.name), strings.Join(files, ", "))
+	if r.first.IsZero() {
+		b.WriteString("The reports do not say when their tests ran: the run is dated at its commit's time, the earliest a CI could have run it.\n")
+	}
 	for i, n := range r.notes {
 		if i == maxWarnings {
 			fmt.Fprintf(&b, "… and %d more test report warnings\n", len(r.notes)-maxWarnings)

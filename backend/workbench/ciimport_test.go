@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,17 +109,31 @@ func TestCIRunsAreOnTheCardTimeline(t *testing.T) {
 	}
 }
 
-// Reports without timestamps make a run that ends when it is imported and lasts as long as
-// its tests; its default name is the file's.
+// Reports without timestamps make a run that starts at its commit's committer time (the
+// earliest a CI could have run it) and lasts as long as its tests, and whose log says so;
+// its default name is the file's. A commit dated after the import (a clock ahead) makes
+// one that ends at the import.
 func TestCIRunWithoutTimestamps(t *testing.T) {
+	t.Setenv("GIT_COMMITTER_DATE", "2026-03-04T05:00:00Z")
 	p, _ := newProject(t, "steps: [{name: a, run: 'true'}]\n")
 	head := gitInit(t, p.Dir())
 	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	p.now = func() time.Time { return now }
-	r := importCI(t, p, CIImport{Format: CIJUnit, Files: []string{writeReport(t, "ok.xml", passingJUnit)}})
+	report := writeReport(t, "ok.xml", passingJUnit)
+	r := importCI(t, p, CIImport{Format: CIJUnit, Files: []string{report}})
 	if r.Status != store.StatusPassed || r.Name != "CI: junit (ok.xml)" || r.Commit != head || r.Branch != "main" ||
-		r.StartedAt != "2026-03-04T05:06:05.500Z" || r.FinishedAt != "2026-03-04T05:06:07.000Z" || r.DurationMs != 1500 {
+		r.StartedAt != "2026-03-04T05:00:00.000Z" || r.FinishedAt != "2026-03-04T05:00:01.500Z" || r.DurationMs != 1500 {
 		t.Errorf("run %+v", r)
+	}
+	if log := logText(t, p, r.Steps[0].ID); !strings.Contains(log, "the run is dated at its commit's time") {
+		t.Errorf("the log does not say how the run is dated:\n%s", log)
+	}
+
+	t.Setenv("GIT_COMMITTER_DATE", "2026-03-04T06:00:00Z")
+	gitRun(t, p.Dir(), "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "ahead")
+	r = importCI(t, p, CIImport{Format: CIJUnit, Files: []string{report}})
+	if r.StartedAt != "2026-03-04T05:06:05.500Z" || r.FinishedAt != "2026-03-04T05:06:07.000Z" {
+		t.Errorf("the run of a commit dated after the import: %+v", r)
 	}
 }
 
@@ -176,6 +191,40 @@ func TestCIImportTwiceIsRefused(t *testing.T) {
 	}
 	if want := []int64{other.ID, again.ID, both.ID, ci.ID}; !slices.Equal(ids, want) {
 		t.Errorf("runs %v, want %v", ids, want)
+	}
+}
+
+// Two imports of the same reports at the same moment (the CLI and the window, say) record
+// one run: the other is refused naming it. Round after round, so that they meet between the
+// look for an earlier import and the insert.
+func TestCIImportsAtOnceRecordOneRun(t *testing.T) {
+	p, _ := newProject(t, "steps: [{name: a, run: 'true'}]\n")
+	gitInit(t, p.Dir())
+	for round := range 50 {
+		in := CIImport{Format: CIJUnit, Files: []string{writeReport(t, "r.xml", junitCases(round+1))}}
+		var runs [2]RunInfo
+		var errs [2]error
+		var start, done sync.WaitGroup
+		start.Add(1)
+		for i := range runs {
+			done.Go(func() {
+				start.Wait()
+				runs[i], errs[i] = p.ImportCI(in)
+			})
+		}
+		start.Done()
+		done.Wait()
+		won := 0
+		if errs[0] != nil {
+			won = 1
+		}
+		var dup *DuplicateImportError
+		if errs[won] != nil || !errors.As(errs[1-won], &dup) || dup.Earlier.ID != runs[won].ID {
+			t.Fatalf("round %d: %v, %v; want one run recorded and the other import refused naming it", round, errs[0], errs[1])
+		}
+		if all, err := p.Runs(0); err != nil || len(all) != round+1 {
+			t.Fatalf("round %d: %d runs (%v), want %d", round, len(all), err, round+1)
+		}
 	}
 }
 

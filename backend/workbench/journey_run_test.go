@@ -2,14 +2,17 @@ package workbench
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"eightfold/backend/store"
 )
 
 // A CI run of an older commit, imported after a newer local run, has the higher run ID but
-// started earlier: it does not override the local run's verdict on the card. A CI run that
-// started after the local one does.
+// started earlier: it does not override the local run's verdict on the card, yet it is on
+// the card's timeline, before the local run. A CI run that started after the local one
+// does override it.
 func TestJourneyOrdersRunsByStart(t *testing.T) {
 	j := newJourneyT(t, 1)
 	older := j.commit("Fix the parser, closes #1")
@@ -24,10 +27,54 @@ func TestJourneyOrdersRunsByStart(t *testing.T) {
 	if late.ID <= local.ID || late.Status != store.StatusPassed {
 		t.Fatalf("the CI run is #%d %s, want a passed run after #%d", late.ID, late.Status, local.ID)
 	}
-	j.expect(1, "Code", failure)
+	j.expectRunLinks(j.expect(1, "Code", failure), late, local)
 
 	ci := importCI(t, j.p, CIImport{Format: CIJUnit, Files: []string{junitAt(t, "2099-01-01T00:00:00Z", true)}, Commit: newer})
-	if d := j.expect(1, "Verified", ""); lastCause(d) != "run "+runCause(ci.ID) {
+	d := j.expect(1, "Verified", "")
+	if lastCause(d) != "run "+runCause(ci.ID) {
 		t.Errorf("card #1 last moved by %q, want the CI run #%d", lastCause(d), ci.ID)
+	}
+	j.expectRunLinks(d, late, local, ci)
+}
+
+// A CI run whose reports say not when it ran is dated at its commit's time: the passing
+// run of an older commit, imported after a newer local run failed (its test so quick that
+// "now less its duration" would date it after the local run), neither verifies the card
+// nor clears the failure, and is on its timeline before the local run. Finishing again
+// (as a superseded run's journey does) links it once.
+func TestJourneyLateCIRunWithoutTimestamps(t *testing.T) {
+	j := newJourneyT(t, 1)
+	t.Setenv("GIT_COMMITTER_DATE", time.Now().Add(-time.Hour).Format(time.RFC3339))
+	older := j.commit("Fix the parser, closes #1")
+	j.commit("Tidy the parser, refs #1")
+	j.scan(3)
+	local := j.run(false)
+	failure := fmt.Sprintf("run #%d failed", local.ID)
+
+	quick := writeReport(t, "ok.xml", `<testsuite name="shop"><testcase classname="shop" name="pays" time="0.001"/></testsuite>`)
+	late := importCI(t, j.p, CIImport{Format: CIJUnit, Files: []string{quick}, Commit: older})
+	j.expectRunLinks(j.expect(1, "Code", failure), late, local)
+	if late.Status != store.StatusPassed || late.StartedAt >= local.StartedAt {
+		t.Errorf("the CI run #%d %s started at %s, want a passed run dated before the local run (%s)", late.ID, late.Status, late.StartedAt, local.StartedAt)
+	}
+	j.p.afterRun(late)
+	j.expectRunLinks(j.expect(1, "Code", failure), late, local)
+}
+
+// expectRunLinks checks that d's run links are those of runs, in that order, each with
+// its run's status.
+func (j *journeyT) expectRunLinks(d CardDetail, runs ...RunInfo) {
+	j.t.Helper()
+	var got, want []string
+	for _, l := range d.Links {
+		if l.Kind == store.LinkRun {
+			got = append(got, l.Ref+" "+l.Title)
+		}
+	}
+	for _, r := range runs {
+		want = append(want, runCause(r.ID)+" "+r.Status)
+	}
+	if !slices.Equal(got, want) {
+		j.t.Errorf("card #%d run links %q, want %q", d.Card.Number, got, want)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -350,19 +349,7 @@ func TestJourneyRunsOfAMentioningCard(t *testing.T) {
 	j.scan(2)
 	j.expect(1, "Code", "")
 	runs := []RunInfo{j.run(true), j.run(true), j.run(false)}
-	d := j.expect(1, "Code", fmt.Sprintf("run #%d failed", runs[2].ID))
-	var got, want []string
-	for _, l := range d.Links {
-		if l.Kind == store.LinkRun {
-			got = append(got, l.Ref+" "+l.Title)
-		}
-	}
-	for _, r := range runs {
-		want = append(want, runCause(r.ID)+" "+r.Status)
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("run links %q, want %q", got, want)
-	}
+	j.expectRunLinks(j.expect(1, "Code", fmt.Sprintf("run #%d failed", runs[2].ID)), runs...)
 }
 
 // A move by hand records who made it: git's identity in the project's repository, as
