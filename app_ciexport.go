@@ -14,11 +14,12 @@ func (a *App) ExportPreview(engine string) (workbench.CIExport, error) {
 }
 
 // Export writes the pipeline for a CI engine; a hand-edited file is refused (conflict)
-// unless force is set, and an unchanged one is left alone.
-func (a *App) Export(engine string, force bool) (workbench.CIExport, error) {
+// unless force is set, and an unchanged one is left alone. A forced export overwrites only
+// the file the person saw: existing is its sha256 from the preview (CIExport.Existing).
+func (a *App) Export(engine string, force bool, existing string) (workbench.CIExport, error) {
 	p, err := a.cur()
 	if err != nil {
 		return workbench.CIExport{}, err
 	}
-	return p.Export(engine, force)
+	return p.Export(engine, force, existing)
 }

@@ -191,7 +191,7 @@ func (p *plan) notes() []string {
 			out = append(out, knownHostsNote(d.target))
 		}
 	}
-	return out
+	return append(out, p.doubleReports()...)
 }
 
 // knownHostsNote says that the known_hosts secret of a target with several hosts must

@@ -39,21 +39,6 @@ func buildPaths(j gitlabJob) []string {
 	return out
 }
 
-// literalPrefix is the part of a path or glob before its first wildcard.
-func literalPrefix(pattern string) string {
-	if i := strings.IndexAny(pattern, "*?[{"); i >= 0 {
-		return pattern[:i]
-	}
-	return pattern
-}
-
-// overlap reports whether two paths or globs may name a common file: one's literal
-// prefix starts the other's. It errs on the side of an overlap.
-func overlap(a, b string) bool {
-	la, lb := literalPrefix(a), literalPrefix(b)
-	return strings.HasPrefix(la, lb) || strings.HasPrefix(lb, la)
-}
-
 // reportClashes lists how the jobs of a GitLab file could report a JUnit file twice: a job
 // that downloads the artifacts of a job it needs only for its order (they are test reports
 // alone), one that drops artifacts it needs, and a junit: pattern that can match a file

@@ -198,6 +198,44 @@ func (g group) reports(dir string) (junit, keep []string) {
 	return junit, keep
 }
 
+// literalPrefix is the part of a path or glob before its first wildcard.
+func literalPrefix(pattern string) string {
+	if i := strings.IndexAny(pattern, "*?[{"); i >= 0 {
+		return pattern[:i]
+	}
+	return pattern
+}
+
+// overlap reports whether two paths or globs may name a common file: one's literal
+// prefix starts the other's. It errs on the side of an overlap.
+func overlap(a, b string) bool {
+	la, lb := literalPrefix(a), literalPrefix(b)
+	return strings.HasPrefix(la, lb) || strings.HasPrefix(lb, la)
+}
+
+// doubleReports are notes on the junit: patterns of a job that can match the reports of an
+// earlier job whose build artifacts it downloads: GitLab unpacks every artifact of a needed
+// job, its reports included, and would count those tests twice. The export's own reports
+// cannot clash (each job has a folder of its own); a step's junit:GLOB is used as written.
+func (p *plan) doubleReports() []string {
+	var out []string
+	for _, g := range p.groups {
+		own, _ := g.reports(gitlabReportDir(g))
+		for _, h := range p.groups {
+			if h.id == g.id || len(h.artifacts) == 0 || !slices.Contains(g.needs, h.id) {
+				continue
+			}
+			_, theirs := h.reports(gitlabReportDir(h))
+			for _, a := range own {
+				if i := slices.IndexFunc(theirs, func(b string) bool { return overlap(a, b) }); i >= 0 {
+					out = append(out, fmt.Sprintf("GitLab: the JUnit reports of job %s (%s) may include those of job %s (%s), whose artifacts it downloads, and GitLab would count those tests twice: have each step write its reports to a folder of its own", g.id, a, h.id, theirs[i]))
+				}
+			}
+		}
+	}
+	return out
+}
+
 // hasArtifacts reports whether the job id is a group with artifacts: (a deploy job has none).
 func (p *plan) hasArtifacts(id string) bool {
 	return slices.ContainsFunc(p.groups, func(g group) bool { return g.id == id && len(g.artifacts) > 0 })

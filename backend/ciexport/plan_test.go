@@ -90,3 +90,33 @@ func TestGroupsFollowTheGroupKey(t *testing.T) {
 		t.Errorf("groups\n got %s\nwant %s", strings.Join(got, " "), want)
 	}
 }
+
+// TestNotesNameReportsGitLabWouldCountTwice exports a pipeline whose second test job's junit:
+// pattern matches the reports of the first, whose build artifacts it downloads: the export
+// says so, naming both jobs and patterns. Apart, they are not named.
+func TestNotesNameReportsGitLabWouldCountTwice(t *testing.T) {
+	notes := func(src string) []string {
+		t.Helper()
+		cfg, err := config.Parse("eightfold.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newPlan(cfg, facts{}).doubleReports()
+	}
+	clash := notes(`steps:
+  - {name: unit, run: make unit, report: "junit:reports/*.xml", artifacts: [coverage.html]}
+  - {name: build, run: make}
+  - {name: e2e, run: make e2e, report: "junit:reports/*.xml"}
+`)
+	want := "GitLab: the JUnit reports of job test-2 (reports/*.xml) may include those of job test (reports/*.xml), whose artifacts it downloads"
+	if len(clash) != 1 || !strings.HasPrefix(clash[0], want) {
+		t.Errorf("notes %q, want one starting %q", clash, want)
+	}
+	if apart := notes(`steps:
+  - {name: unit, run: make unit, report: "junit:reports/unit/*.xml", artifacts: [coverage.html]}
+  - {name: build, run: make}
+  - {name: e2e, run: make e2e, report: "junit:reports/e2e/*.xml"}
+`); len(apart) != 0 {
+		t.Errorf("reports in folders of their own: notes %q", apart)
+	}
+}

@@ -70,9 +70,10 @@ var groupRE = regexp.MustCompile(groupPattern)
 var reservedGroups = []string{"after_script", "before_script", "cache", "default", "deploy", "image", "include",
 	"pages", "services", "stages", "types", "variables", "workflow"}
 
-// yaml11Words are the words YAML 1.1 parsers, GitLab CI's among them, read as a boolean or
-// null rather than as text (in any case), each with the value it is read as: a job named
-// one of them would lose its name.
+// yaml11Words are the words YAML 1.1 parsers read as a boolean or null rather than as text
+// (in any case), each with the value it is read as: a job named one of them would lose its
+// name. GitLab CI's parser (Ruby's Psych) reads all but y and n so; others, such as go-yaml
+// v2, read those too.
 var yaml11Words = map[string]string{"y": "true", "yes": "true", "on": "true", "true": "true",
 	"n": "false", "no": "false", "off": "false", "false": "false", "null": "null", "~": "null"}
 
@@ -83,7 +84,7 @@ func (d *decoder) group(e entry, path string) string {
 	case !ok:
 		return ""
 	case yaml11Words[strings.ToLower(s)] != "":
-		d.failf(e.at, path, "%q cannot name a CI job: YAML 1.1 parsers such as GitLab CI's read it as %s, not as the text %[1]q; choose another name, such as checks or unit-tests",
+		d.failf(e.at, path, "%q cannot name a CI job: YAML 1.1 parsers (GitLab CI's among them, but for y and n) read it as %s, not as the text %[1]q; choose another name, such as checks or unit-tests",
 			s, yaml11Words[strings.ToLower(s)])
 		return ""
 	case !groupRE.MatchString(s):

@@ -73,7 +73,7 @@ func TestGroupsYAMLReadsAsBooleans(t *testing.T) {
 	for group, reads := range map[string]string{"on": "true", "off": "false", "yes": "true", "no": "false", "y": "true", "n": "false",
 		`"true"`: "true", `"false"`: "false", `"null"`: "null", `"~"`: "null", "Yes": "true", "OFF": "false", "N": "false", `"NULL"`: "null"} {
 		_, err := Parse("eightfold.yaml", []byte("steps:\n  - {name: a, run: make, group: "+group+"}\n"))
-		want := fmt.Sprintf("eightfold.yaml:2:33: steps[0].group: %s cannot name a CI job: YAML 1.1 parsers such as GitLab CI's read it as %s, not as the text %s; choose another name",
+		want := fmt.Sprintf("eightfold.yaml:2:33: steps[0].group: %s cannot name a CI job: YAML 1.1 parsers (GitLab CI's among them, but for y and n) read it as %s, not as the text %s; choose another name",
 			strconv.Quote(strings.Trim(group, `"`)), reads, strconv.Quote(strings.Trim(group, `"`)))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("group %s: error %v, want %q", group, err, want)

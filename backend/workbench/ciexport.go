@@ -33,8 +33,19 @@ func (p *Project) ExportPreview(engine string) (CIExport, error) {
 }
 
 // Export writes the pipeline for engine. A hand-edited file is refused (conflict) unless
-// force is set; an unchanged one is left alone.
-func (p *Project) Export(engine string, force bool) (CIExport, error) {
+// force is set; an unchanged one is left alone. A forced export overwrites only the file the
+// person confirmed overwriting: existing is its sha256 as the preview showed it (Existing),
+// and a file changed since is refused (conflict), to be looked at again.
+func (p *Project) Export(engine string, force bool, existing string) (CIExport, error) {
+	if force {
+		e, err := ciexport.ParseEngine(engine)
+		if err != nil {
+			return CIExport{}, errorf(CodeBadRequest, "%v", err)
+		}
+		if now := fileHash(oldExport(p.dir, e)); now != existing {
+			return CIExport{}, errorf(CodeConflict, "%s changed since it was previewed (edited, checked out or exported meanwhile): look at it again before overwriting it", e.Path())
+		}
+	}
 	return ExportIn(p.dir, engine, force)
 }
 

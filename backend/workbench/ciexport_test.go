@@ -25,11 +25,11 @@ func TestExportPreviewAndExport(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(p.Dir(), ".gitlab-ci.yml")); err == nil {
 		t.Fatal("the preview wrote the file")
 	}
-	x, err := p.Export("gitlab-ci", false)
+	x, err := p.Export("gitlab-ci", false, "")
 	if err != nil || x.Status != "new" || !x.Written || x.Content != pre.Content {
 		t.Fatalf("export: %+v, %v", x, err)
 	}
-	if again, err := p.Export("gitlab-ci", false); err != nil || again.Status != "unchanged" || again.Written || again.Diff != "" {
+	if again, err := p.Export("gitlab-ci", false, ""); err != nil || again.Status != "unchanged" || again.Written || again.Diff != "" {
 		t.Errorf("export of an unchanged config: %+v, %v", again, err)
 	}
 	path := filepath.Join(p.Dir(), ".gitlab-ci.yml")
@@ -44,15 +44,20 @@ func TestExportPreviewAndExport(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.Replace(edited, "[lint]", "[audit]", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := p.ExportPreview("gitlab-ci"); again.Diff != pre.Diff || again.Existing == pre.Existing || len(again.Existing) != 64 {
+	again, _ := p.ExportPreview("gitlab-ci")
+	if again.Diff != pre.Diff || again.Existing == pre.Existing || len(again.Existing) != 64 {
 		t.Errorf("a second hand edit: diff %q then %q, existing %q then %q", pre.Diff, again.Diff, pre.Existing, again.Existing)
 	}
-	_, err = p.Export("gitlab-ci", false)
+	_, err = p.Export("gitlab-ci", false, "")
 	var coded interface{ Code() string }
 	if !errors.As(err, &coded) || coded.Code() != workbench.CodeConflict || !strings.Contains(err.Error(), "--force") {
 		t.Errorf("export over a hand edit: %v", err)
 	}
-	if x, err = p.Export("gitlab-ci", true); err != nil || x.Status != "hand-edited" || !x.Written || x.Diff != "+1 -2 lines" {
+	if _, err = p.Export("gitlab-ci", true, pre.Existing); !errors.As(err, &coded) || coded.Code() != workbench.CodeConflict ||
+		!strings.Contains(err.Error(), ".gitlab-ci.yml changed since it was previewed") {
+		t.Errorf("a forced export over a file changed since its preview: %v", err)
+	}
+	if x, err = p.Export("gitlab-ci", true, again.Existing); err != nil || x.Status != "hand-edited" || !x.Written || x.Diff != "+1 -2 lines" {
 		t.Errorf("forced export: %+v, %v", x, err)
 	}
 	if _, err := p.ExportPreview("jenkins"); !errors.As(err, &coded) || coded.Code() != workbench.CodeBadRequest {

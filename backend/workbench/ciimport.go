@@ -86,7 +86,7 @@ func (p *Project) ImportCI(in CIImport) (RunInfo, error) {
 		return RunInfo{}, err
 	}
 	now := p.now()
-	start, end := rep.times(now, committed)
+	start, end := rep.times(now)
 	status, exit := store.StatusPassed, 0
 	if rep.counts.Failed > 0 {
 		status, exit = store.StatusFailed, 1
@@ -105,9 +105,22 @@ func (p *Project) ImportCI(in CIImport) (RunInfo, error) {
 	}
 	ri := runInfo(rec, now)
 	p.emit.Emit(TopicRunFinished, ri)
-	p.afterRun(ri)
+	p.afterRun(rep.onCards(ri, committed))
 	p.announceProject()
 	return ri, nil
+}
+
+// onCards is the run as the cards order it. Runs count on a card in the order they started,
+// and reports without times do not say when the run was: dated at the import, the run of an
+// older commit, imported late, would override the local runs of the commits after it. So on
+// the cards it starts at its commit's committer time, the earliest a CI could have run it.
+// (Its record keeps the import's time: the newest run and the release's CI check see it as
+// the run that ended last, which it is as far as anyone knows.)
+func (r *ciReport) onCards(ri RunInfo, committed time.Time) RunInfo {
+	if r.first.IsZero() && !committed.IsZero() {
+		ri.StartedAt = rfc3339(committed.UnixMilli())
+	}
+	return ri
 }
 
 // LastRun is the project's newest run by time, nil before the first: the run going, else
@@ -319,20 +332,12 @@ func (r *ciReport) addSpan(start time.Time, d time.Duration) {
 }
 
 // times is when the CI run started and finished: from the reports' timestamps when they
-// have them (a span of a single instant lasts as long as the cases' durations add up to).
-// Reports without them do not say when the run was, and runs are ordered by their start
-// (on a card, in the ring): dating it now would make the run of an older commit, imported
-// late, newer than the local runs of the commits after it. So it starts at committed, its
-// commit's committer time, the earliest a CI could have run it (never after now less the
-// cases' durations), and lasts as long as the cases' durations add up to: a local run made
-// after that commit comes after it.
-func (r *ciReport) times(now, committed time.Time) (start, end time.Time) {
+// have them (a span of a single instant lasts as long as the cases' durations add up to);
+// reports without them end the run now, lasting as long as the cases' durations add up to
+// (see onCards for how the cards order such a run).
+func (r *ciReport) times(now time.Time) (start, end time.Time) {
 	if r.first.IsZero() {
-		start = now.Add(-r.total)
-		if committed.Before(start) {
-			start = committed
-		}
-		return start, start.Add(r.total)
+		return now.Add(-r.total), now
 	}
 	if !r.last.After(r.first) {
 		return r.first, r.first.Add(r.total)
@@ -351,7 +356,7 @@ func (r *ciReport) summary(f ciFormat, files []string, git store.GitState) strin
 	}
 	fmt.Fprintf(&b, " from %d %s: %s\n", len(files), plural(len(files), f.name), strings.Join(files, ", "))
 	if r.first.IsZero() {
-		b.WriteString("The reports do not say when their tests ran: the run is dated at its commit's time, the earliest a CI could have run it.\n")
+		b.WriteString("The reports do not say when their tests ran: the run is dated at the import, and counts on the cards as run at its commit's time, the earliest a CI could have run it.\n")
 	}
 	for i, n := range r.notes {
 		if i == maxWarnings {

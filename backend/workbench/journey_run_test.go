@@ -37,14 +37,14 @@ func TestJourneyOrdersRunsByStart(t *testing.T) {
 	j.expectRunLinks(d, late, local, ci)
 }
 
-// A CI run whose reports say not when it ran is dated at its commit's time: the passing
-// run of an older commit, imported after a newer local run failed (its test so quick that
-// "now less its duration" would date it after the local run), neither verifies the card
-// nor clears the failure, and is on its timeline before the local run. Finishing again
-// (as a superseded run's journey does) links it once.
+// A CI run whose reports say not when it ran counts on the cards as run at its commit's
+// time (its record keeps the import's): the passing run of an older commit, imported after a
+// newer local run failed, neither verifies the card nor clears the failure, and is on its
+// timeline before the local run. Applied again, it is linked once.
 func TestJourneyLateCIRunWithoutTimestamps(t *testing.T) {
 	j := newJourneyT(t, 1)
-	t.Setenv("GIT_COMMITTER_DATE", time.Now().Add(-time.Hour).Format(time.RFC3339))
+	committed := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	t.Setenv("GIT_COMMITTER_DATE", committed.Format(time.RFC3339))
 	older := j.commit("Fix the parser, closes #1")
 	j.commit("Tidy the parser, refs #1")
 	j.scan(3)
@@ -54,10 +54,13 @@ func TestJourneyLateCIRunWithoutTimestamps(t *testing.T) {
 	quick := writeReport(t, "ok.xml", `<testsuite name="shop"><testcase classname="shop" name="pays" time="0.001"/></testsuite>`)
 	late := importCI(t, j.p, CIImport{Format: CIJUnit, Files: []string{quick}, Commit: older})
 	j.expectRunLinks(j.expect(1, "Code", failure), late, local)
-	if late.Status != store.StatusPassed || late.StartedAt >= local.StartedAt {
-		t.Errorf("the CI run #%d %s started at %s, want a passed run dated before the local run (%s)", late.ID, late.Status, late.StartedAt, local.StartedAt)
+	if late.Status != store.StatusPassed || late.FinishedAt <= local.FinishedAt {
+		t.Errorf("the CI run #%d %s finished at %s, want a passed run recorded as ending at the import, after the local run (%s)",
+			late.ID, late.Status, late.FinishedAt, local.FinishedAt)
 	}
-	j.p.afterRun(late)
+	again := late
+	again.StartedAt = rfc3339(committed.UnixMilli())
+	j.p.afterRun(again)
 	j.expectRunLinks(j.expect(1, "Code", failure), late, local)
 }
 

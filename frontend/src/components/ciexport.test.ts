@@ -34,7 +34,10 @@ function exported(engine: CIEngine, over: Partial<CIExportInfo> = {}): CIExportI
 function mount(files: Partial<Record<CIEngine, CIExportInfo['status']>>, extra: ConstructorParameters<typeof FakeGo>[0] = {}) {
   const status = { ...files };
   const go = new FakeGo({
-    ExportPreview: (engine) => exported(engine as CIEngine, { status: status[engine as CIEngine] ?? 'new' }),
+    ExportPreview: (engine) => {
+      const st = status[engine as CIEngine] ?? 'new';
+      return exported(engine as CIEngine, { status: st, existing: st === 'new' ? '' : 'beef' });
+    },
     Export: (engine, force) => {
       const e = engine as CIEngine;
       const before = status[e] ?? 'new';
@@ -83,7 +86,7 @@ describe('CIExport', () => {
     await settle();
     await fireEvent.click(write());
     await settle();
-    expect(go.calls.find((c) => c.method === 'Export')?.args).toEqual(['github-actions', false]);
+    expect(go.calls.find((c) => c.method === 'Export')?.args).toEqual(['github-actions', false, '']);
     expect(screen.getByTestId('ci-export-done').textContent).toContain(
       'Wrote .github/workflows/eightfold.yml: commit it to run the pipeline on GitHub Actions.',
     );
@@ -110,7 +113,7 @@ describe('CIExport', () => {
     expect(write().disabled).toBe(false);
     await fireEvent.click(write());
     await settle();
-    expect(go.calls.find((c) => c.method === 'Export')?.args).toEqual(['github-actions', true]);
+    expect(go.calls.find((c) => c.method === 'Export')?.args).toEqual(['github-actions', true, 'beef']);
     expect(screen.getByTestId('ci-export-done').textContent).toContain('Overwrote the hand edits in .github/workflows/eightfold.yml');
     expect(screen.queryByTestId('ci-export-overwrite')).toBeNull();
   });

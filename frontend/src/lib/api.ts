@@ -497,9 +497,12 @@ export class Api {
     return this.#t.call('ExportPreview', [engine]) as Promise<CIExport>;
   }
 
-  /** Writes the pipeline for a CI engine; a hand-edited file is refused (`conflict`) unless `force`. */
-  Export(engine: CIEngine, force: boolean): Promise<CIExport> {
-    return this.#t.call('Export', [engine, force]) as Promise<CIExport>;
+  /**
+   * Writes the pipeline for a CI engine; a hand-edited file is refused (`conflict`) unless `force`, and a forced
+   * write only when the file there is still the one previewed (`existing`: CIExport.existing of the preview).
+   */
+  Export(engine: CIEngine, force: boolean, existing: string): Promise<CIExport> {
+    return this.#t.call('Export', [engine, force, existing]) as Promise<CIExport>;
   }
 
   /**

@@ -19,6 +19,13 @@ describe('olderRun', () => {
     expect(olderRun(going, over)).toBe(false);
   });
 
+  it('takes a local run over a CI run that finished at the same moment, as the backend does', () => {
+    const local = run({ id: 4, finished_at: at(5) });
+    const ci = run({ id: 9, trigger: 'ci', finished_at: at(5) });
+    expect(olderRun(ci, local)).toBe(true);
+    expect(olderRun(local, ci)).toBe(false);
+  });
+
   it('orders runs that finished at the same moment, or at a time that does not parse, by id', () => {
     expect(olderRun(run({ id: 3, finished_at: at(5) }), run({ id: 4, finished_at: at(5) }))).toBe(true);
     expect(olderRun(run({ id: 5, finished_at: '' }), run({ id: 4, finished_at: at(5) }))).toBe(false);

@@ -51,7 +51,7 @@ export class Workbench {
   loopDismissed = $state('');
 
   readonly activeRun = $derived(this.runs.find((r) => r.status === 'running') ?? null);
-  /** The run going, else the one that started last (runs is in the order runs were recorded). */
+  /** The run going, else the one that finished last (runs is in the order runs were recorded). */
   readonly lastRun = $derived(newestRun(this.runs));
   readonly selectedRun = $derived(this.runs.find((r) => r.id === this.selectedRunId) ?? null);
   /** The loop warning to show, "" for none. */
