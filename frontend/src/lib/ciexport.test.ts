@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINES, canWrite, engineLabel, exportOutcome, fileLines, sameFile, statusView } from './ciexport';
-import type { CIExport } from './types';
+import { ciExport } from '../testing/fake';
 
-function exp(over: Partial<CIExport> = {}): CIExport {
-  return {
-    engine: 'github-actions',
-    path: '.github/workflows/eightfold.yml',
-    content: 'name: eightfold\non: push\n',
-    status: 'new',
-    diff: '',
-    notes: [],
-    existing: '',
-    written: false,
-    ...over,
-  };
-}
+const exp = ciExport;
 
 describe('engines', () => {
   it('offers GitHub Actions first, with the paths the backend writes', () => {

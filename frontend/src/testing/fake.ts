@@ -3,6 +3,7 @@
 import { Api, type Connection, type Transport } from '../lib/api';
 import type {
   BoardFigures,
+  CIExport,
   BoardInfo,
   CardDetail,
   CardFigures,
@@ -532,6 +533,23 @@ export class FakeBoard {
 /** A rank strictly between two ("" is the open end): fixed-width decimals, which sort bytewise. */
 export function between(lo: string, hi: string): string {
   return ((Number(lo || 0) + Number(hi || 1)) / 2).toFixed(12);
+}
+
+// CI.
+
+/** A preview of the GitHub Actions export of a new file; over changes any field. */
+export function ciExport(over: Partial<CIExport> = {}): CIExport {
+  return {
+    engine: 'github-actions',
+    path: '.github/workflows/eightfold.yml',
+    content: 'name: eightfold\non: push\n',
+    status: 'new',
+    diff: '',
+    notes: [],
+    existing: '',
+    written: false,
+    ...over,
+  };
 }
 
 // Releases.
