@@ -106,12 +106,10 @@ type RolloutReporter interface {
 // uploaded anywhere), a *RolloutFailed when the rollout ran and failed.
 func DeployAll(ctx context.Context, r Rollout, rep Reporter) (RolloutResult, error) {
 	ro := newRollout(r, rep)
+	action := ActionDeploy
 	if len(r.Sites) > 0 {
 		ro.res.Version, ro.res.Commit = r.Sites[0].Spec.Version, r.Sites[0].Spec.Commit
 		ro.res.Release = releaseName(ro.started, ro.res.Version)
-	}
-	action := ActionDeploy
-	if len(r.Sites) > 0 {
 		action = r.Sites[0].Spec.action()
 	}
 	return ro.run(ctx, action, func(ctx context.Context, _ int, d *run) { d.deploy(ctx) }, func() error { return nil })

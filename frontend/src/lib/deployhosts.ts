@@ -2,7 +2,7 @@
 // state in a rollout as a badge, what it runs after it, how long it took (live while it runs), and which hosts of a target run a
 // version the others do not.
 
-import { formatDuration } from './format';
+import { formatDuration, plural } from './format';
 import type { HostInfo, TargetHostInfo, TargetInfo } from './types';
 
 /** ok: deployed; fail: failed; warn: switched back; run: under way; dim: not reached. */
@@ -92,5 +92,5 @@ export function targetWhere(target: Pick<TargetInfo, 'kind' | 'host' | 'hosts' |
   const n = target.hosts?.length ?? 0;
   if (n === 0) return `${target.kind} · ${target.host}`;
   const waves = (target.parallel ?? 1) > 1 ? `, ${target.parallel} at a time` : '';
-  return `${target.kind} · ${n} ${n === 1 ? 'host' : 'hosts'}${waves}`;
+  return `${target.kind} · ${plural(n, 'host')}${waves}`;
 }

@@ -1,5 +1,6 @@
 // Why a test is called flaky, in words.
 
+import { plural } from './format';
 import type { FlakyInfo } from './types';
 
 /** "passed on retry", "failed and passed on the same code", "flipped 4 times". */
@@ -10,7 +11,7 @@ export function flakyReason(reason: string, info: Pick<FlakyInfo, 'flips'>): str
     case 'same-code':
       return 'failed and passed on the same code';
     case 'flips':
-      return `flipped ${info.flips} ${info.flips === 1 ? 'time' : 'times'}`;
+      return `flipped ${plural(info.flips, 'time')}`;
     default:
       // A reason from a newer version: its words, as well as we can.
       return reason.replace(/[-_]+/g, ' ');

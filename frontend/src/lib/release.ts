@@ -1,6 +1,7 @@
 // The Release place's rules that need no Go: the bump the chooser asks for, whether the Release
 // button may be pressed, the release list kept newest first. Pure and unit-tested.
 
+import { plural } from './format';
 import type { ReleaseBlocker, ReleaseInfo, ReleasePreview, RunStatus } from './types';
 
 /** What the bump chooser offers: the commits decide, a level, or an explicit version. */
@@ -87,7 +88,7 @@ export function dryRunSummary(info: ReleaseInfo): string {
   const parts = [`Dry run: ${info.tag || info.version} would be tagged on ${info.commit.slice(0, 7)}`];
   if (info.run_id) parts.push(`from run #${info.run_id}`);
   let text = parts.join(' ');
-  text += artifacts ? `, with ${artifacts} ${artifacts === 1 ? 'artifact' : 'artifacts'}.` : '.';
+  text += artifacts ? `, with ${plural(artifacts, 'artifact')}.` : '.';
   if (info.dirty) text += ' It would be marked +dirty.';
   return text;
 }

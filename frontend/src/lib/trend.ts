@@ -3,7 +3,7 @@
 // Pure functions, so what the chart is given is tested without a canvas.
 
 import type uPlot from 'uplot';
-import { formatDuration } from './format';
+import { formatDuration, plural } from './format';
 import type { TestOutcome } from './types';
 
 export interface Trend {
@@ -115,7 +115,7 @@ export function trendOptions(
 export function trendSummary(t: Trend): string {
   const passing = t.passing.filter((v): v is number => v !== null);
   if (!t.runIds.length) return 'No durations to show.';
-  const parts = [`${t.runIds.length} ${t.runIds.length === 1 ? 'run' : 'runs'}`];
+  const parts = [plural(t.runIds.length, 'run')];
   if (t.medianMs > 0) parts.push(`median ${formatDuration(t.medianMs)}`);
   if (passing.length) parts.push(`fastest ${formatDuration(Math.min(...passing))}`, `slowest ${formatDuration(Math.max(...passing))}`);
   const failed = t.failing.filter((v) => v !== null).length;
