@@ -92,8 +92,11 @@ func newSite(t testing.TB) *site {
 	return s
 }
 
-// startCmd stops the running app (by its pid file) and starts current/app in the background.
-const startCmd = `if [ -f app.pid ]; then kill "$(cat app.pid)" 2>/dev/null; fi; ` +
+// startCmd stops the running app (by its pid file), waits until it has exited (else the
+// gate could pass on the old app still answering on the port), and starts current/app in
+// the background.
+const startCmd = `if [ -f app.pid ]; then old="$(cat app.pid)"; kill "$old" 2>/dev/null; ` +
+	`while kill -0 "$old" 2>/dev/null; do sleep 0.05; done; fi; ` +
 	`nohup ./current/app -addr "127.0.0.1:$PORT" >> app.log 2>&1 & echo $! > app.pid; echo "started $EIGHTFOLD_VERSION"`
 
 func (s *site) spec(version string) Spec {
